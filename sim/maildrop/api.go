@@ -1,17 +1,16 @@
 package maildrop
 
-// This file is the contract sim/server codes against. Keep the exported
-// names and signatures; the implementation lives in the other files.
+// This file is the contract sim/server codes against: the sentinel errors,
+// Options and Message. Store lives in store.go, Maildrop in maildrop.go.
 
 import (
 	"errors"
 	"io"
 	"time"
-
-	"github.com/hack-pad/hackpadfs"
 )
 
-// Sentinel errors callers test with errors.Is.
+// Sentinel errors callers test with errors.Is. Every error the package
+// returns is wrapped with the user's name for context.
 var (
 	// ErrLocked: another session holds the maildrop (RFC 2449 [IN-USE]).
 	ErrLocked = errors.New("maildrop is locked by another session")
@@ -54,24 +53,3 @@ type Message struct {
 	// Name is the Maildir file name (without directory), for views.
 	Name string
 }
-
-// Store is a set of Maildir maildrops, one per user at ROOT/USER/{cur,new,tmp}
-// on a hackpadfs file system. It is safe for concurrent use.
-//
-//	func NewStore(fsys hackpadfs.FS, root string, opts Options) *Store
-//	func (s *Store) Open(user string) (*Maildrop, error)            // scans, locks; ErrLocked at once if held
-//	func (s *Store) Deliver(user string, msg io.Reader) (uid string, err error) // tmp/ then rename to new/
-//	func (s *Store) Locked(user string) bool                        // for views
-//
-// Maildrop is one user's maildrop opened by a session.
-//
-//	func (m *Maildrop) User() string
-//	func (m *Maildrop) Messages() []Message                   // all, deleted included, a copy
-//	func (m *Maildrop) Stat() (count int, size int64)         // not deleted only
-//	func (m *Maildrop) Message(n int) (Message, error)        // ErrNoSuchMessage, ErrDeleted
-//	func (m *Maildrop) Open(n int) (io.ReadCloser, error)     // wire form (CRLF, final CRLF), not dot-stuffed
-//	func (m *Maildrop) Delete(n int) error                    // mark; ErrNoSuchMessage, ErrDeleted
-//	func (m *Maildrop) Reset()                                // unmark all (RSET)
-//	func (m *Maildrop) Commit() error                         // UPDATE: remove marked atomically, unlock
-//	func (m *Maildrop) Close() error                          // unlock, remove nothing
-var _ hackpadfs.FS = nil

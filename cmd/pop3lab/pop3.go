@@ -1,0 +1,326 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hack-pad/hackpadfs"
+	"github.com/hack-pad/hackpadfs/mem"
+	hackpados "github.com/hack-pad/hackpadfs/os"
+
+	"pop3lab/sim/maildrop"
+	"pop3lab/sim/sample"
+	"pop3lab/sim/server"
+	"pop3lab/sim/tlscert"
+)
+
+// userFlags collects repeated --user NAME:PASSWORD flags.
+type userFlags server.Users
+
+func (u userFlags) String() string { return "" }
+
+func (u userFlags) Set(v string) error {
+	name, pass, ok := strings.Cut(v, ":")
+	if !ok || name == "" || pass == "" {
+		return errors.New("want NAME:PASSWORD")
+	}
+	if _, dup := u[name]; dup {
+		return fmt.Errorf("user %q given twice", name)
+	}
+	u[name] = pass
+	return nil
+}
+
+type pop3Options struct {
+	listen, tlsListen string
+	data              string
+	users             userFlags
+	certFile, keyFile string
+	allowInsecureAuth bool
+	idleTimeout       time.Duration
+	authFailureDelay  time.Duration
+	loginDelay        time.Duration
+	hostname          string
+}
+
+func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	opts := pop3Options{users: userFlags{}}
+	fs := flag.NewFlagSet("pop3lab pop3", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.listen, "listen", "127.0.0.1:1110", "address for plain POP3 with STLS (port 110 style); empty to disable")
+	fs.StringVar(&opts.tlsListen, "tls-listen", "127.0.0.1:1995", "address for POP3S, implicit TLS (port 995 style); empty to disable")
+	fs.StringVar(&opts.data, "data", "", "directory holding one Maildir per user at DIR/NAME/ (default: the built-in sample maildrop, in memory)")
+	fs.Var(opts.users, "user", "an account as NAME:PASSWORD; repeat for more (default: the sample account alice:wonderland)")
+	fs.StringVar(&opts.certFile, "cert", "", "TLS certificate chain, PEM (default: a self-signed certificate made at start)")
+	fs.StringVar(&opts.keyFile, "key", "", "TLS private key, PEM")
+	fs.BoolVar(&opts.allowInsecureAuth, "allow-insecure-auth", false, "allow USER/PASS and AUTH PLAIN without TLS from non-loopback addresses")
+	fs.DurationVar(&opts.idleTimeout, "idle-timeout", server.DefaultIdleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
+	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", server.DefaultAuthFailureDelay, "delay before answering a failed login")
+	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
+	fs.StringVar(&opts.hostname, "hostname", "localhost", "host name in the greeting's APOP timestamp")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage{err.Error()}
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "pop3lab pop3: unexpected arguments %q\n", fs.Args())
+		return errUsage{"arguments"}
+	}
+	if (opts.certFile == "") != (opts.keyFile == "") {
+		return errors.New("--cert and --key go together")
+	}
+	if opts.listen == "" && opts.tlsListen == "" {
+		return errors.New("nothing to listen on: --listen and --tls-listen are both empty")
+	}
+	return servePOP3(ctx, opts, stdout, stderr)
+}
+
+func servePOP3(ctx context.Context, opts pop3Options, stdout, stderr io.Writer) error {
+	fsys, where, err := openMaildirs(opts.data)
+	if err != nil {
+		return err
+	}
+	users := server.Users(opts.users)
+	sampleAccount := len(users) == 0
+	if sampleAccount {
+		users = server.Users{sample.User: sample.Password}
+	}
+
+	cert, fingerprint, err := loadCertificate(opts.certFile, opts.keyFile)
+	if err != nil {
+		return err
+	}
+	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+
+	log := &sessionLog{w: stderr, sessions: make(map[uint64]*sessionStats)}
+	srv := server.New(server.Config{
+		Hostname:          opts.hostname,
+		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
+		Users:             users,
+		TLSConfig:         tlsConfig,
+		AllowInsecureAuth: opts.allowInsecureAuth,
+		IdleTimeout:       opts.idleTimeout,
+		AuthFailureDelay:  opts.authFailureDelay,
+		LoginDelay:        opts.loginDelay,
+		Observer:          log,
+	})
+
+	var listeners []net.Listener
+	closeAll := func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}
+	var plainAddr, tlsAddr string
+	if opts.listen != "" {
+		l, err := net.Listen("tcp", opts.listen)
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, l)
+		plainAddr = l.Addr().String()
+	}
+	if opts.tlsListen != "" {
+		l, err := net.Listen("tcp", opts.tlsListen)
+		if err != nil {
+			closeAll()
+			return err
+		}
+		listeners = append(listeners, l)
+		tlsAddr = l.Addr().String()
+	}
+
+	printBanner(stdout, banner{plainAddr, tlsAddr, where, users, sampleAccount, fingerprint, opts.certFile != ""})
+
+	errc := make(chan error, len(listeners))
+	for i, l := range listeners {
+		serve := srv.Serve
+		if i == len(listeners)-1 && tlsAddr != "" {
+			serve = srv.ServeTLS
+		}
+		go func() { errc <- serve(l) }()
+	}
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(stderr, "pop3lab pop3: shutting down; sessions committing an UPDATE finish first")
+	case err := <-errc:
+		closeAll()
+		srv.Shutdown(context.Background())
+		return err
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stderr, "pop3lab pop3: stopped")
+	return nil
+}
+
+// openMaildirs returns the file system holding the Maildirs, and says
+// where that is. With no directory it is an in-memory file system with
+// the sample maildrop.
+func openMaildirs(dir string) (hackpadfs.FS, string, error) {
+	if dir == "" {
+		fsys, err := mem.NewFS()
+		if err != nil {
+			return nil, "", err
+		}
+		if err := sample.Populate(fsys, "", sample.User); err != nil {
+			return nil, "", err
+		}
+		return fsys, "the built-in sample maildrop (in memory: changes last until exit)", nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return nil, "", fmt.Errorf("--data: %w", err)
+	}
+	osfs := hackpados.NewFS()
+	sub, err := osfs.Sub(strings.TrimPrefix(filepath.ToSlash(abs), "/"))
+	if err != nil {
+		return nil, "", fmt.Errorf("--data: %w", err)
+	}
+	return sub, "Maildirs under " + abs + "/NAME/", nil
+}
+
+func loadCertificate(certFile, keyFile string) (tls.Certificate, string, error) {
+	var cert tls.Certificate
+	var err error
+	if certFile != "" {
+		cert, err = tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return cert, "", fmt.Errorf("TLS certificate: %w", err)
+		}
+	} else {
+		cert, err = tlscert.SelfSigned(rand.Reader, time.Now(), "localhost", "127.0.0.1", "::1")
+		if err != nil {
+			return cert, "", err
+		}
+	}
+	return cert, tlscert.Fingerprint(cert.Certificate[0]), nil
+}
+
+type banner struct {
+	plain, tls    string
+	where         string
+	users         server.Users
+	sampleAccount bool
+	fingerprint   string
+	ownCert       bool
+}
+
+func printBanner(w io.Writer, b banner) {
+	if b.plain != "" {
+		fmt.Fprintf(w, "POP3  listening on %s (plaintext, STLS offered)\n", b.plain)
+	}
+	if b.tls != "" {
+		fmt.Fprintf(w, "POP3S listening on %s (implicit TLS)\n", b.tls)
+	}
+	fmt.Fprintf(w, "Serving %s\n", b.where)
+	var names []string
+	for n := range b.users {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	cred := names[0] + ":PASSWORD"
+	if b.sampleAccount {
+		cred = sample.User + ":" + sample.Password
+		fmt.Fprintf(w, "Account: %s, password %s (the sample account)\n", sample.User, sample.Password)
+	} else {
+		fmt.Fprintf(w, "Accounts: %s\n", strings.Join(names, ", "))
+	}
+	kind := "self-signed, made at start"
+	if b.ownCert {
+		kind = "from --cert"
+	}
+	fmt.Fprintf(w, "TLS certificate (%s), SHA-256 fingerprint:\n  %s\n", kind, b.fingerprint)
+	fmt.Fprintln(w, "Connect with:")
+	insecure := ""
+	if !b.ownCert {
+		insecure = "--insecure "
+	}
+	if b.plain != "" {
+		fmt.Fprintf(w, "  curl pop3://%s@%s/1\n", cred, b.plain)
+		fmt.Fprintf(w, "  curl %s--ssl-reqd pop3://%s@%s/\n", insecure, cred, b.plain)
+		fmt.Fprintf(w, "  openssl s_client -starttls pop3 -connect %s\n", b.plain)
+	}
+	if b.tls != "" {
+		fmt.Fprintf(w, "  curl %spop3s://%s@%s/\n", insecure, cred, b.tls)
+		fmt.Fprintf(w, "  openssl s_client -connect %s\n", b.tls)
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// sessionLog writes one line per finished session. It sees commands only
+// through Event.Redacted and never records a credential.
+type sessionLog struct {
+	w        io.Writer
+	mu       sync.Mutex
+	sessions map[uint64]*sessionStats
+}
+
+type sessionStats struct {
+	start     time.Time
+	remote    string
+	tls       bool
+	commands  int
+	retrieved int
+	deleted   int
+	failures  int
+}
+
+// Observe implements server.Observer.
+func (l *sessionLog) Observe(e server.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	st := l.sessions[e.Session]
+	if st == nil {
+		st = &sessionStats{start: e.Time}
+		if e.Remote != nil {
+			st.remote = e.Remote.String()
+		}
+		l.sessions[e.Session] = st
+	}
+	switch e.Kind {
+	case server.EventCommand:
+		st.commands++
+		switch e.Command {
+		case "RETR":
+			st.retrieved++
+		case "DELE":
+			st.deleted++
+		}
+	case server.EventResponse:
+		if strings.HasPrefix(e.Line, "-ERR [AUTH]") {
+			st.failures++
+		}
+	case server.EventTLS:
+		st.tls = e.TLS || strings.HasPrefix(e.Note, "TLS ")
+	case server.EventClose:
+		user := e.User
+		if user == "" {
+			user = "-"
+		}
+		fmt.Fprintf(l.w, "%s session %d from %s user=%s tls=%t commands=%d retr=%d dele=%d auth-failures=%d duration=%s end=%q\n",
+			e.Time.Format(time.RFC3339), e.Session, st.remote, user, st.tls, st.commands, st.retrieved, st.deleted,
+			st.failures, e.Time.Sub(st.start).Round(time.Millisecond), e.Note)
+		delete(l.sessions, e.Session)
+	}
+}

@@ -1,0 +1,456 @@
+package maildrop
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hack-pad/hackpadfs"
+)
+
+// Maildir subdirectories (https://cr.yp.to/proto/maildir.html): a message
+// is written into tmp/, renamed into new/ when it is complete, and moved
+// to cur/ once a mail reader has seen it.
+const (
+	dirTmp = "tmp"
+	dirNew = "new"
+	dirCur = "cur"
+)
+
+const (
+	// defaultHostname goes into delivered names when Options has none.
+	defaultHostname = "pop3lab"
+	// dirPerm and filePerm keep mail private to its owner, as delivery
+	// agents do.
+	dirPerm  hackpadfs.FileMode = 0o700
+	filePerm hackpadfs.FileMode = 0o600
+	// readDirAttempts: the keyvalue file systems (mem, indexeddb) fail a
+	// whole directory listing when one entry vanishes between listing and
+	// stat; a delivery or another tool may cause that, so we list again.
+	readDirAttempts = 3
+)
+
+// Store is a set of Maildir maildrops, one per user at ROOT/USER/{cur,new,tmp}
+// on a hackpadfs file system. It is safe for concurrent use.
+//
+// Locks are held in the Store, in memory: two Stores on the same file
+// system do not exclude each other, so a process should have one Store per
+// file system.
+type Store struct {
+	fsys hackpadfs.FS
+	root string
+	now  func() time.Time
+	rand io.Reader
+	host string // escaped for use in names
+
+	mu     sync.Mutex
+	locked map[string]bool
+
+	// nameMu serialises name generation: Options.Now and Options.Rand
+	// need not be safe for concurrent use, and the clock is made
+	// monotonic here.
+	nameMu     sync.Mutex
+	lastMicro  int64
+	counter    uint64
+	journalSeq uint64
+}
+
+// NewStore returns a Store for the maildrops under root on fsys. root is a
+// hackpadfs path (no leading slash); "" and "." mean the root of fsys.
+// Nothing is touched on fsys until a maildrop is opened or mail delivered.
+func NewStore(fsys hackpadfs.FS, root string, opts Options) *Store {
+	root = path.Clean(root)
+	if root == "." {
+		root = ""
+	}
+	s := &Store{
+		fsys:   fsys,
+		root:   root,
+		now:    opts.Now,
+		rand:   opts.Rand,
+		host:   opts.Hostname,
+		locked: make(map[string]bool),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rand == nil {
+		s.rand = rand.Reader
+	}
+	if s.host == "" {
+		s.host = defaultHostname
+	}
+	s.host = escapeHost(s.host)
+	return s
+}
+
+// Open scans the user's maildrop and locks it for one session (RFC 1939
+// §8: the server should take an exclusive lock when it enters the
+// TRANSACTION state). If another session holds the lock, Open returns
+// ErrLocked at once, so the server can answer "-ERR [IN-USE]" (RFC 2449
+// §8.1.1) instead of keeping the client waiting.
+//
+// Open creates the Maildir if it is missing, finishes an UPDATE that an
+// earlier session could not complete, moves messages from new/ to cur/ and
+// fixes file names whose sizes are missing or wrong. The caller must end
+// the session with Commit or Close.
+func (s *Store) Open(user string) (*Maildrop, error) {
+	if !validUser(user) {
+		return nil, fmt.Errorf("maildrop %q: %w", user, ErrBadUser)
+	}
+	if !s.lock(user) {
+		return nil, fmt.Errorf("maildrop %s: %w", user, ErrLocked)
+	}
+	m, err := s.open(user)
+	if err != nil {
+		s.unlock(user)
+		return nil, fmt.Errorf("maildrop %s: %w", user, err)
+	}
+	return m, nil
+}
+
+// Deliver adds a message to the user's maildrop the Maildir way: it writes
+// the message into tmp/ under a new unique name, then renames it into
+// new/, so that no reader ever sees a partial message. It needs no lock
+// and may run while a session is open; that session sees the message only
+// at its next Open (RFC 1939 message numbers are fixed for a session).
+//
+// The name is "<seconds>.M<microseconds>P<random>Q<counter>.<host>" with
+// ",S=<size>,W=<wire size>" appended, from Options. Deliver creates the
+// Maildir if it is missing and returns the message's unique-id. On failure
+// it removes what it wrote to tmp/.
+func (s *Store) Deliver(user string, msg io.Reader) (uid string, err error) {
+	if !validUser(user) {
+		return "", fmt.Errorf("maildrop %q: %w", user, ErrBadUser)
+	}
+	dir := s.userDir(user)
+	if err := s.ensureDirs(dir); err != nil {
+		return "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
+	uniq, err := s.uniqueName()
+	if err != nil {
+		return "", fmt.Errorf("maildrop %s: delivery name: %w", user, err)
+	}
+	tmp := path.Join(dir, dirTmp, uniq)
+	f, err := hackpadfs.OpenFile(s.fsys, tmp, hackpadfs.FlagWriteOnly|hackpadfs.FlagCreate|hackpadfs.FlagExclusive, filePerm)
+	if err != nil {
+		return "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
+	cr := &countingReader{r: msg, c: newWireCounter()}
+	err = copyToFile(f, cr)
+	if err == nil {
+		err = syncFile(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		final := path.Join(dir, dirNew, uniq+",S="+strconv.FormatInt(cr.c.raw, 10)+",W="+strconv.FormatInt(cr.c.wire(), 10))
+		err = hackpadfs.Rename(s.fsys, tmp, final)
+	}
+	if err != nil {
+		_ = hackpadfs.Remove(s.fsys, tmp)
+		return "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
+	return uidFor(uniq), nil
+}
+
+// Locked reports whether a session holds the user's maildrop, for views.
+func (s *Store) Locked(user string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.locked[user]
+}
+
+// lock takes the user's lock if it is free.
+func (s *Store) lock(user string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.locked[user] {
+		return false
+	}
+	s.locked[user] = true
+	return true
+}
+
+func (s *Store) unlock(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.locked, user)
+}
+
+func (s *Store) userDir(user string) string {
+	return path.Join(s.root, user)
+}
+
+// open does the work of Open while the lock is held.
+func (s *Store) open(user string) (*Maildrop, error) {
+	dir := s.userDir(user)
+	if err := s.ensureDirs(dir); err != nil {
+		return nil, err
+	}
+	// An UPDATE that failed half-way is finished before anything is
+	// listed, so the session never sees a subset of those deletions.
+	if err := s.rollForward(dir); err != nil {
+		return nil, err
+	}
+	msgs, err := s.scan(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Maildrop{store: s, user: user, dir: dir, msgs: msgs}, nil
+}
+
+// ensureDirs creates the Maildir's subdirectories that are missing. It
+// looks first, so that opening an existing maildrop writes nothing.
+func (s *Store) ensureDirs(dir string) error {
+	for _, sub := range [...]string{dirCur, dirNew, dirTmp} {
+		p := path.Join(dir, sub)
+		if info, err := hackpadfs.Stat(s.fsys, p); err == nil && info.IsDir() {
+			continue
+		}
+		if err := hackpadfs.MkdirAll(s.fsys, p, dirPerm); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readDir lists a directory, again if an entry vanished while it was
+// being listed (see readDirAttempts).
+func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
+	var err error
+	for range readDirAttempts {
+		var des []hackpadfs.DirEntry
+		des, err = hackpadfs.ReadDir(s.fsys, p)
+		if err == nil || !errors.Is(err, hackpadfs.ErrNotExist) {
+			return des, err
+		}
+	}
+	return nil, err
+}
+
+// scan lists cur/ and new/ and returns the messages in session order with
+// their unique-ids. Message bodies are read only for files whose name does
+// not carry trustworthy sizes.
+func (s *Store) scan(dir string) ([]entry, error) {
+	// List cur/ before new/: messages move from new/ to cur/, and listing
+	// in this order can miss one moved meanwhile by another agent (it
+	// shows up next time) but never lists one twice.
+	cur, err := s.readDir(path.Join(dir, dirCur))
+	if err != nil {
+		return nil, err
+	}
+	nw, err := s.readDir(path.Join(dir, dirNew))
+	if err != nil {
+		return nil, err
+	}
+	msgs := make([]entry, 0, len(cur)+len(nw))
+	for _, sub := range [...]struct {
+		name string
+		des  []hackpadfs.DirEntry
+	}{{dirCur, cur}, {dirNew, nw}} {
+		for _, de := range sub.des {
+			if e, ok := s.scanEntry(dir, sub.name, de); ok {
+				msgs = append(msgs, e)
+			}
+		}
+	}
+	sortEntries(msgs)
+	assignUIDs(msgs)
+	return msgs, nil
+}
+
+// scanEntry turns one directory entry into a message. It moves a message
+// from new/ to cur/ (the Maildir convention for a message a reader has
+// seen) and puts the sizes into names that lack them or carry stale ones.
+// Renames are best effort: a message whose rename fails is listed under
+// its old name. Entries that are not regular files, dot-files, and files
+// that cannot be read are not messages.
+func (s *Store) scanEntry(dir, sub string, de hackpadfs.DirEntry) (entry, bool) {
+	name := de.Name()
+	if name == "" || name[0] == '.' || de.IsDir() || !de.Type().IsRegular() {
+		return entry{}, false
+	}
+	info, err := de.Info()
+	if err != nil {
+		return entry{}, false // vanished since the listing
+	}
+	n := parseName(name)
+	e := entry{dir: sub, name: name, base: n.base}
+	fix := false
+	if n.sized && n.size == info.Size() {
+		// Dovecot's rule: W= is trusted while S= matches the file.
+		e.size, e.wire = n.size, n.wire
+	} else {
+		f, err := s.fsys.Open(path.Join(dir, sub, name))
+		if err != nil {
+			return entry{}, false
+		}
+		e.size, e.wire, err = wireSize(f)
+		_ = f.Close()
+		if err != nil {
+			return entry{}, false
+		}
+		fix = true
+	}
+	if secs, ok := leadingSeconds(n.base); ok {
+		e.secs = secs
+	} else {
+		mt := info.ModTime()
+		e.secs, e.nsec = mt.Unix(), int64(mt.Nanosecond())
+	}
+	if sub == dirNew || fix {
+		target := sizedName(n.base, e.size, e.wire, n.info)
+		if sub != dirCur || target != name {
+			if s.renameFree(path.Join(dir, sub, name), path.Join(dir, dirCur, target)) {
+				e.dir, e.name = dirCur, target
+			}
+		}
+	}
+	return e, true
+}
+
+// renameFree renames oldPath to newPath unless newPath exists: os.Rename
+// would silently replace it, and that file is another message.
+func (s *Store) renameFree(oldPath, newPath string) bool {
+	if _, err := hackpadfs.Stat(s.fsys, newPath); !errors.Is(err, hackpadfs.ErrNotExist) {
+		return false
+	}
+	return hackpadfs.Rename(s.fsys, oldPath, newPath) == nil
+}
+
+// sortEntries puts messages in session order: by delivery time (the
+// seconds that start a Maildir name, else the file's modification time),
+// then by name, so that the order is the same in every session in which
+// nothing changed. Delivered names carry zero-padded microseconds, so the
+// name breaks ties within a second in delivery order.
+func sortEntries(msgs []entry) {
+	sort.Slice(msgs, func(i, j int) bool {
+		a, b := &msgs[i], &msgs[j]
+		switch {
+		case a.secs != b.secs:
+			return a.secs < b.secs
+		case a.nsec != b.nsec:
+			return a.nsec < b.nsec
+		case a.base != b.base:
+			return a.base < b.base
+		case a.dir != b.dir:
+			return a.dir < b.dir
+		default:
+			return a.name < b.name
+		}
+	})
+}
+
+// assignUIDs gives every message a unique-id that is valid (RFC 1939 §7),
+// unique in the maildrop and stable. Bases that are valid unique-ids claim
+// themselves first, in session order; the rest, and later copies of a
+// base, get a hash, re-hashed with a counter on a collision. Messages that
+// share a base are flagged: they cannot be found again by base alone.
+func assignUIDs(msgs []entry) {
+	used := make(map[string]bool, len(msgs))
+	count := make(map[string]int, len(msgs))
+	for i := range msgs {
+		count[msgs[i].base]++
+	}
+	for i := range msgs {
+		e := &msgs[i]
+		e.dupBase = count[e.base] > 1
+		if validUID(e.base) && !used[e.base] {
+			e.uid = e.base
+			used[e.uid] = true
+		}
+	}
+	for i := range msgs {
+		e := &msgs[i]
+		if e.uid != "" {
+			continue
+		}
+		uid := hashUID(e.base)
+		for k := 2; used[uid]; k++ {
+			uid = hashUID(e.base + "\x00" + strconv.Itoa(k))
+		}
+		e.uid = uid
+		used[uid] = true
+	}
+}
+
+// uniqueName returns a new Maildir unique name for a delivery. The clock
+// is made strictly increasing per Store (a simulator's virtual clock may
+// stand still), so names sort in delivery order.
+func (s *Store) uniqueName() (string, error) {
+	s.nameMu.Lock()
+	defer s.nameMu.Unlock()
+	var rb [4]byte
+	if _, err := io.ReadFull(s.rand, rb[:]); err != nil {
+		return "", err
+	}
+	us := max(s.now().UnixMicro(), 0)
+	if us <= s.lastMicro {
+		us = s.lastMicro + 1
+	}
+	s.lastMicro = us
+	s.counter++
+	return fmt.Sprintf("%d.M%06dP%dQ%d.%s", us/1e6, us%1e6, binary.BigEndian.Uint32(rb[:]), s.counter, s.host), nil
+}
+
+// nextJournalSeq numbers the temporary files of deletion journals.
+func (s *Store) nextJournalSeq() uint64 {
+	s.nameMu.Lock()
+	defer s.nameMu.Unlock()
+	s.journalSeq++
+	return s.journalSeq
+}
+
+// copyToFile copies r into f in large writes (the keyvalue file systems
+// save the file on every write).
+func copyToFile(f hackpadfs.File, r io.Reader) error {
+	buf := make([]byte, wireBufSize)
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			if err := writeAll(f, buf[:n]); err != nil {
+				return err
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
+
+func writeAll(f hackpadfs.File, p []byte) error {
+	for len(p) > 0 {
+		n, err := hackpadfs.WriteFile(f, p)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return io.ErrShortWrite
+		}
+		p = p[n:]
+	}
+	return nil
+}
+
+// syncFile flushes f to stable storage where the file system can (the
+// Maildir delivery protocol syncs before the rename into new/); file
+// systems without Sync are in memory or sync on their own.
+func syncFile(f hackpadfs.File) error {
+	err := hackpadfs.SyncFile(f)
+	if errors.Is(err, hackpadfs.ErrNotImplemented) {
+		return nil
+	}
+	return err
+}

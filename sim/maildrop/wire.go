@@ -1,0 +1,249 @@
+package maildrop
+
+import (
+	"bytes"
+	"io"
+)
+
+// The wire form of a message is what RFC 1939 §3 puts between the status
+// line and the terminating "." of a multi-line response, before
+// dot-stuffing: every line ends in CRLF, the last one included. A line
+// that already ends in CRLF is sent as it is; a line that ends in a bare
+// LF (the Unix convention in Maildir files) gets a CR; a last line without
+// a line break gets CRLF. A CR anywhere else is data and stays. An empty
+// file is an empty message. Sizes (LIST, STAT) count exactly these octets
+// (RFC 1939 §5 LIST: "the exact size of the message in octets").
+
+// wireBufSize is the read size of the wire transform: large enough that the
+// per-read overhead disappears behind bytes.IndexByte and copy.
+const wireBufSize = 64 << 10
+
+// noByte marks "nothing read yet" in the last-byte trackers below.
+const noByte = -1
+
+// wireCounter computes the raw and the wire size of a byte stream fed to it
+// in pieces of any length.
+type wireCounter struct {
+	raw  int64 // octets seen
+	bare int64 // LFs not preceded by CR: each costs one CR on the wire
+	last int   // the last octet seen, or noByte
+}
+
+func newWireCounter() wireCounter { return wireCounter{last: noByte} }
+
+// add accounts for the next piece of the stream.
+func (c *wireCounter) add(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	c.raw += int64(len(p))
+	for i := 0; ; {
+		j := bytes.IndexByte(p[i:], '\n')
+		if j < 0 {
+			break
+		}
+		k := i + j
+		prev := c.last
+		if k > 0 {
+			prev = int(p[k-1])
+		}
+		if prev != '\r' {
+			c.bare++
+		}
+		i = k + 1
+	}
+	c.last = int(p[len(p)-1])
+}
+
+// wire returns the wire size of everything added so far.
+func (c *wireCounter) wire() int64 {
+	n := c.raw + c.bare
+	if c.last != noByte && c.last != '\n' {
+		n += 2 // the last line gets its CRLF
+	}
+	return n
+}
+
+// countingReader feeds everything read through it to a wireCounter, so that
+// Deliver learns both sizes while it copies the message into tmp/.
+type countingReader struct {
+	r io.Reader
+	c wireCounter
+}
+
+func (r *countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.c.add(p[:n])
+	return n, err
+}
+
+// wireSize reads r to the end and returns its raw and wire sizes.
+func wireSize(r io.Reader) (raw, wire int64, err error) {
+	c := newWireCounter()
+	buf := make([]byte, wireBufSize)
+	for {
+		n, err := r.Read(buf)
+		c.add(buf[:n])
+		if err == io.EOF {
+			return c.raw, c.wire(), nil
+		}
+		if err != nil {
+			return c.raw, c.wire(), err
+		}
+	}
+}
+
+// wireReader streams the wire form of the message read from src. It
+// holds one buffer, never the whole message: a 10 MB RETR costs 64 KB.
+type wireReader struct {
+	src    io.ReadCloser
+	buf    []byte
+	r, w   int   // unread raw octets are buf[r:w]
+	last   int   // the last raw octet consumed, or noByte
+	pendLF bool  // a CR was emitted for a bare LF; its LF is still owed
+	srcErr error // sticky error (io.EOF included) from src
+	done   bool  // the final CRLF, if any, has been decided
+	closed bool
+}
+
+func newWireReader(src io.ReadCloser) *wireReader {
+	return &wireReader{src: src, buf: make([]byte, wireBufSize), last: noByte}
+}
+
+// Read implements io.Reader.
+func (w *wireReader) Read(p []byte) (int, error) {
+	if w.closed {
+		return 0, ErrClosed
+	}
+	n := 0
+	for n < len(p) {
+		if w.pendLF {
+			p[n] = '\n'
+			n++
+			w.pendLF = false
+			continue
+		}
+		if w.r == w.w {
+			if w.srcErr != nil {
+				if w.srcErr == io.EOF && !w.done {
+					w.done = true
+					if w.last != noByte && w.last != '\n' {
+						// The last line had no line break: end it.
+						p[n] = '\r'
+						n++
+						w.pendLF = true
+						continue
+					}
+				}
+				if n > 0 {
+					return n, nil
+				}
+				return 0, w.srcErr
+			}
+			m, err := w.src.Read(w.buf)
+			w.r, w.w = 0, m
+			if err != nil {
+				w.srcErr = err
+			}
+			continue
+		}
+		n += w.transform(p[n:])
+	}
+	return n, nil
+}
+
+// transform moves raw octets from the buffer into dst, inserting a CR
+// before every bare LF, and returns the octets written. It copies runs of
+// lines that need no change in one go, so CRLF input costs one copy per
+// buffer and LF input one copy per line.
+func (w *wireReader) transform(dst []byte) int {
+	src := w.buf[w.r:w.w]
+	if len(src) > len(dst) {
+		src = src[:len(dst)] // each raw octet makes at least one wire octet
+	}
+	d, s := 0, 0
+	for s < len(src) {
+		// Find the next bare LF at or after s.
+		bare := -1
+		for j := s; ; {
+			i := bytes.IndexByte(src[j:], '\n')
+			if i < 0 {
+				break
+			}
+			k := j + i
+			prev := w.last
+			if k > 0 {
+				prev = int(src[k-1])
+			}
+			if prev != '\r' {
+				bare = k
+				break
+			}
+			j = k + 1
+		}
+		end := len(src)
+		if bare >= 0 {
+			end = bare
+		}
+		c := copy(dst[d:], src[s:end])
+		d += c
+		s += c
+		if s < end || bare < 0 {
+			break // dst is full, or the buffer is used up
+		}
+		// src[s] is a bare LF: send CRLF.
+		if d == len(dst) {
+			break
+		}
+		dst[d] = '\r'
+		d++
+		s++
+		if d == len(dst) {
+			w.pendLF = true
+			break
+		}
+		dst[d] = '\n'
+		d++
+	}
+	if s > 0 {
+		w.last = int(src[s-1])
+	}
+	w.r += s
+	return d
+}
+
+// WriteTo implements io.WriterTo so that io.Copy (RETR to a connection)
+// moves 64 KB per write instead of the copier's smaller buffer.
+func (w *wireReader) WriteTo(dst io.Writer) (int64, error) {
+	out := make([]byte, wireBufSize)
+	var total int64
+	for {
+		n, err := w.Read(out)
+		if n > 0 {
+			m, werr := dst.Write(out[:n])
+			total += int64(m)
+			if werr != nil {
+				return total, werr
+			}
+			if m < n {
+				return total, io.ErrShortWrite
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// Close closes the message file. It is safe to call more than once.
+func (w *wireReader) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	w.buf = nil
+	return w.src.Close()
+}

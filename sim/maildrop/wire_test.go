@@ -1,0 +1,265 @@
+package maildrop
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// refWire is the wire form by the letter of its definition, line by line:
+// the oracle the streaming transform is checked against. A line that ends
+// in LF loses exactly one CR before the LF and gets CRLF; a last line
+// without LF keeps all its octets and gets CRLF.
+func refWire(in []byte) []byte {
+	var out []byte
+	for len(in) > 0 {
+		i := bytes.IndexByte(in, '\n')
+		var line []byte
+		if i < 0 {
+			line, in = in, nil
+		} else {
+			line, in = in[:i], in[i+1:]
+			line = bytes.TrimSuffix(line, []byte("\r"))
+		}
+		out = append(out, line...)
+		out = append(out, '\r', '\n')
+	}
+	return out
+}
+
+// wireCases are the wire-form rules of RFC 1939 §3 (CRLF line endings)
+// and the size rule of RFC 1939 §5 LIST (exact octets as sent).
+var wireCases = []struct {
+	name, in, want string
+}{
+	{"empty", "", ""},
+	{"LF only", "Subject: a\n\nbody\n", "Subject: a\r\n\r\nbody\r\n"},
+	{"CRLF", "Subject: a\r\n\r\nbody\r\n", "Subject: a\r\n\r\nbody\r\n"},
+	{"mixed", "a\r\nb\nc\r\n\nd\n", "a\r\nb\r\nc\r\n\r\nd\r\n"},
+	{"no final newline", "a\nlast", "a\r\nlast\r\n"},
+	{"single line no newline", "x", "x\r\n"},
+	{"only LF", "\n", "\r\n"},
+	{"only CRLF", "\r\n", "\r\n"},
+	{"blank lines LF", "\n\n\n", "\r\n\r\n\r\n"},
+	{"lone CR inside a line", "a\rb\nc\r d\r\n", "a\rb\r\nc\r d\r\n"},
+	{"lone CR at end of file", "a\r", "a\r\r\n"},
+	{"only CR", "\r", "\r\r\n"},
+	{"two CRs before LF strips one", "a\r\r\nb\n", "a\r\r\nb\r\n"},
+	{"CR CR LF at end", "\r\r\n", "\r\r\n"},
+	{"dot lines are not stuffed", ".\n..\n.x\r\n.", ".\r\n..\r\n.x\r\n.\r\n"},
+	{"NUL and 8-bit octets pass", "\x00\xff\n\xe9", "\x00\xff\r\n\xe9\r\n"},
+}
+
+func TestWireFormTable(t *testing.T) {
+	for _, tc := range wireCases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(refWire([]byte(tc.in))); got != tc.want {
+				t.Fatalf("oracle: got %q, want %q", got, tc.want)
+			}
+			got, err := io.ReadAll(newWireReader(io.NopCloser(strings.NewReader(tc.in))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tc.want {
+				t.Errorf("wireReader: got %q, want %q", got, tc.want)
+			}
+			raw, wire, err := wireSize(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw != int64(len(tc.in)) || wire != int64(len(tc.want)) {
+				t.Errorf("wireSize = (%d, %d), want (%d, %d)", raw, wire, len(tc.in), len(tc.want))
+			}
+		})
+	}
+}
+
+// TestWireReaderChunking feeds the transform through every combination of
+// small source reads and small destination buffers, so that CR, LF and
+// the inserted CRLF fall on every possible boundary.
+func TestWireReaderChunking(t *testing.T) {
+	for _, tc := range wireCases {
+		for _, oneByte := range []bool{false, true} {
+			for _, outSize := range []int{1, 2, 3, 5, 64, 1 << 16} {
+				var src io.Reader = strings.NewReader(tc.in)
+				if oneByte {
+					src = iotest.OneByteReader(src)
+				}
+				wr := newWireReader(io.NopCloser(src))
+				var got []byte
+				buf := make([]byte, outSize)
+				for {
+					n, err := wr.Read(buf)
+					got = append(got, buf[:n]...)
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				if string(got) != tc.want {
+					t.Errorf("%s oneByte=%v out=%d: got %q, want %q", tc.name, oneByte, outSize, got, tc.want)
+				}
+			}
+		}
+	}
+}
+
+// randomMessage makes n octets heavy in CR and LF, so that every boundary
+// case occurs many times.
+func randomMessage(r *rand.Rand, n int) []byte {
+	alphabet := []byte("ab.\r\n\r\n\n \x00")
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return b
+}
+
+func TestWireReaderRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 300; i++ {
+		in := randomMessage(r, r.IntN(3000))
+		want := refWire(in)
+		var src io.Reader = bytes.NewReader(in)
+		if i%2 == 1 {
+			src = iotest.HalfReader(src)
+		}
+		got, err := io.ReadAll(iotest.DataErrReader(newWireReader(io.NopCloser(src))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("case %d: transform differs from the oracle\nin   %q\ngot  %q\nwant %q", i, in, got, want)
+		}
+		c := newWireCounter()
+		for p := in; len(p) > 0; {
+			k := min(len(p), 1+r.IntN(7))
+			c.add(p[:k])
+			p = p[k:]
+		}
+		if c.raw != int64(len(in)) || c.wire() != int64(len(want)) {
+			t.Fatalf("case %d: counter (%d, %d), want (%d, %d)", i, c.raw, c.wire(), len(in), len(want))
+		}
+	}
+}
+
+// TestWireReaderIsIOTestClean runs the standard reader conformance checks.
+func TestWireReaderIsIOTestClean(t *testing.T) {
+	in := []byte("From: a\nTo: b\r\n\r\n.dot\nlast")
+	if err := iotest.TestReader(newWireReader(io.NopCloser(bytes.NewReader(in))), refWire(in)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tenMegabytes is a 10 MB message of 72-octet lines with LF endings, the
+// common shape of a large Maildir message.
+func tenMegabytes(crlf bool) []byte {
+	line := strings.Repeat("0123456789", 7) + "x"
+	eol := "\n"
+	if crlf {
+		eol = "\r\n"
+	}
+	var b bytes.Buffer
+	b.WriteString("Subject: big\n\n")
+	for b.Len() < 10<<20 {
+		b.WriteString(line + eol)
+	}
+	return b.Bytes()
+}
+
+func TestWireReaderTenMegabytes(t *testing.T) {
+	for _, crlf := range []bool{false, true} {
+		in := tenMegabytes(crlf)
+		want := refWire(in)
+		var got bytes.Buffer
+		n, err := io.Copy(&got, newWireReader(io.NopCloser(bytes.NewReader(in))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != int64(len(want)) || !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("crlf=%v: copied %d octets, want %d; equal=%v", crlf, n, len(want), bytes.Equal(got.Bytes(), want))
+		}
+		_, wire, _ := wireSize(bytes.NewReader(in))
+		if wire != int64(len(want)) {
+			t.Fatalf("crlf=%v: wireSize %d, want %d", crlf, wire, len(want))
+		}
+	}
+}
+
+type errAfterReader struct{ data []byte }
+
+var errSource = errors.New("source failed")
+
+func (r *errAfterReader) Read(p []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, errSource
+	}
+	n := copy(p, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// A failing source must surface as an error, never as a clean end with a
+// CRLF made up for the last line.
+func TestWireReaderSourceError(t *testing.T) {
+	got, err := io.ReadAll(newWireReader(io.NopCloser(&errAfterReader{data: []byte("a\nb")})))
+	if !errors.Is(err, errSource) {
+		t.Fatalf("err = %v, want errSource", err)
+	}
+	if string(got) != "a\r\nb" {
+		t.Fatalf("got %q before the error, want %q", got, "a\r\nb")
+	}
+	var sink bytes.Buffer
+	if _, err := newWireReader(io.NopCloser(&errAfterReader{data: []byte("x")})).WriteTo(&sink); !errors.Is(err, errSource) {
+		t.Fatalf("WriteTo err = %v, want errSource", err)
+	}
+}
+
+func TestWireReaderClose(t *testing.T) {
+	wr := newWireReader(io.NopCloser(strings.NewReader("a\n")))
+	if err := wr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := wr.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := wr.Read(make([]byte, 4)); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Read after Close: %v, want ErrClosed", err)
+	}
+}
+
+// FuzzWireReader checks the transform and the counter against the oracle.
+func FuzzWireReader(f *testing.F) {
+	for _, tc := range wireCases {
+		f.Add([]byte(tc.in), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, out uint8) {
+		want := refWire(in)
+		wr := newWireReader(io.NopCloser(iotest.OneByteReader(bytes.NewReader(in))))
+		buf := make([]byte, int(out)%9+1)
+		var got []byte
+		for {
+			n, err := wr.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+		_, wire, _ := wireSize(bytes.NewReader(in))
+		if wire != int64(len(want)) {
+			t.Fatalf("wireSize %d, want %d", wire, len(want))
+		}
+	})
+}

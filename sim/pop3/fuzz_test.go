@@ -1,0 +1,108 @@
+package pop3
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+)
+
+// FuzzParseCommand: any bytes give a command or one of the documented
+// errors, never a panic, and a parsed keyword is 3-4 upper-case letters.
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"STAT", "retr 1", "PASS a b", "TOP 1 99999999", "", "\x00\xff", "AUTH PLAIN =", "USER\talice"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		c, err := ParseCommand(line)
+		if err != nil {
+			if err != ErrEmptyCommand && err != ErrBadKeyword && err != ErrBadCharacter {
+				t.Fatalf("undocumented error %v", err)
+			}
+			return
+		}
+		if len(c.Name) < 3 || len(c.Name) > 4 || strings.ToUpper(c.Name) != c.Name {
+			t.Fatalf("bad keyword %q", c.Name)
+		}
+	})
+}
+
+// FuzzLineReader: the reader never returns a line over the limit, never
+// panics, and always makes progress.
+func FuzzLineReader(f *testing.F) {
+	f.Add([]byte("STAT\r\nQUIT\n"), 32)
+	f.Add([]byte(strings.Repeat("x", 600)+"\r\nNOOP\r\n"), 255)
+	f.Fuzz(func(t *testing.T, input []byte, limit int) {
+		limit = 3 + abs(limit)%600
+		lr := &LineReader{R: bufio.NewReaderSize(bytes.NewReader(input), 16), Limit: limit}
+		for i := 0; i <= len(input); i++ {
+			line, err := lr.ReadLine()
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return
+			}
+			if err == ErrLineTooLong {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(line)+2 > limit {
+				t.Fatalf("line of %d octets over limit %d", len(line), limit)
+			}
+		}
+		t.Fatal("reader did not reach the end")
+	})
+}
+
+// FuzzDotRoundTrip: DotReader(DotWriter(x)) == x with line endings made
+// CRLF and a final CRLF added.
+func FuzzDotRoundTrip(f *testing.F) {
+	f.Add([]byte(".\r\n..x\n.y"))
+	f.Add([]byte(""))
+	f.Add([]byte("\r\r\n."))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var buf bytes.Buffer
+		dw := NewDotWriter(&buf)
+		dw.Write(body)
+		dw.Close()
+		got, err := io.ReadAll(NewDotReader(bufio.NewReader(&buf)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := wireForm(body); !bytes.Equal(got, want) {
+			t.Fatalf("round trip of %q = %q, want %q", body, got, want)
+		}
+		if buf.Len() != 0 {
+			t.Fatalf("%d octets left after the terminator", buf.Len())
+		}
+	})
+}
+
+// wireForm is the reference line-ending normalisation: LF or CRLF ends a
+// line and becomes CRLF; an unterminated last line gets CRLF.
+func wireForm(b []byte) []byte {
+	var out []byte
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			out = append(out, b...)
+			if b[len(b)-1] == '\r' {
+				return append(out, '\n')
+			}
+			return append(out, '\r', '\n')
+		}
+		line := b[:i]
+		out = append(out, bytes.TrimSuffix(line, []byte("\r"))...)
+		out = append(out, '\r', '\n')
+		b = b[i+1:]
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,177 @@
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"sync"
+	"time"
+)
+
+// ErrServerClosed is returned by Serve after Shutdown.
+var ErrServerClosed = errors.New("pop3 server closed")
+
+// Server serves POP3 sessions. Create it with New; it is safe for
+// concurrent use.
+type Server struct {
+	cfg Config
+
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	sessions  map[*session]struct{}
+	lastLogin map[string]time.Time
+	nextID    uint64
+	closing   bool
+	wg        sync.WaitGroup
+}
+
+// New returns a server with the given configuration.
+func New(cfg Config) *Server {
+	return &Server{
+		cfg:       cfg,
+		listeners: make(map[net.Listener]struct{}),
+		sessions:  make(map[*session]struct{}),
+		lastLogin: make(map[string]time.Time),
+	}
+}
+
+// Serve accepts plaintext connections (port 110 style, STLS offered when
+// TLSConfig is set) until the listener fails or Shutdown is called.
+func (s *Server) Serve(l net.Listener) error {
+	return s.serve(l, false)
+}
+
+// ServeTLS accepts implicit-TLS connections (POP3S, port 995; RFC 8314):
+// every connection starts with a TLS handshake. TLSConfig must be set.
+func (s *Server) ServeTLS(l net.Listener) error {
+	if s.cfg.TLSConfig == nil {
+		return errors.New("pop3 server: ServeTLS needs Config.TLSConfig")
+	}
+	return s.serve(l, true)
+}
+
+func (s *Server) serve(l net.Listener, implicitTLS bool) error {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return ErrServerClosed
+	}
+	s.listeners[l] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.listeners, l)
+		s.mu.Unlock()
+	}()
+	var backoff time.Duration
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closing := s.closing
+			s.mu.Unlock()
+			if closing {
+				return ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Out of file descriptors and the like: back off.
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		go s.serveConn(c, implicitTLS)
+	}
+}
+
+// ServeConn runs one session on c and returns when it ends. c may be any
+// connection: a TCP connection or one end of an in-memory link.
+func (s *Server) ServeConn(c net.Conn) {
+	s.serveConn(c, false)
+}
+
+// ServeConnTLS runs one implicit-TLS session on c.
+func (s *Server) ServeConnTLS(c net.Conn) {
+	s.serveConn(c, true)
+}
+
+func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		c.Close()
+		return
+	}
+	s.nextID++
+	sess := newSession(s, c, s.nextID)
+	s.sessions[sess] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.sessions, sess)
+		s.mu.Unlock()
+		s.wg.Done()
+	}()
+	if implicitTLS {
+		if !sess.startTLS(tls.Server(c, s.cfg.TLSConfig)) {
+			sess.finish("TLS handshake failed")
+			return
+		}
+	}
+	sess.run()
+}
+
+// Shutdown stops accepting connections, ends every session that is not
+// committing (a session in UPDATE finishes its commit first; the others
+// end without UPDATE, so nothing is deleted: RFC 1939 §6), and waits for
+// them until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for l := range s.listeners {
+		l.Close()
+	}
+	for sess := range s.sessions {
+		sess.interrupt()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// checkLoginDelay enforces LOGIN-DELAY (RFC 2449 §6.5) and records the
+// login when allowed.
+func (s *Server) checkLoginDelay(user string, now time.Time) (wait time.Duration, ok bool) {
+	if s.cfg.LoginDelay <= 0 {
+		return 0, true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if last, seen := s.lastLogin[user]; seen {
+		if next := last.Add(s.cfg.LoginDelay); now.Before(next) {
+			return next.Sub(now), false
+		}
+	}
+	s.lastLogin[user] = now
+	return 0, true
+}
+
+func (s *Server) observe(e Event) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.Observe(e)
+	}
+}
