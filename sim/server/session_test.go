@@ -21,7 +21,7 @@ func TestAPOPDigestRFCVector(t *testing.T) {
 
 func TestAPOP(t *testing.T) {
 	env := newEnv(t, nil)
-	c := newClient(t, transports[0].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	ts := c.greeting()
 	c.cmd("APOP alice " + APOPDigest(ts, "wrong"))
 	c.expect("-ERR [AUTH] Authentication failed.")
@@ -31,7 +31,7 @@ func TestAPOP(t *testing.T) {
 	c.expect("+OK Logging out, messages deleted as asked.")
 
 	// A replayed digest fails: every greeting has a fresh timestamp.
-	c2 := newClient(t, transports[0].dial(t, env.srv))
+	c2 := newClient(t, pipe.dial(t, env.srv))
 	ts2 := c2.greeting()
 	if ts2 == ts {
 		t.Fatalf("two greetings share the APOP timestamp %s", ts)
@@ -68,7 +68,7 @@ func TestAuthPlain(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newEnv(t, nil)
-			c := newClient(t, transports[0].dial(t, env.srv))
+			c := newClient(t, pipe.dial(t, env.srv))
 			c.greeting()
 			for i := 0; i < len(tt.exchange); i += 2 {
 				c.cmd(tt.exchange[i])
@@ -111,14 +111,14 @@ func TestInUse(t *testing.T) {
 // never enters UPDATE: nothing is deleted and the lock is released.
 func TestDropWithoutQuit(t *testing.T) {
 	env := newEnv(t, nil)
-	c := newClient(t, transports[1].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	c.login()
 	c.cmd("DELE 1")
 	c.expect("+OK Message 1 marked for deletion.")
 	c.close()
 	env.events.waitFor(t, "the session to close", func(ev []Event) bool { return closedSessions(ev) == 1 })
 
-	c2 := newClient(t, transports[1].dial(t, env.srv))
+	c2 := newClient(t, pipe.dial(t, env.srv))
 	c2.greeting()
 	c2.cmd("USER alice")
 	c2.expect("+OK Send your password.")
@@ -130,7 +130,7 @@ func TestDropWithoutQuit(t *testing.T) {
 // a response and without UPDATE.
 func TestIdleAutologout(t *testing.T) {
 	env := newEnv(t, func(c *Config) { c.IdleTimeout = 150 * time.Millisecond })
-	c := newClient(t, transports[1].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	c.login()
 	c.cmd("DELE 1")
 	c.expect("+OK Message 1 marked for deletion.")
@@ -138,7 +138,7 @@ func TestIdleAutologout(t *testing.T) {
 	env.events.waitFor(t, "the autologout", func(ev []Event) bool {
 		return len(ev) > 0 && ev[len(ev)-1].Kind == EventClose && ev[len(ev)-1].Note == "autologout: idle timeout"
 	})
-	c2 := newClient(t, transports[1].dial(t, env.srv))
+	c2 := newClient(t, pipe.dial(t, env.srv))
 	c2.greeting()
 	c2.cmd("USER alice")
 	c2.expect("+OK Send your password.")
@@ -152,11 +152,11 @@ func TestLoginDelay(t *testing.T) {
 		c.LoginDelay = time.Minute
 		c.Now = func() time.Time { return now }
 	})
-	c := newClient(t, transports[0].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	c.login()
 	c.cmd("QUIT")
 	c.expect("+OK Logging out, messages deleted as asked.")
-	c2 := newClient(t, transports[0].dial(t, env.srv))
+	c2 := newClient(t, pipe.dial(t, env.srv))
 	c2.greeting()
 	c2.cmd("USER alice")
 	c2.expect("+OK Send your password.")
@@ -238,7 +238,7 @@ func TestSTLSInjection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS; c.UnsafeExecutePipelinedAfterSTLS = tt.unsafe })
-			c := newClient(t, transports[1].dial(t, env.srv))
+			c := newClient(t, pipe.dial(t, env.srv))
 			c.greeting()
 			c.send("STLS\r\nPASS injected\r\n")
 			c.expect("+OK Begin TLS negotiation now.")
@@ -261,16 +261,9 @@ func TestSTLSInjection(t *testing.T) {
 func TestImplicitTLS(t *testing.T) {
 	serverTLS, clientTLS := testTLS(t)
 	env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS; c.AllowInsecureAuth = false })
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go env.srv.ServeTLS(l)
-	conn, err := tls.Dial("tcp", l.Addr().String(), clientTLS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc, sc := net.Pipe()
+	go env.srv.ServeConnTLS(sc)
+	conn := tls.Client(cc, clientTLS)
 	c := newClient(t, conn)
 	c.login()
 	c.cmd("CAPA")
@@ -283,7 +276,7 @@ func TestImplicitTLS(t *testing.T) {
 // TestObserverRedacts: credentials are marked, and Redacted never shows them.
 func TestObserverRedacts(t *testing.T) {
 	env := newEnv(t, nil)
-	c := newClient(t, transports[0].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	ts := c.greeting()
 	c.cmd("USER alice")
 	c.expect("+OK Send your password.")
@@ -293,13 +286,13 @@ func TestObserverRedacts(t *testing.T) {
 	c.expectPrefix("+OK")
 	c.expectEOF()
 	env.events.waitFor(t, "close", func(ev []Event) bool { return closedSessions(ev) == 1 })
-	c2 := newClient(t, transports[0].dial(t, env.srv))
+	c2 := newClient(t, pipe.dial(t, env.srv))
 	ts = c2.greeting()
 	c2.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
 	c2.expectPrefix("+OK")
 	c2.cmd("QUIT")
 	c2.expectPrefix("+OK")
-	c3 := newClient(t, transports[0].dial(t, env.srv))
+	c3 := newClient(t, pipe.dial(t, env.srv))
 	c3.greeting()
 	c3.cmd("AUTH PLAIN")
 	c3.expect("+ ")
@@ -336,7 +329,7 @@ func TestObserverRedacts(t *testing.T) {
 // TestShutdown: sessions end without UPDATE, nothing is deleted.
 func TestShutdown(t *testing.T) {
 	env := newEnv(t, nil)
-	c := newClient(t, transports[1].dial(t, env.srv))
+	c := newClient(t, pipe.dial(t, env.srv))
 	c.login()
 	c.cmd("DELE 1")
 	c.expect("+OK Message 1 marked for deletion.")

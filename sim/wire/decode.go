@@ -90,7 +90,8 @@ type stream struct {
 }
 
 // Decode appends p to the stream of direction dir and returns the units it
-// completed, in order. It does not keep p.
+// completed, in order. It does not keep p. An unfinished line or record is
+// held, however long, until its last byte arrives.
 func (d *Decoder) Decode(dir Dir, p []byte) []Unit {
 	if !dir.valid() {
 		return nil

@@ -1,0 +1,482 @@
+package scenario
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxSize is the largest scenario source Parse accepts.
+const MaxSize = 1 << 20
+
+// Scenario is a parsed scenario.
+type Scenario struct {
+	// Title and Summary come from the header.
+	Title, Summary string
+	// Seed makes randomness (APOP timestamps, Maildir names) repeatable.
+	Seed uint64
+	// Steps are the actions in order, each with its narration and checks.
+	Steps []Step
+}
+
+// ActionKind says what a step does.
+type ActionKind int
+
+// The actions.
+const (
+	ActServer  ActionKind = iota // change server settings
+	ActClient                    // change mail-client settings
+	ActConnect                   // open a connection
+	ActSend                      // the learner types a raw command line
+	ActDo                        // a mail-client action
+	ActAttack                    // switch the attacker
+	ActDeliver                   // deliver a message to the server maildrop
+	ActWait                      // let virtual time pass
+	ActDrop                      // drop the connection
+)
+
+var actionNames = map[ActionKind]string{
+	ActServer: "server", ActClient: "client", ActConnect: "connect", ActSend: "C",
+	ActDo: "do", ActAttack: "attack", ActDeliver: "deliver", ActWait: "wait", ActDrop: "drop",
+}
+
+// String returns the keyword of the action.
+func (k ActionKind) String() string { return actionNames[k] }
+
+// Step is one action with the narration before it and the checks after it.
+type Step struct {
+	// Line is the 1-based line of the action.
+	Line int
+	// Note is the narration shown at this step ("note:" lines before it).
+	Note string
+	// Kind is what the step does.
+	Kind ActionKind
+	// Text is the argument: the command line for C:, the action name for
+	// do:, the attack name for attack:.
+	Text string
+	// Settings are the key=value pairs of server: and client:.
+	Settings []Setting
+	// Arg is the attack argument (the line to inject), or the message
+	// body for deliver:, with its subject in Text.
+	Arg string
+	// Duration is the time a wait: lets pass.
+	Duration time.Duration
+	// Checks are the S:, S~ and expect: lines after the action.
+	Checks []Check
+}
+
+// Setting is one key=value of a server: or client: line.
+type Setting struct {
+	Key, Value string
+}
+
+// CheckKind says what a check tests.
+type CheckKind int
+
+// The checks.
+const (
+	CheckLine     CheckKind = iota // S: exact response line
+	CheckPattern                   // S~ regexp over a whole response line
+	CheckSkipRest                  // S: ... the rest of the response
+	CheckExpect                    // expect: a fact about the simulation
+)
+
+// Check is one expectation after an action.
+type Check struct {
+	// Line is the 1-based source line.
+	Line int
+	Kind CheckKind
+	// Text is the expected line, the pattern source, or for expect: the
+	// subject ("tap", "state", "server", "local", "closed", "tls").
+	Text string
+	// Pattern is the compiled pattern, anchored at both ends.
+	Pattern *regexp.Regexp
+	// Args are expect:'s arguments after the subject, unquoted.
+	Args []string
+}
+
+// Error is a problem at one line of a scenario.
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// ErrorList holds every problem Parse found, in line order.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// Settings and values that server: and client: accept.
+var (
+	serverSettings = map[string]func(string) error{
+		"tls":                oneOf("on", "off"),
+		"unsafe-stls":        oneOf("on", "off"),
+		"login-delay":        isDuration,
+		"auth-failure-delay": isDuration,
+	}
+	clientSettings = map[string]func(string) error{
+		"tls":               oneOf("none", "if-offered", "required", "implicit"),
+		"auth":              oneOf("user", "apop", "plain"),
+		"leave-on-server":   oneOf("on", "off"),
+		"delete-after-days": isCount,
+		"user":              nonEmpty,
+		"password":          nonEmpty,
+	}
+	doActions     = []string{"get-mail", "preview"}
+	attackActions = []string{"strip-stls", "inject", "off"}
+	expectations  = map[string]string{
+		"tap":     `tap has "TEXT" | tap lacks "TEXT"`,
+		"state":   "state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED",
+		"server":  "server messages N",
+		"local":   "local messages N",
+		"fetched": "fetched N",
+		"closed":  "closed",
+		"tls":     "tls on|off",
+		"warning": `warning "TEXT"`,
+	}
+)
+
+// Parse reads a scenario. On failure it returns an ErrorList naming every
+// bad line and what was expected there.
+func Parse(src string) (*Scenario, error) {
+	if len(src) > MaxSize {
+		return nil, ErrorList{{Line: 1, Msg: fmt.Sprintf("scenario is %d bytes; the limit is %d", len(src), MaxSize)}}
+	}
+	p := &parser{sc: &Scenario{}}
+	for i, raw := range strings.Split(src, "\n") {
+		p.line = i + 1
+		p.parseLine(strings.TrimSuffix(raw, "\r"))
+	}
+	if p.note != "" {
+		p.errorf("note: at the end has no step after it")
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return p.sc, nil
+}
+
+type parser struct {
+	sc       *Scenario
+	line     int
+	note     string
+	inHeader bool
+	started  bool
+	errs     ErrorList
+}
+
+func (p *parser) errorf(format string, args ...any) {
+	p.errs = append(p.errs, &Error{Line: p.line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) parseLine(line string) {
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		return
+	}
+	if strings.ContainsFunc(line, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		p.errorf("control character in the line")
+		return
+	}
+	// Raw command and response lines keep their spacing after "C: ".
+	switch {
+	case strings.HasPrefix(line, "C:"):
+		p.addStep(Step{Kind: ActSend, Text: strings.TrimPrefix(strings.TrimPrefix(line, "C:"), " ")})
+		return
+	case strings.HasPrefix(line, "S:"):
+		text := strings.TrimPrefix(strings.TrimPrefix(line, "S:"), " ")
+		if text == "..." {
+			p.addCheck(Check{Kind: CheckSkipRest})
+		} else {
+			p.addCheck(Check{Kind: CheckLine, Text: text})
+		}
+		return
+	case strings.HasPrefix(line, "S~"):
+		src := strings.TrimSpace(strings.TrimPrefix(line, "S~"))
+		re, err := regexp.Compile(`^(?:` + src + `)$`)
+		if err != nil {
+			p.errorf("S~ pattern does not compile: %v", err)
+			return
+		}
+		p.addCheck(Check{Kind: CheckPattern, Text: src, Pattern: re})
+		return
+	}
+	key, value, hasColon := strings.Cut(trimmed, ":")
+	key = strings.TrimSpace(key)
+	value = strings.TrimSpace(value)
+	if !hasColon {
+		// "connect" and "drop" take no colon.
+		key, value, _ = strings.Cut(trimmed, " ")
+		value = strings.TrimSpace(value)
+	}
+	if !p.started {
+		switch key {
+		case "title":
+			p.sc.Title = value
+			return
+		case "summary":
+			p.sc.Summary = value
+			return
+		case "seed":
+			n, err := strconv.ParseUint(value, 10, 64)
+			if err != nil {
+				p.errorf("seed: want a non-negative whole number, got %q", value)
+				return
+			}
+			p.sc.Seed = n
+			return
+		}
+	} else if key == "title" || key == "summary" || key == "seed" {
+		p.errorf("%s: belongs in the header, before the first step", key)
+		return
+	}
+	switch key {
+	case "note":
+		if p.note != "" {
+			p.note += "\n"
+		}
+		p.note += value
+	case "server":
+		p.settings(ActServer, value, serverSettings)
+	case "client":
+		p.settings(ActClient, value, clientSettings)
+	case "connect":
+		if value != "" {
+			p.errorf("connect takes no argument; set client tls=implicit for port 995")
+			return
+		}
+		p.addStep(Step{Kind: ActConnect})
+	case "drop":
+		if value != "" {
+			p.errorf("drop takes no argument")
+			return
+		}
+		p.addStep(Step{Kind: ActDrop})
+	case "do":
+		if !contains(doActions, value) {
+			p.errorf("do: want one of %s, got %q", strings.Join(doActions, ", "), value)
+			return
+		}
+		p.addStep(Step{Kind: ActDo, Text: value})
+	case "attack":
+		p.attack(value)
+	case "deliver":
+		subject, body, ok := strings.Cut(value, "|")
+		subject = strings.TrimSpace(subject)
+		if !ok || subject == "" {
+			p.errorf(`deliver: want "SUBJECT | BODY" (use \n for line breaks in BODY)`)
+			return
+		}
+		p.addStep(Step{Kind: ActDeliver, Text: subject, Arg: strings.ReplaceAll(strings.TrimSpace(body), `\n`, "\n")})
+	case "wait":
+		d, err := time.ParseDuration(value)
+		if err != nil || d <= 0 {
+			p.errorf("wait: want a positive duration such as 30s or 11m, got %q", value)
+			return
+		}
+		p.addStep(Step{Kind: ActWait, Duration: d})
+	case "expect":
+		p.expect(value)
+	default:
+		p.errorf("unknown line %q: want a step (note:, server:, client:, connect, C:, S:, S~, do:, attack:, deliver:, wait:, drop, expect:) or a header (title:, summary:, seed:) before the steps", truncate(trimmed, 30))
+	}
+}
+
+func (p *parser) addStep(s Step) {
+	s.Line = p.line
+	s.Note = p.note
+	p.note = ""
+	p.started = true
+	p.sc.Steps = append(p.sc.Steps, s)
+}
+
+func (p *parser) addCheck(c Check) {
+	if len(p.sc.Steps) == 0 {
+		p.errorf("a check needs a step before it (connect, C:, do: ...)")
+		return
+	}
+	if p.note != "" {
+		p.errorf("note: must come before a step, not between a step and its checks")
+		p.note = ""
+	}
+	c.Line = p.line
+	last := &p.sc.Steps[len(p.sc.Steps)-1]
+	if c.Kind != CheckExpect && !(last.Kind == ActConnect || last.Kind == ActSend) {
+		p.errorf("S: lines check responses to connect or C:, not to %s", last.Kind)
+		return
+	}
+	last.Checks = append(last.Checks, c)
+}
+
+func (p *parser) settings(kind ActionKind, value string, allowed map[string]func(string) error) {
+	if value == "" {
+		p.errorf("%s: want key=value settings", kind)
+		return
+	}
+	var settings []Setting
+	for _, field := range strings.Fields(value) {
+		k, v, ok := strings.Cut(field, "=")
+		check, known := allowed[k]
+		if !ok || !known {
+			p.errorf("%s: unknown setting %q: want one of %s", kind, field, strings.Join(sortedKeys(allowed), ", "))
+			return
+		}
+		if err := check(v); err != nil {
+			p.errorf("%s: %s=%s: %v", kind, k, v, err)
+			return
+		}
+		settings = append(settings, Setting{k, v})
+	}
+	p.addStep(Step{Kind: kind, Settings: settings})
+}
+
+func (p *parser) attack(value string) {
+	name, arg, _ := strings.Cut(value, " ")
+	switch name {
+	case "strip-stls", "off":
+		if strings.TrimSpace(arg) != "" {
+			p.errorf("attack: %s takes no argument", name)
+			return
+		}
+		p.addStep(Step{Kind: ActAttack, Text: name})
+	case "inject":
+		line, err := strconv.Unquote(strings.TrimSpace(arg))
+		if err != nil || line == "" {
+			p.errorf(`attack: inject wants a quoted line, such as inject "CAPA\r\n"`)
+			return
+		}
+		p.addStep(Step{Kind: ActAttack, Text: name, Arg: line})
+	default:
+		p.errorf("attack: want one of %s, got %q", strings.Join(attackActions, ", "), name)
+	}
+}
+
+func (p *parser) expect(value string) {
+	fields, err := splitQuoted(value)
+	if err != nil {
+		p.errorf("expect: %v", err)
+		return
+	}
+	if len(fields) == 0 {
+		p.errorf("expect: want one of: %s", strings.Join(sortedValues(expectations), "; "))
+		return
+	}
+	subject, args := fields[0], fields[1:]
+	usage, known := expectations[subject]
+	ok := known
+	if known {
+		switch subject {
+		case "tap":
+			ok = len(args) == 2 && (args[0] == "has" || args[0] == "lacks") && args[1] != ""
+		case "state":
+			ok = len(args) == 1 && contains([]string{"AUTHORIZATION", "TRANSACTION", "UPDATE", "CLOSED"}, args[0])
+		case "server", "local":
+			ok = len(args) == 2 && args[0] == "messages" && isCount(args[1]) == nil
+		case "fetched":
+			ok = len(args) == 1 && isCount(args[0]) == nil
+		case "closed":
+			ok = len(args) == 0
+		case "tls":
+			ok = len(args) == 1 && (args[0] == "on" || args[0] == "off")
+		case "warning":
+			ok = len(args) == 1 && args[0] != ""
+		}
+	}
+	if !ok {
+		if known {
+			p.errorf("expect: want %s", usage)
+		} else {
+			p.errorf("expect: unknown %q: want one of: %s", subject, strings.Join(sortedValues(expectations), "; "))
+		}
+		return
+	}
+	p.addCheck(Check{Kind: CheckExpect, Text: subject, Args: args})
+}
+
+// splitQuoted splits on spaces, keeping Go-quoted strings whole.
+func splitQuoted(s string) ([]string, error) {
+	var out []string
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		if s[0] == '"' {
+			q, err := strconv.QuotedPrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("unterminated or invalid quoted text %s", truncate(s, 30))
+			}
+			u, _ := strconv.Unquote(q)
+			out = append(out, u)
+			s = s[len(q):]
+			continue
+		}
+		field, rest, _ := strings.Cut(s, " ")
+		out = append(out, field)
+		s = rest
+	}
+	return out, nil
+}
+
+func oneOf(values ...string) func(string) error {
+	return func(v string) error {
+		if contains(values, v) {
+			return nil
+		}
+		return fmt.Errorf("want one of %s", strings.Join(values, ", "))
+	}
+}
+
+func isDuration(v string) error {
+	if d, err := time.ParseDuration(v); err != nil || d < 0 {
+		return fmt.Errorf("want a duration such as 30s")
+	}
+	return nil
+}
+
+func isCount(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 || v[0] == '+' {
+		return fmt.Errorf("want a whole number of 0 or more")
+	}
+	return nil
+}
+
+func nonEmpty(v string) error {
+	if v == "" {
+		return fmt.Errorf("want a value")
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool { return slices.Contains(list, v) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func sortedValues(m map[string]string) []string {
+	var vals []string
+	for _, k := range sortedKeys(m) {
+		vals = append(vals, m[k])
+	}
+	return vals
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}

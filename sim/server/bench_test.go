@@ -1,0 +1,136 @@
+//go:build !js
+
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/hack-pad/hackpadfs/mem"
+
+	"pop3lab/sim/maildrop"
+	"pop3lab/sim/pop3"
+)
+
+// benchEnv is a TCP server over an in-memory store holding msgs.
+func benchEnv(b *testing.B, msgs ...[]byte) (addr string) {
+	b.Helper()
+	fsys, err := mem.NewFS()
+	if err != nil {
+		b.Fatal(err)
+	}
+	store := maildrop.NewStore(fsys, "", maildrop.Options{Rand: mrand.NewChaCha8([32]byte{3})})
+	for _, m := range msgs {
+		if _, err := store.Deliver("alice", bytes.NewReader(m)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv := New(Config{Store: store, Users: Users{"alice": "wonderland"}})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Shutdown(b.Context()) })
+	return l.Addr().String()
+}
+
+type benchClient struct {
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+func dialBench(b *testing.B, addr string) *benchClient {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := &benchClient{conn, bufio.NewReaderSize(conn, 64*1024)}
+	c.status(b)
+	return c
+}
+
+func (c *benchClient) status(b *testing.B) string {
+	line, err := c.r.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "+OK") {
+		b.Fatalf("status %q, %v", line, err)
+	}
+	return line
+}
+
+func (c *benchClient) cmd(b *testing.B, s string) string {
+	if _, err := io.WriteString(c.conn, s+"\r\n"); err != nil {
+		b.Fatal(err)
+	}
+	return c.status(b)
+}
+
+func (c *benchClient) body(b *testing.B) int64 {
+	n, err := io.Copy(io.Discard, pop3.NewDotReader(c.r))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkRETR10MB measures RETR of a 10 MB message through the
+// dot-stuffing writer over loopback TCP (target: at least 200 MB/s).
+func BenchmarkRETR10MB(b *testing.B) {
+	line := strings.Repeat("x", 70) + "\n" + "." + strings.Repeat("y", 69) + "\n"
+	msg := []byte("Subject: big\n\n" + strings.Repeat(line, 10<<20/len(line)))
+	c := dialBench(b, benchEnv(b, msg))
+	c.cmd(b, "USER alice")
+	c.cmd(b, "PASS wonderland")
+	b.ResetTimer()
+	var size int64
+	for b.Loop() {
+		c.cmd(b, "RETR 1")
+		size = c.body(b)
+	}
+	b.SetBytes(size)
+}
+
+// BenchmarkSession measures whole sessions over loopback TCP: connect,
+// USER, PASS, STAT, RETR 1, QUIT.
+func BenchmarkSession(b *testing.B) {
+	addr := benchEnv(b, []byte("Subject: hi\n\n"+strings.Repeat("hello world\n", 300)))
+	b.ResetTimer()
+	for b.Loop() {
+		c := dialBench(b, addr)
+		c.cmd(b, "USER alice")
+		c.cmd(b, "PASS wonderland")
+		c.cmd(b, "STAT")
+		c.cmd(b, "RETR 1")
+		c.body(b)
+		c.cmd(b, "QUIT")
+		c.conn.Close()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sessions/s")
+}
+
+// BenchmarkListUIDL10000 measures login plus LIST and UIDL of a
+// 10,000-message maildrop.
+func BenchmarkListUIDL10000(b *testing.B) {
+	msgs := make([][]byte, 10000)
+	for i := range msgs {
+		msgs[i] = fmt.Appendf(nil, "Subject: %d\n\nbody %d\n", i, i)
+	}
+	addr := benchEnv(b, msgs...)
+	for b.Loop() {
+		c := dialBench(b, addr)
+		c.cmd(b, "USER alice")
+		c.cmd(b, "PASS wonderland")
+		c.cmd(b, "LIST")
+		c.body(b)
+		c.cmd(b, "UIDL")
+		c.body(b)
+		c.cmd(b, "QUIT")
+		c.conn.Close()
+	}
+}
