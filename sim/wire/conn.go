@@ -61,12 +61,16 @@ func (e *end) Read(b []byte) (int, error) {
 			return 0, nil
 		}
 		changed, timeout := in.wait(), e.readDeadline.wait()
+		dir := e.out.reverse()
+		l.waiting[dir]++
+		l.settle()
 		l.mu.Unlock()
 		select {
 		case <-changed:
 		case <-timeout:
 		}
 		l.mu.Lock()
+		l.waiting[dir]--
 	}
 }
 
@@ -112,6 +116,7 @@ func (e *end) Close() error {
 	in.closed = true
 	in.chunks = nil
 	in.signal()
+	l.settle()
 	l.finQueued[e.out] = true
 	e.readDeadline.stop()
 	e.writeDeadline.stop()

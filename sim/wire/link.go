@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -100,8 +101,10 @@ type Link struct {
 	finQueued [2]bool   // the sending end of the direction has closed
 	tap       func(Segment)
 	middlebox Middlebox
-	crossing  bool  // a goroutine is carrying chunks across
-	queue     []job // chunks waiting to cross
+	crossing  bool          // a goroutine is carrying chunks across
+	queue     []job         // chunks waiting to cross
+	waiting   [2]int        // readers blocked for more data, by the direction they read
+	settled   chan struct{} // closed at the next change a WaitIdle caller watches for
 }
 
 // NewLink returns a link for cfg, already open: its log starts with the SYN
@@ -196,6 +199,53 @@ func (l *Link) CheckDeadlines() {
 	}
 }
 
+// ErrNotIdle is returned by WaitIdle when the receiver stays busy.
+var ErrNotIdle = errors.New("wire: the receiver did not go idle")
+
+// WaitIdle blocks until the receiving end of direction dir has read
+// everything sent its way and is blocked in Read waiting for more, or is
+// closed, or until the real-time limit passes (ErrNotIdle). A simulation
+// calls it after each action so that the server has answered before the
+// next one: that makes the order of events independent of scheduling.
+func (l *Link) WaitIdle(dir Dir, limit time.Duration) error {
+	if !dir.valid() {
+		return fmt.Errorf("wire: wait idle: invalid direction %v", dir)
+	}
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	receiver := l.server
+	if dir == ServerToClient {
+		receiver = l.client
+	}
+	l.mu.Lock()
+	for {
+		in := &l.inbox[dir]
+		if receiver.closed || (l.waiting[dir] > 0 && len(in.chunks) == 0 && !l.crossing && len(l.queue) == 0) {
+			l.mu.Unlock()
+			return nil
+		}
+		if l.settled == nil {
+			l.settled = make(chan struct{})
+		}
+		ch := l.settled
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timer.C:
+			return ErrNotIdle
+		}
+		l.mu.Lock()
+	}
+}
+
+// settle wakes WaitIdle callers; l.mu is held.
+func (l *Link) settle() {
+	if l.settled != nil {
+		close(l.settled)
+		l.settled = nil
+	}
+}
+
 // WritePcap writes every segment of the link so far to w as a libpcap file;
 // see the package function WritePcap.
 func (l *Link) WritePcap(w io.Writer) error {
@@ -240,6 +290,7 @@ func (l *Link) send(j job) {
 	}
 	l.queue = nil
 	l.crossing = false
+	l.settle()
 	done = true
 	l.mu.Unlock()
 }
