@@ -2,4 +2,4 @@ module pop3lab
 
 go 1.26.8
 
-require github.com/hack-pad/hackpadfs v0.2.4 // indirect
+require github.com/hack-pad/hackpadfs v0.2.4

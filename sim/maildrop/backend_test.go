@@ -1,7 +1,6 @@
 package maildrop
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -346,5 +345,3 @@ func sameStrings(a, b []string) bool {
 
 // wireOf is the wire form of a message, from the oracle.
 func wireOf(s string) string { return string(refWire([]byte(s))) }
-
-var _ = bytes.Equal

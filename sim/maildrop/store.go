@@ -162,6 +162,73 @@ func (s *Store) Deliver(user string, msg io.Reader) (uid string, err error) {
 	return uidFor(uniq), nil
 }
 
+// List returns the messages of user's maildrop as the next session would
+// number them, without taking the lock and without changing anything: it
+// is for views, which must not disturb a session. A maildrop that does
+// not exist yet is empty.
+func (s *Store) List(user string) ([]Message, error) {
+	msgs, _, err := s.peek(user)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Message, len(msgs))
+	for i := range msgs {
+		out[i] = msgs[i].message(i + 1)
+	}
+	return out, nil
+}
+
+// MaxReadSize is the largest message Read returns.
+const MaxReadSize = 32 << 20
+
+// Read returns the wire form of the message with the given unique-id, as
+// List shows it, without taking the lock: for views.
+func (s *Store) Read(user, uid string) ([]byte, error) {
+	msgs, dir, err := s.peek(user)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range msgs {
+		if e.uid != uid {
+			continue
+		}
+		f, err := s.fsys.Open(path.Join(dir, e.path()))
+		if errors.Is(err, hackpadfs.ErrNotExist) {
+			return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrGone)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("maildrop %s: %w", user, err)
+		}
+		r := newWireReader(f)
+		defer r.Close()
+		b, err := io.ReadAll(io.LimitReader(r, MaxReadSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, err)
+		}
+		if len(b) > MaxReadSize {
+			return nil, fmt.Errorf("maildrop %s: %s: larger than %d octets", user, uid, MaxReadSize)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrNoSuchMessage)
+}
+
+// peek scans user's maildrop read-only.
+func (s *Store) peek(user string) ([]entry, string, error) {
+	if !validUser(user) {
+		return nil, "", fmt.Errorf("maildrop %q: %w", user, ErrBadUser)
+	}
+	dir := s.userDir(user)
+	if _, err := hackpadfs.Stat(s.fsys, dir); errors.Is(err, hackpadfs.ErrNotExist) {
+		return nil, dir, nil
+	}
+	msgs, err := s.scan(dir, false)
+	if err != nil {
+		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
+	return msgs, dir, nil
+}
+
 // Locked reports whether a session holds the user's maildrop, for views.
 func (s *Store) Locked(user string) bool {
 	s.mu.Lock()
@@ -201,7 +268,7 @@ func (s *Store) open(user string) (*Maildrop, error) {
 	if err := s.rollForward(dir); err != nil {
 		return nil, err
 	}
-	msgs, err := s.scan(dir)
+	msgs, err := s.scan(dir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +307,7 @@ func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
 // scan lists cur/ and new/ and returns the messages in session order with
 // their unique-ids. Message bodies are read only for files whose name does
 // not carry trustworthy sizes.
-func (s *Store) scan(dir string) ([]entry, error) {
+func (s *Store) scan(dir string, fix bool) ([]entry, error) {
 	// List cur/ before new/: messages move from new/ to cur/, and listing
 	// in this order can miss one moved meanwhile by another agent (it
 	// shows up next time) but never lists one twice.
@@ -258,7 +325,7 @@ func (s *Store) scan(dir string) ([]entry, error) {
 		des  []hackpadfs.DirEntry
 	}{{dirCur, cur}, {dirNew, nw}} {
 		for _, de := range sub.des {
-			if e, ok := s.scanEntry(dir, sub.name, de); ok {
+			if e, ok := s.scanEntry(dir, sub.name, de, fix); ok {
 				msgs = append(msgs, e)
 			}
 		}
@@ -274,7 +341,7 @@ func (s *Store) scan(dir string) ([]entry, error) {
 // Renames are best effort: a message whose rename fails is listed under
 // its old name. Entries that are not regular files, dot-files, and files
 // that cannot be read are not messages.
-func (s *Store) scanEntry(dir, sub string, de hackpadfs.DirEntry) (entry, bool) {
+func (s *Store) scanEntry(dir, sub string, de hackpadfs.DirEntry, fixNames bool) (entry, bool) {
 	name := de.Name()
 	if name == "" || name[0] == '.' || de.IsDir() || !de.Type().IsRegular() {
 		return entry{}, false
@@ -307,7 +374,7 @@ func (s *Store) scanEntry(dir, sub string, de hackpadfs.DirEntry) (entry, bool) 
 		mt := info.ModTime()
 		e.secs, e.nsec = mt.Unix(), int64(mt.Nanosecond())
 	}
-	if sub == dirNew || fix {
+	if fixNames && (sub == dirNew || fix) {
 		target := sizedName(n.base, e.size, e.wire, n.info)
 		if sub != dirCur || target != name {
 			if s.renameFree(path.Join(dir, sub, name), path.Join(dir, dirCur, target)) {

@@ -3,6 +3,8 @@ package maildrop
 import (
 	"bytes"
 	"io"
+
+	"github.com/hack-pad/hackpadfs"
 )
 
 // The wire form of a message is what RFC 1939 §3 puts between the status
@@ -113,7 +115,7 @@ func newWireReader(src io.ReadCloser) *wireReader {
 // Read implements io.Reader.
 func (w *wireReader) Read(p []byte) (int, error) {
 	if w.closed {
-		return 0, ErrClosed
+		return 0, hackpadfs.ErrClosed
 	}
 	n := 0
 	for n < len(p) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/hack-pad/hackpadfs"
 )
 
 // refWire is the wire form by the letter of its definition, line by line:
@@ -229,8 +231,8 @@ func TestWireReaderClose(t *testing.T) {
 	if err := wr.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	if _, err := wr.Read(make([]byte, 4)); !errors.Is(err, ErrClosed) {
-		t.Fatalf("Read after Close: %v, want ErrClosed", err)
+	if _, err := wr.Read(make([]byte, 4)); !errors.Is(err, hackpadfs.ErrClosed) {
+		t.Fatalf("Read after Close: %v, want hackpadfs.ErrClosed", err)
 	}
 }
 
