@@ -523,7 +523,7 @@ func (s *session) sendMessage(n int, copyBody func(io.Writer, io.Reader) error, 
 	}
 	s.replyBody(true, "", text, size)
 	s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
-	dw := pop3.NewDotWriter(s.w)
+	dw := s.bodyWriter()
 	if err := copyBody(dw, r); err != nil {
 		// The +OK is out and the body cannot be finished: the only
 		// honest end is to close the connection (no UPDATE).

@@ -96,6 +96,9 @@ type Config struct {
 	// Observer receives every command, response and state change. It is
 	// called from session goroutines and must be safe for concurrent use.
 	Observer Observer
+	// ObserveBodies adds an EventBody after every multi-line response, for
+	// transcripts and live views.
+	ObserveBodies bool
 	// UnsafeExecutePipelinedAfterSTLS reproduces the STARTTLS
 	// command-injection flaw (CVE-2011-0411 family): plaintext sent after
 	// STLS is kept and executed inside TLS. It exists only for the

@@ -55,7 +55,15 @@ const (
 	EventDiscard
 	// EventClose: the session ended (Note: the reason).
 	EventClose
+	// EventBody: a multi-line body was sent (Data: its octets as they
+	// crossed, dot-stuffed, with the terminating line; at most
+	// MaxObservedBody of them, Truncated if there were more). Only with
+	// Config.ObserveBodies.
+	EventBody
 )
+
+// MaxObservedBody is how much of a multi-line body an EventBody carries.
+const MaxObservedBody = 64 << 10
 
 // String names the kind.
 func (k EventKind) String() string {
@@ -74,6 +82,8 @@ func (k EventKind) String() string {
 		return "discard"
 	case EventClose:
 		return "close"
+	case EventBody:
+		return "body"
 	}
 	return "unknown"
 }
@@ -114,6 +124,11 @@ type Event struct {
 	TLS bool
 	// Note is extra human-readable detail.
 	Note string
+	// Data is the body of an EventBody.
+	Data []byte
+	// Truncated reports that Data holds only the first MaxObservedBody
+	// octets of the body.
+	Truncated bool
 }
 
 // Redacted returns Line with the credential bytes replaced by "********",

@@ -201,12 +201,53 @@ func (s *session) replyLines(text string, lines []string) {
 		size += int64(len(l)) + 2
 	}
 	s.replyBody(true, "", text, size)
-	dw := pop3.NewDotWriter(s.w)
+	dw := s.bodyWriter()
 	for _, l := range lines {
 		dw.Write([]byte(l))
 		dw.Write([]byte("\r\n"))
 	}
 	dw.Close()
+}
+
+// bodyWriter returns the dot-stuffing writer for a multi-line body; with
+// Config.ObserveBodies its Close reports the body as an EventBody.
+func (s *session) bodyWriter() io.WriteCloser {
+	if !s.cfg.ObserveBodies || s.cfg.Observer == nil {
+		return pop3.NewDotWriter(s.w)
+	}
+	ob := &observedBody{s: s}
+	ob.DotWriter = pop3.NewDotWriter(io.MultiWriter(s.w, &ob.capture))
+	return ob
+}
+
+// observedBody keeps the first MaxObservedBody octets of a body.
+type observedBody struct {
+	*pop3.DotWriter
+	s       *session
+	capture boundedBuffer
+}
+
+func (o *observedBody) Close() error {
+	err := o.DotWriter.Close()
+	o.s.event(Event{Kind: EventBody, Data: o.capture.b, Truncated: o.capture.over})
+	return err
+}
+
+// boundedBuffer keeps at most MaxObservedBody octets and accepts the rest.
+type boundedBuffer struct {
+	b    []byte
+	over bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	room := MaxObservedBody - len(b.b)
+	if len(p) > room {
+		b.b = append(b.b, p[:room]...)
+		b.over = true
+		return len(p), nil
+	}
+	b.b = append(b.b, p...)
+	return len(p), nil
 }
 
 // badCommand counts a bad command and reports whether the session must

@@ -346,3 +346,39 @@ func TestShutdown(t *testing.T) {
 		t.Fatalf("after shutdown %d messages, want 3", n)
 	}
 }
+
+// TestObserveBodies: with ObserveBodies, every multi-line body is reported
+// exactly as it crossed, dot-stuffing and terminator included.
+func TestObserveBodies(t *testing.T) {
+	env := newEnv(t, func(c *Config) { c.ObserveBodies = true })
+	c := newClient(t, pipe.dial(t, env.srv))
+	c.login()
+	c.cmd("RETR 2")
+	c.expectPrefix("+OK")
+	c.expect(bodyLines(testWire[1])...)
+	c.cmd("UIDL 1")
+	c.expectPrefix("+OK 1 ")
+	c.cmd("LIST")
+	c.expectPrefix("+OK 3 messages")
+	c.expect(fmt.Sprintf("1 %d", len(testWire[0])), fmt.Sprintf("2 %d", len(testWire[1])), fmt.Sprintf("3 %d", len(testWire[2])), ".")
+	env.events.waitFor(t, "two bodies", func(ev []Event) bool {
+		n := 0
+		for _, e := range ev {
+			if e.Kind == EventBody {
+				n++
+			}
+		}
+		return n == 2
+	})
+	var bodies []string
+	for _, e := range env.events.all() {
+		if e.Kind == EventBody {
+			bodies = append(bodies, string(e.Data))
+		}
+	}
+	want0 := strings.Join(bodyLines(testWire[1]), "\r\n") + "\r\n"
+	want1 := fmt.Sprintf("1 %d\r\n2 %d\r\n3 %d\r\n.\r\n", len(testWire[0]), len(testWire[1]), len(testWire[2]))
+	if bodies[0] != want0 || bodies[1] != want1 {
+		t.Fatalf("bodies = %q, want %q and %q", bodies, want0, want1)
+	}
+}

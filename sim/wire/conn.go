@@ -164,7 +164,7 @@ func (e *end) setDeadline(d *deadline, t time.Time) error {
 	if closed {
 		return e.opError("set deadline", net.ErrClosed)
 	}
-	d.set(t, l.cfg.Clock())
+	d.set(t, l.cfg.Clock(), l.cfg.VirtualTime)
 	return nil
 }
 
@@ -186,7 +186,7 @@ type deadline struct {
 func newDeadline() *deadline { return &deadline{passed: make(chan struct{})} }
 
 // set moves the deadline to t; now is the clock's current time.
-func (d *deadline) set(t, now time.Time) {
+func (d *deadline) set(t, now time.Time, virtual bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stopLocked()
@@ -201,6 +201,9 @@ func (d *deadline) set(t, now time.Time) {
 		return
 	}
 	d.reopenLocked()
+	if virtual {
+		return
+	}
 	gen := d.gen
 	d.timer = time.AfterFunc(wait, func() {
 		d.mu.Lock()

@@ -3,6 +3,7 @@ package wire
 import (
 	"bufio"
 	"errors"
+	"os"
 	"testing"
 	"time"
 )
@@ -56,5 +57,37 @@ func TestWaitIdle(t *testing.T) {
 	l.Server().Close()
 	if err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
 		t.Fatalf("closed receiver: %v", err)
+	}
+}
+
+// TestVirtualTimeDeadline: with VirtualTime a deadline passes only when
+// CheckDeadlines sees the clock past it, however much real time goes by.
+func TestVirtualTimeDeadline(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l, err := NewLink(Config{VirtualTime: true, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Server().SetReadDeadline(now.Add(10 * time.Millisecond))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := l.Server().Read(make([]byte, 1))
+		errc <- err
+	}()
+	select {
+	case err := <-errc:
+		t.Fatalf("deadline passed in real time: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.CheckDeadlines()
+	select {
+	case err := <-errc:
+		t.Fatalf("deadline passed before the clock reached it: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	now = now.Add(time.Second)
+	l.CheckDeadlines()
+	if err := <-errc; !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read error %v, want os.ErrDeadlineExceeded", err)
 	}
 }

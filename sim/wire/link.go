@@ -49,6 +49,10 @@ type Config struct {
 	// directions (RFC 9293 §3.4.1). A real stack picks them at random; the
 	// simulation takes them as given, zero included, so that runs repeat.
 	ClientISN, ServerISN uint32
+	// VirtualTime makes deadlines pass only when CheckDeadlines finds the
+	// clock past them, never by a real timer: a simulation's autologout
+	// then happens in virtual time only, the same on every replay.
+	VirtualTime bool
 }
 
 // normalize fills in defaults and checks the fields.
