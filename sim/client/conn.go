@@ -66,8 +66,9 @@ type Conn struct {
 	greetLine string
 	timestamp string
 	greeted   bool
-	sasl      bool  // a Raw AUTH exchange waits for the next SASL line
-	err       error // sticky: the connection is unusable
+	sasl      bool   // a Raw AUTH exchange waits for the next SASL line
+	lastLine  string // the last status line, for error messages
+	err       error  // sticky: the connection is unusable
 }
 
 // NewConn returns a Conn on c without reading anything: set Timeout, Now
@@ -601,8 +602,9 @@ func errServerClosed(cause error) error {
 // readLine reads one line of at most limit octets including its CRLF and
 // returns it without the CRLF. The slice is valid until the next read. A
 // line that is too long, ends in a bare LF, or is cut off by the end of the
-// stream is a *ProtocolError; so is the end of the stream itself.
-func (c *Conn) readLine(name, expected string, limit int) ([]byte, error) {
+// stream is a *ProtocolError; so is the end of the stream itself, as
+// io.EOF before a response and io.ErrUnexpectedEOF inside one (inBody).
+func (c *Conn) readLine(name, expected string, limit int, inBody bool) ([]byte, error) {
 	var acc []byte
 	for {
 		if c.r.Buffered() == 0 {
@@ -627,7 +629,7 @@ func (c *Conn) readLine(name, expected string, limit int) ([]byte, error) {
 			acc = append(acc, chunk...)
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 			partial := append(acc, chunk...)
-			if len(partial) == 0 {
+			if len(partial) == 0 && !inBody {
 				return nil, c.fail(protoErr(name, expected, nil, errServerClosed(io.EOF)))
 			}
 			return nil, c.fail(protoErr(name, expected, partial, errServerClosed(io.ErrUnexpectedEOF)))
@@ -640,7 +642,7 @@ func (c *Conn) readLine(name, expected string, limit int) ([]byte, error) {
 // readStatus reads a status line: "+OK" or "-ERR", optionally a space and
 // text (RFC 1939 §3), at most MaxStatusLine octets.
 func (c *Conn) readStatus(name string) (pop3.Status, []byte, error) {
-	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, MaxStatusLine)
+	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, MaxStatusLine, false)
 	if err != nil {
 		return pop3.Status{}, nil, err
 	}
@@ -703,7 +705,7 @@ func (c *Conn) readBody(name string, w io.Writer) (int64, error) {
 	}
 	var n int64
 	for {
-		line, err := c.readLine(name, `a body line or the terminating "."`, MaxBodyLine)
+		line, err := c.readLine(name, `a body line or the terminating "."`, MaxBodyLine, true)
 		if err != nil {
 			return n, err
 		}

@@ -2,7 +2,10 @@ package wire
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -31,11 +34,11 @@ func TestWaitIdle(t *testing.T) {
 			answered <- line
 		}
 	}()
-	if err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
+	if _, err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
 		t.Fatalf("fresh link: %v", err)
 	}
 	l.Client().Write([]byte("NOOP\n"))
-	if err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
+	if _, err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -47,16 +50,16 @@ func TestWaitIdle(t *testing.T) {
 		t.Fatal("WaitIdle returned before the server answered")
 	}
 	l.Client().Write([]byte("SLOW\n"))
-	if err := l.WaitIdle(ClientToServer, 50*time.Millisecond); !errors.Is(err, ErrNotIdle) {
+	if _, err := l.WaitIdle(ClientToServer, 50*time.Millisecond); !errors.Is(err, ErrNotIdle) {
 		t.Fatalf("busy server: %v, want ErrNotIdle", err)
 	}
 	close(release)
-	if err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
+	if _, err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	l.Server().Close()
-	if err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil {
-		t.Fatalf("closed receiver: %v", err)
+	if closed, err := l.WaitIdle(ClientToServer, 5*time.Second); err != nil || !closed {
+		t.Fatalf("closed receiver: %v, %v", closed, err)
 	}
 }
 
@@ -89,5 +92,41 @@ func TestVirtualTimeDeadline(t *testing.T) {
 	l.CheckDeadlines()
 	if err := <-errc; !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("read error %v, want os.ErrDeadlineExceeded", err)
+	}
+}
+
+// TestWritePcapLinks: two links' frames are merged by time into one file.
+func TestWritePcapLinks(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	a, _ := NewLink(Config{Clock: clock})
+	now = now.Add(time.Second)
+	b, _ := NewLink(Config{Clock: clock, Client: netip.MustParseAddrPort("192.0.2.10:49153")})
+	now = now.Add(time.Second)
+	a.Client().Write([]byte("NOOP\r\n"))
+	var one, two, merged bytes.Buffer
+	a.WritePcap(&one)
+	b.WritePcap(&two)
+	if err := WritePcapLinks(&merged, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if want := one.Len() + two.Len() - 24; merged.Len() != want {
+		t.Fatalf("merged %d bytes, want %d", merged.Len(), want)
+	}
+	// Frame order: a's handshake (3 frames at t0), b's handshake (t0+1s),
+	// then a's data and ack (t0+2s).
+	m := merged.Bytes()[24:]
+	var secs []uint32
+	for len(m) >= 16 {
+		secs = append(secs, binary.LittleEndian.Uint32(m[0:]))
+		m = m[16+int(binary.LittleEndian.Uint32(m[8:])):]
+	}
+	for i := 1; i < len(secs); i++ {
+		if secs[i] < secs[i-1] {
+			t.Fatalf("timestamps go back: %v", secs)
+		}
+	}
+	if len(secs) != 8 {
+		t.Fatalf("%d frames, want 8", len(secs))
 	}
 }

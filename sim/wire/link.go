@@ -208,12 +208,13 @@ var ErrNotIdle = errors.New("wire: the receiver did not go idle")
 
 // WaitIdle blocks until the receiving end of direction dir has read
 // everything sent its way and is blocked in Read waiting for more, or is
-// closed, or until the real-time limit passes (ErrNotIdle). A simulation
+// closed (then closed is true), or until the real-time limit passes
+// (ErrNotIdle). A simulation
 // calls it after each action so that the server has answered before the
 // next one: that makes the order of events independent of scheduling.
-func (l *Link) WaitIdle(dir Dir, limit time.Duration) error {
+func (l *Link) WaitIdle(dir Dir, limit time.Duration) (closed bool, err error) {
 	if !dir.valid() {
-		return fmt.Errorf("wire: wait idle: invalid direction %v", dir)
+		return false, fmt.Errorf("wire: wait idle: invalid direction %v", dir)
 	}
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
@@ -225,8 +226,9 @@ func (l *Link) WaitIdle(dir Dir, limit time.Duration) error {
 	for {
 		in := &l.inbox[dir]
 		if receiver.closed || (l.waiting[dir] > 0 && len(in.chunks) == 0 && !l.crossing && len(l.queue) == 0) {
+			closed := receiver.closed
 			l.mu.Unlock()
-			return nil
+			return closed, nil
 		}
 		if l.settled == nil {
 			l.settled = make(chan struct{})
@@ -236,7 +238,7 @@ func (l *Link) WaitIdle(dir Dir, limit time.Duration) error {
 		select {
 		case <-ch:
 		case <-timer.C:
-			return ErrNotIdle
+			return false, ErrNotIdle
 		}
 		l.mu.Lock()
 	}

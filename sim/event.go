@@ -1,0 +1,93 @@
+package sim
+
+import (
+	"time"
+
+	"pop3lab/sim/wire"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// The kinds of events, in the vocabulary of the lessons.
+const (
+	// EvAction: the learner or a scenario did something (Text).
+	EvAction EventKind = iota
+	// EvNote: narration for the current step (Text).
+	EvNote
+	// EvSegment: bytes crossed the wire (Dir, Data, Origin, Units,
+	// Secrets); what an eavesdropper sees.
+	EvSegment
+	// EvCommand: the server received a command line (Text, Secret).
+	EvCommand
+	// EvResponse: the server sent a status line (Text).
+	EvResponse
+	// EvBody: the server sent a multi-line body (Data, dot-stuffed).
+	EvBody
+	// EvState: the session state changed (State).
+	EvState
+	// EvTLS: TLS came up, or failed (Text).
+	EvTLS
+	// EvDiscard: the server threw bytes away (Text, Data).
+	EvDiscard
+	// EvSession: a connection opened or closed (Text).
+	EvSession
+	// EvClient: the mail client explains what it does (Text; Warning).
+	EvClient
+	// EvDelivery: a message was delivered to the server maildrop (Text).
+	EvDelivery
+	// EvClock: virtual time passed (Text).
+	EvClock
+	// EvAttack: the attacker acted (Text).
+	EvAttack
+	// EvError: an action failed (Text).
+	EvError
+)
+
+var eventKindNames = [...]string{"action", "note", "segment", "command", "response", "body", "state", "tls", "discard", "session", "client", "delivery", "clock", "attack", "error"}
+
+// String names the kind.
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return "unknown"
+}
+
+// Span is a byte range [Start, End).
+type Span struct{ Start, End int }
+
+// Event is one entry of the log.
+type Event struct {
+	// Seq numbers events from 0; Step is the action that caused it.
+	Seq, Step int
+	// Time is the virtual time.
+	Time time.Time
+	Kind EventKind
+	// Conn is the connection (1, 2, ...) the event belongs to; 0 for none.
+	Conn int
+	// Dir is the direction of a segment.
+	Dir wire.Dir
+	// Text is the human-readable content: a command or status line, a
+	// narration, a description.
+	Text string
+	// Data is the raw bytes of a segment, body or discard.
+	Data []byte
+	// Secrets are the credential bytes of Data (a plaintext segment) or of
+	// Text (a command): views highlight them, masked exports hide them.
+	Secrets []Span
+	// TLS reports whether the connection was encrypted at the time.
+	TLS bool
+	// State is the session state after an EvState.
+	State string
+	// Origin says whether a segment was sent as written, rewritten or
+	// injected by the attacker.
+	Origin wire.Origin
+	// SegmentKind tells SYN, data and FIN segments apart.
+	SegmentKind wire.Kind
+	// Units is what the eavesdropper decodes from a segment: POP3 lines or
+	// TLS records.
+	Units []wire.Unit
+	// Warning marks an EvClient event that warns (a downgrade).
+	Warning bool
+}
