@@ -131,6 +131,9 @@ func (s *Simulation) apply(a Action) (Result, error) {
 		s.term = nil
 		return Result{}, nil
 	case ActSettings:
+		if err := s.useDevice(a.Settings.Client.Device); err != nil {
+			return Result{}, err
+		}
 		s.settings = a.Settings
 		s.log(Event{Kind: EvAction, Text: "settings changed"})
 		if a.Settings.Server != s.srvSettings {

@@ -31,6 +31,9 @@ type ClientSettings struct {
 	TLS             client.TLSPolicy
 	LeaveOnServer   bool
 	DeleteAfterDays int
+	// Device names the machine the mail client runs on; each device has
+	// its own local mailbox and UID memory (the two-devices lesson).
+	Device string
 }
 
 // Settings are all the settings of a simulation.
@@ -47,9 +50,13 @@ func DefaultSettings() Settings {
 		Client: ClientSettings{
 			User: sample.User, Password: sample.Password,
 			Auth: client.AuthUserPass, TLS: client.TLSIfOffered,
+			Device: DefaultDevice,
 		},
 	}
 }
+
+// DefaultDevice is the device the mail client starts on.
+const DefaultDevice = "laptop"
 
 // settingKeys lists what Set accepts, with the values allowed.
 var settingKeys = map[string]string{
@@ -63,6 +70,7 @@ var settingKeys = map[string]string{
 	"client.delete-after-days":  "a whole number of 0 or more",
 	"client.user":               "a user name",
 	"client.password":           "a password",
+	"client.device":             "a device name of letters and digits, such as laptop or phone",
 }
 
 // SettingKeys returns the names Set accepts for scope "server" or
@@ -144,6 +152,13 @@ func (s *Settings) Set(scope, key, value string) error {
 			return bad
 		}
 		s.Client.Password = value
+	case "client.device":
+		if value == "" || len(value) > 20 || strings.IndexFunc(value, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+		}) >= 0 {
+			return bad
+		}
+		s.Client.Device = value
 	}
 	return nil
 }

@@ -77,7 +77,8 @@ type Simulation struct {
 	srv                *server.Server
 	srvSettings        ServerSettings
 	cert               tls.Certificate
-	mail               *client.MailClient
+	mail               *client.MailClient            // the current device's
+	devices            map[string]*client.MailClient // by device name
 
 	actions []Action
 	term    *connection
@@ -160,8 +161,8 @@ func New(opts Options) (*Simulation, error) {
 	s.store = maildrop.NewStore(s.serverFS, "", maildrop.Options{Now: s.clock.Now, Rand: s.rnd, Hostname: "mx.pop3lab.example"})
 	s.local = maildrop.NewStore(s.clientFS, "", maildrop.Options{Now: s.clock.Now, Rand: s.rnd, Hostname: "laptop.pop3lab.example"})
 	s.buildServer()
-	s.mail, err = client.NewMailClient(client.Config{Mailbox: s.local, FS: s.clientFS, Now: s.clock.Now})
-	if err != nil {
+	s.devices = make(map[string]*client.MailClient)
+	if err := s.useDevice(s.settings.Client.Device); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -250,6 +251,28 @@ func (s *Simulation) buildServer() {
 	}
 	s.srv = server.New(cfg)
 	s.srvSettings = st
+}
+
+// useDevice makes the named device's mail client current: each device
+// has its own local Maildir and UID memory in the client file system.
+func (s *Simulation) useDevice(name string) error {
+	if name == "" {
+		name = DefaultDevice
+	}
+	if mc, ok := s.devices[name]; ok {
+		s.mail = mc
+		return nil
+	}
+	mc, err := client.NewMailClient(client.Config{
+		Mailbox: s.local, MailboxUser: name, FS: s.clientFS,
+		MemoryFile: name + "-uids.json", Now: s.clock.Now,
+	})
+	if err != nil {
+		return err
+	}
+	s.devices[name] = mc
+	s.mail = mc
+	return nil
 }
 
 // clientTLS trusts exactly the simulated server's certificate (pinning).

@@ -312,7 +312,7 @@ func (l *sessionLog) Observe(e server.Event) {
 			st.failures++
 		}
 	case server.EventTLS:
-		st.tls = e.TLS || strings.HasPrefix(e.Note, "TLS ")
+		st.tls = st.tls || strings.HasPrefix(e.Note, "TLS 1.")
 	case server.EventClose:
 		user := e.User
 		if user == "" {

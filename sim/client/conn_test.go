@@ -370,7 +370,7 @@ func TestRaw(t *testing.T) {
 		{"TOP 2 0", "+OK Top of message follows", "From: carol@example.org\r\nSubject: Dots\r\n\r\n", true, false, false},
 		{"RETR 9", "-ERR No such message.", "", false, false, true},
 		{"NOOP", "+OK", "", false, false, false},
-		{"QUIT", "+OK Logging out, messages deleted as asked.", "", false, false, false},
+		{"QUIT", "+OK Logging out; no messages deleted.", "", false, false, false},
 	}
 	for _, tt := range tests {
 		resp, err := c.Raw(tt.line)

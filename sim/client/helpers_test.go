@@ -197,16 +197,18 @@ func (e *env) pipeTLS() (net.Conn, error) {
 	return c, nil
 }
 
-// transport connects a client to an env's server.
+// transport connects a client to an env's server: dial for plaintext
+// (port 110 style), dialTLS for implicit TLS (port 995 style).
 type transport struct {
-	name string
-	dial func(t *testing.T, e *env) Dialer
+	name    string
+	dial    func(t *testing.T, e *env) Dialer
+	dialTLS func(t *testing.T, e *env) Dialer
 }
 
 // transports lists the ways tests connect; tcp_test.go adds loopback TCP
 // where there is a network stack.
 var transports = []transport{
-	{"pipe", func(t *testing.T, e *env) Dialer { return e.pipe }},
+	{"pipe", func(t *testing.T, e *env) Dialer { return e.pipe }, func(t *testing.T, e *env) Dialer { return e.pipeTLS }},
 }
 
 // certs is one self-signed certificate for all tests: key generation is

@@ -143,8 +143,12 @@ type Config struct {
 	// DefaultMemoryFile.
 	MemoryFile string
 	// Now is the clock (virtual in the simulator); default time.Now. It
-	// dates the UID memory and sets connection deadlines.
+	// dates the UID memory, so DeleteAfterDays counts on it.
 	Now func() time.Time
+	// DeadlineClock is the clock connection deadlines are set on: that of
+	// the transport Dialer returns. Default time.Now, right for TCP and
+	// net.Pipe; the simulated link has its own clock.
+	DeadlineClock func() time.Time
 	// Timeout is the per-read and per-write deadline of connections;
 	// zero means DefaultTimeout, negative none.
 	Timeout time.Duration
@@ -363,6 +367,7 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 		return rep, err
 	case err != nil:
 		rep.warn("connection lost during QUIT: the server may or may not have deleted the %d marked messages", len(marked))
+		rep.step("Session broken at QUIT (%v): if the QUIT did not reach the server, it does not enter UPDATE and the %d DELEs are not carried out (RFC 1939 §6); the UID memory keeps what was downloaded from being downloaded again.", err, len(marked))
 		return rep, err
 	}
 	rep.Deleted = len(marked)
@@ -406,7 +411,7 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	} else {
 		conn = NewConn(raw)
 	}
-	conn.Now = m.cfg.Now
+	conn.Now = m.cfg.DeadlineClock
 	switch {
 	case m.cfg.Timeout > 0:
 		conn.Timeout = m.cfg.Timeout

@@ -66,12 +66,15 @@ func (mem *memory) account(user string) map[string]time.Time {
 // saveMemory writes the memory to a temporary file and renames it over
 // the old one, so that a crash leaves either the old or the new memory.
 func (m *MailClient) saveMemory(mem *memory) error {
+	// Accounts with nothing to remember are left out of the file, but not
+	// out of mem: callers hold on to their account's map.
+	out := memory{Version: mem.Version, Accounts: map[string]map[string]time.Time{}}
 	for user, a := range mem.Accounts {
-		if len(a) == 0 {
-			delete(mem.Accounts, user)
+		if len(a) > 0 {
+			out.Accounts[user] = a
 		}
 	}
-	data, err := json.MarshalIndent(mem, "", "  ")
+	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,9 @@ type tamper struct {
 	rewriteOut map[string]string
 	// rewriteIn replaces old with new (same length) in what is read.
 	rewriteIn [2]string
+	// dropAt: a client write starting with it is not sent; the
+	// connection is closed instead.
+	dropAt string
 	// cutAfter: once the client wrote a line starting with it, allow
 	// cutAllow more octets to be read, then close the connection.
 	cutAfter string
@@ -31,6 +34,10 @@ func (t *tamper) Write(b []byte) (int, error) {
 			return 0, err
 		}
 		return len(b), nil
+	}
+	if t.dropAt != "" && bytes.HasPrefix(b, []byte(t.dropAt)) {
+		t.Conn.Close()
+		return 0, net.ErrClosed
 	}
 	n, err := t.Conn.Write(b)
 	if t.cutAfter != "" && bytes.HasPrefix(b, []byte(t.cutAfter)) {

@@ -115,6 +115,28 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 		_ = f.Close()
 		return nil, m.errorf("message %d: size changed from %d to %d: %w", n, e.size, info.Size(), ErrGone)
 	}
+	// The name's W= was trusted at the scan because the file size had
+	// not changed; an edit that kept the size but changed line endings
+	// would still make LIST lie. Counting the wire form costs one fast
+	// pass over the file (GB/s), and a mismatch fixes the name for the
+	// next session and fails this one, as for any edited message.
+	_, wire, err := wireSize(f)
+	_ = f.Close()
+	if err != nil {
+		return nil, m.errorf("message %d: %w", n, err)
+	}
+	if wire != e.wire {
+		full := path.Join(m.dir, e.path())
+		target := sizedName(parseName(e.name).base, e.size, wire, parseName(e.name).info)
+		if m.store.renameFree(full, path.Join(m.dir, e.dir, target)) {
+			e.name = target
+		}
+		return nil, m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
+	}
+	f, err = m.store.fsys.Open(path.Join(m.dir, e.path()))
+	if err != nil {
+		return nil, m.errorf("message %d: %w", n, err)
+	}
 	return newWireReader(f), nil
 }
 

@@ -49,3 +49,54 @@ func TestListAndReadDoNotDisturb(t *testing.T) {
 		t.Fatalf("List of a bad user: %v", err)
 	}
 }
+
+// TestSameSizeEdit: an edit that keeps the file size but changes the wire
+// size (line endings) is caught at Open(n), and the next session lists
+// the right size.
+func TestSameSizeEdit(t *testing.T) {
+	fsys, err := mem.NewFS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(fsys, "", Options{})
+	if _, err := s.Deliver("alice", strings.NewReader("Subject: x\n\nab\ncd\n")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Open("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := m.Messages()[0].Name
+	m.Close()
+	edited := "Subject: x\r\n\r\nabc\n"
+	if len(edited) != len("Subject: x\n\nab\ncd\n") {
+		t.Fatal("the edit must keep the size")
+	}
+	if err := hackpadfs.WriteFullFile(fsys, "alice/cur/"+name, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err = s.Open("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Messages()[0].Size; got != 22 {
+		t.Fatalf("listed size %d, want the stale 22 (sizes come from the name)", got)
+	}
+	if _, err := m.Open(1); !errors.Is(err, ErrGone) {
+		t.Fatalf("Open of the edited message: %v, want ErrGone", err)
+	}
+	m.Close()
+	m, err = s.Open("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if got := m.Messages()[0].Size; got != int64(len("Subject: x\r\n\r\nabc\r\n")) {
+		t.Fatalf("next session lists %d octets, want %d", got, len("Subject: x\r\n\r\nabc\r\n"))
+	}
+	r, err := m.Open(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+}

@@ -43,7 +43,7 @@ func (d *DotWriter) Write(p []byte) (int, error) {
 	total := len(p)
 	for len(p) > 0 {
 		if d.lineStart && p[0] == '.' {
-			if _, err := d.w.Write([]byte{'.'}); err != nil {
+			if _, err := d.w.Write(terminator[:1]); err != nil {
 				return total - len(p), err
 			}
 		}

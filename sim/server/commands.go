@@ -101,6 +101,8 @@ func (s *session) handleAuthorization(cmd pop3.Command) error {
 		return s.stlsCmd(cmd)
 	case "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "TOP", "UIDL":
 		return s.bad(cmd.Name + " is a TRANSACTION command: log in first.")
+	case "LAST":
+		return s.obsolete()
 	}
 	return s.bad("Unknown command.")
 }
@@ -145,7 +147,7 @@ func (s *session) handleTransaction(cmd pop3.Command) error {
 		}
 		s.mbox.Reset()
 		n, size := s.mbox.Stat()
-		s.reply(true, "", fmt.Sprintf("Maildrop has %d messages (%d octets).", n, size))
+		s.reply(true, "", fmt.Sprintf("Maildrop has %s (%d octets).", plural(n, "message"), size))
 	case "QUIT":
 		if len(cmd.Args) != 0 {
 			return s.bad("QUIT takes no arguments.")
@@ -155,15 +157,38 @@ func (s *session) handleTransaction(cmd pop3.Command) error {
 		s.reply(false, "", "Already logged in.")
 	case "STLS":
 		s.reply(false, "", "STLS is only allowed before login (RFC 2595).")
+	case "LAST":
+		return s.obsolete()
 	default:
 		return s.bad("Unknown command.")
 	}
 	return nil
 }
 
+// obsolete answers LAST, which RFC 1725 removed from POP3 but fetchmail
+// still tries: a polite -ERR that does not count as a bad command.
+func (s *session) obsolete() error {
+	s.reply(false, "", "LAST was removed from POP3 (RFC 1725); use UIDL.")
+	return nil
+}
+
+// plural returns "1 message" or "n messages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // quitTransaction enters UPDATE and commits the deletions (RFC 1939 §6).
 func (s *session) quitTransaction() error {
 	s.setState(StateUpdate)
+	marked := 0
+	for _, m := range s.mbox.Messages() {
+		if m.Deleted {
+			marked++
+		}
+	}
 	err := s.mbox.Commit()
 	s.mbox = nil
 	if err != nil {
@@ -171,7 +196,11 @@ func (s *session) quitTransaction() error {
 		s.closeNote = "quit: commit failed: " + err.Error()
 		return errCloseSession
 	}
-	s.reply(true, "", "Logging out, messages deleted as asked.")
+	if marked == 0 {
+		s.reply(true, "", "Logging out; no messages deleted.")
+	} else {
+		s.reply(true, "", fmt.Sprintf("Logging out; %s deleted.", plural(marked, "message")))
+	}
 	s.closeNote = "quit"
 	return errCloseSession
 }
@@ -364,7 +393,7 @@ func (s *session) login(user string, credentialsOK bool) error {
 	s.authUser = user
 	s.setState(StateTransaction)
 	n, size := mbox.Stat()
-	s.reply(true, "", fmt.Sprintf("%s's maildrop has %d messages (%d octets).", user, n, size))
+	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, plural(n, "message"), size))
 	return nil
 }
 
@@ -429,7 +458,7 @@ func (s *session) listCmd(cmd pop3.Command, name string, field func(maildrop.Mes
 		text := ""
 		if name == "LIST" {
 			n, size := s.mbox.Stat()
-			text = fmt.Sprintf("%d messages (%d octets)", n, size)
+			text = fmt.Sprintf("%s (%d octets)", plural(n, "message"), size)
 		}
 		s.replyLines(text, lines)
 		return nil

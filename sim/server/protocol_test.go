@@ -110,7 +110,7 @@ func TestTransactionCommands(t *testing.T) {
 			c.cmd("DELE 2")
 			c.expect("+OK Message 2 marked for deletion.")
 			c.cmd("QUIT")
-			c.expect("+OK Logging out, messages deleted as asked.")
+			c.expect("+OK Logging out; 1 message deleted.")
 			c.expectEOF()
 
 			// The next session sees the deletion and renumbered messages,
@@ -120,7 +120,7 @@ func TestTransactionCommands(t *testing.T) {
 			c2.cmd("UIDL")
 			c2.expect("+OK", "1 "+uids[0], "2 "+uids[2], ".")
 			c2.cmd("QUIT")
-			c2.expect("+OK Logging out, messages deleted as asked.")
+			c2.expect("+OK Logging out; no messages deleted.")
 		})
 	}
 }
@@ -307,8 +307,36 @@ func TestPipelining(t *testing.T) {
 				fmt.Sprintf("+OK 3 %d", totalSize()),
 				fmt.Sprintf("+OK %d octets", len(testWire[2])))
 			c.expect(bodyLines(testWire[2])...)
-			c.expect("+OK", "+OK Logging out, messages deleted as asked.")
+			c.expect("+OK", "+OK Logging out; no messages deleted.")
 			c.expectEOF()
 		})
 	}
+}
+
+// TestObsoleteLAST: fetchmail still sends LAST (removed by RFC 1725); it
+// gets a polite -ERR that does not count towards the bad-command limit.
+func TestObsoleteLAST(t *testing.T) {
+	env := newEnv(t, func(c *Config) { c.MaxBadCommands = 2 })
+	c := newClient(t, pipe.dial(t, env.srv))
+	c.login()
+	for range 3 {
+		c.cmd("LAST")
+		c.expect("-ERR LAST was removed from POP3 (RFC 1725); use UIDL.")
+	}
+	c.cmd("DELE 1")
+	c.expect("+OK Message 1 marked for deletion.")
+	c.cmd("DELE 2")
+	c.expect("+OK Message 2 marked for deletion.")
+	c.cmd("RSET")
+	c.expect(fmt.Sprintf("+OK Maildrop has 3 messages (%d octets).", totalSize()))
+	c.cmd("DELE 3")
+	c.expect("+OK Message 3 marked for deletion.")
+	c.cmd("STAT")
+	c.expect(fmt.Sprintf("+OK 2 %d", len(testWire[0])+len(testWire[1])))
+	c.cmd("DELE 2")
+	c.expect("+OK Message 2 marked for deletion.")
+	c.cmd("LIST")
+	c.expect(fmt.Sprintf("+OK 1 message (%d octets)", len(testWire[0])), fmt.Sprintf("1 %d", len(testWire[0])), ".")
+	c.cmd("QUIT")
+	c.expect("+OK Logging out; 2 messages deleted.")
 }

@@ -28,7 +28,7 @@ func TestAPOP(t *testing.T) {
 	c.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
 	c.expect(fmt.Sprintf("+OK alice's maildrop has 3 messages (%d octets).", totalSize()))
 	c.cmd("QUIT")
-	c.expect("+OK Logging out, messages deleted as asked.")
+	c.expect("+OK Logging out; no messages deleted.")
 
 	// A replayed digest fails: every greeting has a fresh timestamp.
 	c2 := newClient(t, pipe.dial(t, env.srv))
@@ -98,7 +98,7 @@ func TestInUse(t *testing.T) {
 			second.cmd("PASS wonderland")
 			second.expect("-ERR [IN-USE] Maildrop is locked by another POP3 session.")
 			first.cmd("QUIT")
-			first.expect("+OK Logging out, messages deleted as asked.")
+			first.expect("+OK Logging out; no messages deleted.")
 			second.cmd("USER alice")
 			second.expect("+OK Send your password.")
 			second.cmd("PASS wonderland")
@@ -155,7 +155,7 @@ func TestLoginDelay(t *testing.T) {
 	c := newClient(t, pipe.dial(t, env.srv))
 	c.login()
 	c.cmd("QUIT")
-	c.expect("+OK Logging out, messages deleted as asked.")
+	c.expect("+OK Logging out; no messages deleted.")
 	c2 := newClient(t, pipe.dial(t, env.srv))
 	c2.greeting()
 	c2.cmd("USER alice")

@@ -1,0 +1,44 @@
+# pop3lab: `make serve` runs it, `make test` checks everything.
+
+GO       ?= go
+FUZZTIME ?= 30s
+
+.PHONY: all build serve test bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o bin/pop3lab ./cmd/pop3lab
+
+# For now this serves the real POP3 server with the sample maildrop
+# (alice/wonderland). Once the web app exists, it will build the wasm
+# bundle and serve the browser simulator.
+serve:
+	$(GO) run ./cmd/pop3lab pop3
+
+# Installs the clients the interop tests drive, then: formatting, vet, the
+# race-enabled tests, and the simulator's tests under js/wasm (Node runs
+# them through go_js_wasm_exec, which Go 1.24+ keeps in lib/wasm).
+test:
+	scripts/install-deps.sh
+	@unformatted="$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race ./...
+	PATH="$$($(GO) env GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm $(GO) test ./sim/...
+
+bench:
+	scripts/bench.sh
+
+# Runs every Fuzz target of every package for FUZZTIME each.
+fuzz:
+	@set -e; \
+	targets="$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { f[n++] = $$1; next } /^ok/ { for (i = 0; i < n; i++) print $$2 " " f[i]; n = 0 }')"; \
+	if [ -z "$$targets" ]; then echo "no Fuzz targets found"; exit 1; fi; \
+	echo "$$targets" | while read -r pkg fn; do \
+		echo "== $$pkg $$fn for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+	done
+
+clean:
+	rm -rf bin dist
