@@ -1,10 +1,10 @@
 package sim
 
 import (
-	"net"
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -256,6 +256,8 @@ func (s *Simulation) setAttack(mode, line string) error {
 	case AttackStripSTLS:
 		s.attack = attackState{mode: mode}
 		s.log(Event{Kind: EvAttack, Text: "attacker on the path will strip STLS"})
+	case AttackReplayAPOP:
+		return s.replayAPOP()
 	case AttackInject:
 		if line == "" {
 			return errors.New("sim: inject needs a command line to inject")

@@ -2,7 +2,10 @@ package sim
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+
+	"pop3lab/sim/client"
 
 	"pop3lab/sim/wire"
 )
@@ -17,6 +20,10 @@ const (
 	// AttackInject appends a command after the client's STLS, in the
 	// same plaintext segment: STARTTLS command injection.
 	AttackInject = "inject"
+	// AttackReplayAPOP replays the last APOP command seen on the wire on
+	// a new connection: a one-shot action, refused because every
+	// greeting has a fresh timestamp (RFC 1939 §7).
+	AttackReplayAPOP = "replay-apop"
 )
 
 type attackState struct {
@@ -47,4 +54,41 @@ func (s *Simulation) intercept(c *connection, dir wire.Dir, chunk []byte) []byte
 		}
 	}
 	return chunk
+}
+
+// replayAPOP opens a connection as the attacker and sends the last APOP
+// line the eavesdropper captured.
+func (s *Simulation) replayAPOP() error {
+	var captured string
+	for _, e := range s.Events(0) {
+		if e.Kind != EvSegment || e.Dir != wire.ClientToServer || e.TLS {
+			continue
+		}
+		for _, u := range e.Units {
+			if !u.TLS && bytes.HasPrefix([]byte(u.Line), []byte("APOP ")) {
+				captured = u.Line
+			}
+		}
+	}
+	if captured == "" {
+		return &LearnerError{errors.New("the eavesdropper has not captured an APOP command yet")}
+	}
+	s.log(Event{Kind: EvAttack, Text: fmt.Sprintf("attacker replays the captured %q on a new connection", captured)})
+	c, err := s.dial(PortPOP3)
+	if err != nil {
+		return err
+	}
+	conn, err := client.Dial(c.link.Client())
+	if err != nil {
+		return &LearnerError{err}
+	}
+	defer conn.Close()
+	resp, err := conn.Raw(captured)
+	outcome := resp.Line
+	if err != nil && outcome == "" {
+		outcome = err.Error()
+	}
+	s.log(Event{Kind: EvAttack, Conn: c.id, Text: "the server answered the replay: " + outcome})
+	conn.Raw("QUIT")
+	return nil
 }

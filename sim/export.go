@@ -82,12 +82,13 @@ func (s *Simulation) WritePcap(w io.Writer) error {
 	return wire.WritePcapLinks(w, links...)
 }
 
-// Eavesdropper returns what the tap decoded, one line per POP3 line or
-// TLS record, in order: the wire panel's text and what labs assert on.
-func (s *Simulation) Eavesdropper() string {
+// Eavesdropper returns what the tap decoded on connection conn (0: on
+// all), one line per POP3 line or TLS record, in order: the wire panel's
+// text and what labs assert on.
+func (s *Simulation) Eavesdropper(conn int) string {
 	var b bytes.Buffer
 	for _, e := range s.Events(0) {
-		if e.Kind != EvSegment {
+		if e.Kind != EvSegment || conn != 0 && e.Conn != conn {
 			continue
 		}
 		for _, u := range e.Units {
@@ -95,4 +96,11 @@ func (s *Simulation) Eavesdropper() string {
 		}
 	}
 	return b.String()
+}
+
+// LastConn returns the number of the newest connection, 0 if none.
+func (s *Simulation) LastConn() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }

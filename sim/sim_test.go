@@ -114,7 +114,7 @@ func TestSniffing(t *testing.T) {
 			}
 			mustApply(t, s, typed("USER alice"))
 			mustApply(t, s, typed("PASS wonderland"))
-			tap := s.Eavesdropper()
+			tap := s.Eavesdropper(0)
 			if got := strings.Contains(tap, "PASS wonderland"); got != tt.inTap {
 				t.Fatalf("tap shows the password: %v, want %v\n%s", got, tt.inTap, tap)
 			}

@@ -188,7 +188,7 @@ func TestPythonPoplib(t *testing.T) {
 		expect(t, c.name+" lines", c.got.Lines, wireLines(c.msg.raw))
 		expect(t, c.name+" octets", c.got.Octets, len(wireForm(c.msg.raw)))
 	}
-	expect(t, "TOP 1 0", got.Top10.Status, "+OK Top of message follows")
+	expect(t, "TOP 1 0", got.Top10.Status, fmt.Sprintf("+OK %d octets", len(wireForm(headerOf(testMessages[0].raw)))))
 	expect(t, "TOP 1 0 lines", got.Top10.Lines, wireLines(headerOf(testMessages[0].raw)))
 	expect(t, "TOP 3 1 lines", got.Top31.Lines, wireLines(headerOf(testMessages[2].raw)+"line one\n"))
 

@@ -68,7 +68,8 @@ type Conn struct {
 	greeted   bool
 	sasl      bool   // a Raw AUTH exchange waits for the next SASL line
 	lastLine  string // the last status line, for error messages
-	err       error  // sticky: the connection is unusable
+	closed    bool
+	err       error // sticky: the connection is unusable
 }
 
 // NewConn returns a Conn on c without reading anything: set Timeout, Now
@@ -163,13 +164,20 @@ func (c *Conn) TLS() (tls.ConnectionState, bool) {
 func (c *Conn) Err() error { return c.err }
 
 // Close closes the connection without QUIT. RFC 1939 §6: the server then
-// does not enter UPDATE, so nothing marked with DELE is deleted.
+// does not enter UPDATE, so nothing marked with DELE is deleted. A
+// connection that is still in step ends TLS with close_notify; a broken
+// one is dropped at the transport, since the server may not be reading.
 func (c *Conn) Close() error {
-	if errors.Is(c.err, ErrClosed) {
+	if c.closed {
 		return nil
 	}
-	if c.err == nil {
+	c.closed = true
+	broken := c.err != nil
+	if !broken {
 		c.err = ErrClosed
+	}
+	if broken {
+		return c.raw.Close()
 	}
 	return c.conn.Close()
 }
@@ -553,15 +561,7 @@ func (c *Conn) deadline() time.Time {
 }
 
 // usable returns the sticky error, if any.
-func (c *Conn) usable() error {
-	if c.err == nil {
-		return nil
-	}
-	if c.err == ErrClosed {
-		return ErrClosed
-	}
-	return c.err
-}
+func (c *Conn) usable() error { return c.err }
 
 // fail records err as the reason the connection is unusable and returns
 // it. A *ServerError never reaches here.
@@ -606,8 +606,11 @@ func errServerClosed(cause error) error {
 // io.EOF before a response and io.ErrUnexpectedEOF inside one (inBody).
 func (c *Conn) readLine(name, expected string, limit int, inBody bool) ([]byte, error) {
 	var acc []byte
-	for {
-		if c.r.Buffered() == 0 {
+	for first := true; ; first = false {
+		// The deadline is renewed for each status line and whenever the
+		// buffer needs filling, so a long body gets Timeout per chunk,
+		// not in total.
+		if (first && !inBody) || c.r.Buffered() == 0 {
 			c.conn.SetReadDeadline(c.deadline())
 		}
 		chunk, err := c.r.ReadSlice('\n')
@@ -713,8 +716,14 @@ func (c *Conn) readBody(name string, w io.Writer) (int64, error) {
 			if len(line) == 1 {
 				return n, nil
 			}
-			// RFC 1939 §3: a line beginning with "." that is not the
-			// terminator had a "." put in front; take it off.
+			// RFC 1939 §3: a line of the message that begins with "."
+			// is sent with one more "." in front, so on the wire a line
+			// beginning with "." is either the terminator or begins
+			// with "..". Anything else is a server that forgot to
+			// stuff: the client cannot know what the line was.
+			if line[1] != '.' {
+				return n, c.fail(protoErr(name, `a byte-stuffed line (beginning with "..") or the terminating "."`, line, nil))
+			}
 			line = line[1:]
 		}
 		n += int64(len(line)) + 2

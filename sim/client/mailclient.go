@@ -250,6 +250,12 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 	defer conn.Close()
 
 	count, size, err := conn.Stat()
+	var se *ServerError
+	if errors.As(err, &se) {
+		rep.step("STAT refused (-ERR %s): QUIT.", se.Status.Text)
+		conn.Quit()
+		return rep, err
+	}
 	if err != nil {
 		return rep, m.abort(conn, &rep, 0, err)
 	}
@@ -257,7 +263,6 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 
 	list, err := conn.UIDL()
 	haveUIDs := true
-	var se *ServerError
 	switch {
 	case errors.As(err, &se):
 		haveUIDs = false

@@ -30,7 +30,9 @@ type Headers struct {
 
 // Limits on what a malformed message's Headers keep.
 const (
-	MaxRawLines   = 5
+	// MaxRawLines is how many lines of a malformed header block are kept.
+	MaxRawLines = 5
+	// MaxRawLineLen is how many octets of each such line are kept.
 	MaxRawLineLen = 200
 )
 

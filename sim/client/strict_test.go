@@ -91,6 +91,8 @@ func TestStrictParsing(t *testing.T) {
 		{name: "UIDL one for another message", replies: []string{"+OK 2 abc\r\n"}, call: func(c *Conn) error { _, err := c.UIDLOne(1); return err }, cmd: "UIDL", line: "+OK 2 abc"},
 		{name: "RETR closed mid-line", replies: []string{"+OK\r\nSubject: x\r\nhal"}, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: "hal", cause: io.ErrUnexpectedEOF},
 		{name: "RETR closed between lines", replies: []string{"+OK\r\nSubject: x\r\n"}, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: "-", cause: io.ErrUnexpectedEOF},
+		// RFC 1939 §3: a body line starting with "." must be stuffed.
+		{name: "RETR unstuffed dot line", replies: []string{"+OK\r\nSubject: x\r\n\r\n.hidden\r\n.\r\n"}, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: ".hidden"},
 		{name: "RETR terminator with bare LF", replies: []string{"+OK\r\nSubject: x\r\n.\n"}, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: ".\n"},
 		{name: "RETR body line too long", replies: []string{"+OK\r\n" + huge + "\r\n.\r\n"}, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: huge[:MaxQuotedLine]},
 		{name: "RETR body over MaxBody", replies: []string{"+OK\r\n0123456789\r\n0123456789\r\n.\r\n"}, setup: func(c *Conn) { c.MaxBody = 15 }, call: func(c *Conn) error { _, err := c.Retr(1); return err }, cmd: "RETR", line: "-"},
@@ -178,12 +180,12 @@ func TestProtocolErrorText(t *testing.T) {
 
 // TestLenientWhereTheRFCAllows: RFC 1939 §5 lets servers add text after
 // the size in STAT and LIST; RFC 1939 §3 un-stuffing removes one leading
-// dot from any line.
+// dot from each stuffed line.
 func TestLenientWhereTheRFCAllows(t *testing.T) {
 	c := NewConn(fakeServer(t, greet,
 		"+OK 2 300 octets in total\r\n",
 		"+OK\r\n1 100 (from bob)\r\n2 200\r\n.\r\n",
-		"+OK\r\n..a\r\n.b\r\n...\r\n\r\n.\r\n",
+		"+OK\r\n..a\r\n...\r\n\r\n.\r\n",
 		"-ERR\r\n",
 	))
 	if err := c.ReadGreeting(); err != nil {
@@ -198,7 +200,7 @@ func TestLenientWhereTheRFCAllows(t *testing.T) {
 		t.Fatalf("LIST = %v %v", list, err)
 	}
 	body, err := c.Retr(1)
-	if err != nil || string(body) != ".a\r\nb\r\n..\r\n\r\n" {
+	if err != nil || string(body) != ".a\r\n..\r\n\r\n" {
 		t.Fatalf("RETR = %q %v", body, err)
 	}
 	// A bare "-ERR" is a well-formed refusal.

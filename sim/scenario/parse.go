@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"pop3lab/sim"
 	"regexp"
 	"slices"
 	"strconv"
@@ -36,11 +37,13 @@ const (
 	ActDeliver                   // deliver a message to the server maildrop
 	ActWait                      // let virtual time pass
 	ActDrop                      // drop the connection
+	ActNarrate                   // narration only: notes at the end
 )
 
 var actionNames = map[ActionKind]string{
 	ActServer: "server", ActClient: "client", ActConnect: "connect", ActSend: "C",
 	ActDo: "do", ActAttack: "attack", ActDeliver: "deliver", ActWait: "wait", ActDrop: "drop",
+	ActNarrate: "note",
 }
 
 // String returns the keyword of the action.
@@ -117,28 +120,15 @@ func (l ErrorList) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
-// Settings and values that server: and client: accept.
+// What do:, attack: and expect: accept. Settings are checked by
+// sim.Settings.Set, the same code that applies them.
 var (
-	serverSettings = map[string]func(string) error{
-		"tls":                oneOf("on", "off"),
-		"unsafe-stls":        oneOf("on", "off"),
-		"login-delay":        isDuration,
-		"auth-failure-delay": isDuration,
-	}
-	clientSettings = map[string]func(string) error{
-		"tls":               oneOf("none", "if-offered", "required", "implicit"),
-		"auth":              oneOf("user", "apop", "plain"),
-		"leave-on-server":   oneOf("on", "off"),
-		"delete-after-days": isCount,
-		"user":              nonEmpty,
-		"password":          nonEmpty,
-	}
 	doActions     = []string{"get-mail", "preview"}
-	attackActions = []string{"strip-stls", "inject", "off"}
+	attackActions = []string{"strip-stls", "inject", "replay-apop", "off"}
 	expectations  = map[string]string{
 		"tap":     `tap has "TEXT" | tap lacks "TEXT"`,
 		"state":   "state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED",
-		"server":  "server messages N",
+		"server":  `server messages N | server ran "LINE" | server discarded "TEXT"`,
 		"local":   "local messages N",
 		"fetched": "fetched N",
 		"closed":  "closed",
@@ -159,7 +149,8 @@ func Parse(src string) (*Scenario, error) {
 		p.parseLine(strings.TrimSuffix(raw, "\r"))
 	}
 	if p.note != "" {
-		p.errorf("note: at the end has no step after it")
+		// Closing words: a step that only narrates.
+		p.addStep(Step{Kind: ActNarrate})
 	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
@@ -248,9 +239,9 @@ func (p *parser) parseLine(line string) {
 		}
 		p.note += value
 	case "server":
-		p.settings(ActServer, value, serverSettings)
+		p.settings(ActServer, "server", value)
 	case "client":
-		p.settings(ActClient, value, clientSettings)
+		p.settings(ActClient, "client", value)
 	case "connect":
 		if value != "" {
 			p.errorf("connect takes no argument; set client tls=implicit for port 995")
@@ -319,21 +310,21 @@ func (p *parser) addCheck(c Check) {
 	last.Checks = append(last.Checks, c)
 }
 
-func (p *parser) settings(kind ActionKind, value string, allowed map[string]func(string) error) {
+func (p *parser) settings(kind ActionKind, scope, value string) {
 	if value == "" {
 		p.errorf("%s: want key=value settings", kind)
 		return
 	}
 	var settings []Setting
+	scratch := sim.DefaultSettings()
 	for _, field := range strings.Fields(value) {
 		k, v, ok := strings.Cut(field, "=")
-		check, known := allowed[k]
-		if !ok || !known {
-			p.errorf("%s: unknown setting %q: want one of %s", kind, field, strings.Join(sortedKeys(allowed), ", "))
+		if !ok {
+			p.errorf("%s: %q is not key=value: want one of %s", kind, field, strings.Join(sim.SettingKeys(scope), ", "))
 			return
 		}
-		if err := check(v); err != nil {
-			p.errorf("%s: %s=%s: %v", kind, k, v, err)
+		if err := scratch.Set(scope, k, v); err != nil {
+			p.errorf("%s: %v", kind, err)
 			return
 		}
 		settings = append(settings, Setting{k, v})
@@ -344,7 +335,7 @@ func (p *parser) settings(kind ActionKind, value string, allowed map[string]func
 func (p *parser) attack(value string) {
 	name, arg, _ := strings.Cut(value, " ")
 	switch name {
-	case "strip-stls", "off":
+	case "strip-stls", "replay-apop", "off":
 		if strings.TrimSpace(arg) != "" {
 			p.errorf("attack: %s takes no argument", name)
 			return
@@ -381,7 +372,9 @@ func (p *parser) expect(value string) {
 			ok = len(args) == 2 && (args[0] == "has" || args[0] == "lacks") && args[1] != ""
 		case "state":
 			ok = len(args) == 1 && contains([]string{"AUTHORIZATION", "TRANSACTION", "UPDATE", "CLOSED"}, args[0])
-		case "server", "local":
+		case "server":
+			ok = len(args) == 2 && (args[0] == "messages" && isCount(args[1]) == nil || (args[0] == "ran" || args[0] == "discarded") && args[1] != "")
+		case "local":
 			ok = len(args) == 2 && args[0] == "messages" && isCount(args[1]) == nil
 		case "fetched":
 			ok = len(args) == 1 && isCount(args[0]) == nil
@@ -425,32 +418,9 @@ func splitQuoted(s string) ([]string, error) {
 	return out, nil
 }
 
-func oneOf(values ...string) func(string) error {
-	return func(v string) error {
-		if contains(values, v) {
-			return nil
-		}
-		return fmt.Errorf("want one of %s", strings.Join(values, ", "))
-	}
-}
-
-func isDuration(v string) error {
-	if d, err := time.ParseDuration(v); err != nil || d < 0 {
-		return fmt.Errorf("want a duration such as 30s")
-	}
-	return nil
-}
-
 func isCount(v string) error {
 	if n, err := strconv.Atoi(v); err != nil || n < 0 || v[0] == '+' {
 		return fmt.Errorf("want a whole number of 0 or more")
-	}
-	return nil
-}
-
-func nonEmpty(v string) error {
-	if v == "" {
-		return fmt.Errorf("want a value")
 	}
 	return nil
 }

@@ -90,21 +90,20 @@ func TestParseErrors(t *testing.T) {
 		{"check before any step", "S: +OK", "line 1: a check needs a step before it (connect, C:, do: ...)"},
 		{"S after do", "do: get-mail\nS: +OK", "line 2: S: lines check responses to connect or C:, not to do"},
 		{"bad pattern", "connect\nS~ +OK (", "line 2: S~ pattern does not compile: error parsing regexp: missing argument to repetition operator: `+`"},
-		{"bad client setting", "client: tls=maybe", "line 1: client: tls=maybe: want one of none, if-offered, required, implicit"},
-		{"unknown client setting", "client: colour=red", "line 1: client: unknown setting \"colour=red\": want one of auth, delete-after-days, leave-on-server, password, tls, user"},
-		{"server setting without value", "server: tls", "line 1: server: unknown setting \"tls\": want one of auth-failure-delay, login-delay, tls, unsafe-stls"},
+		{"bad client setting", "client: tls=maybe", "line 1: client: tls=maybe: want none|if-offered|required|implicit"},
+		{"unknown client setting", "client: colour=red", "line 1: client: unknown client setting \"colour\": want one of auth, delete-after-days, device, leave-on-server, password, tls, user"},
+		{"server setting without value", "server: tls", "line 1: server: \"tls\" is not key=value: want one of auth-failure-delay, login-delay, tls, unsafe-stls"},
 		{"bad wait", "wait: soon", `line 1: wait: want a positive duration such as 30s or 11m, got "soon"`},
 		{"negative wait", "wait: -1m", `line 1: wait: want a positive duration such as 30s or 11m, got "-1m"`},
 		{"bad do", "do: everything", `line 1: do: want one of get-mail, preview, got "everything"`},
-		{"bad attack", "attack: ddos", `line 1: attack: want one of strip-stls, inject, off, got "ddos"`},
+		{"bad attack", "attack: ddos", `line 1: attack: want one of strip-stls, inject, replay-apop, off, got "ddos"`},
 		{"inject unquoted", "attack: inject CAPA", `line 1: attack: inject wants a quoted line, such as inject "CAPA\r\n"`},
 		{"deliver without body separator", "deliver: Hello", `line 1: deliver: want "SUBJECT | BODY" (use \n for line breaks in BODY)`},
-		{"expect unknown", "connect\nexpect: magic", `line 2: expect: unknown "magic": want one of: closed; fetched N; local messages N; server messages N; state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED; tap has "TEXT" | tap lacks "TEXT"; tls on|off; warning "TEXT"`},
+		{"expect unknown", "connect\nexpect: magic", `line 2: expect: unknown "magic": want one of: closed; fetched N; local messages N; server messages N | server ran "LINE" | server discarded "TEXT"; state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED; tap has "TEXT" | tap lacks "TEXT"; tls on|off; warning "TEXT"`},
 		{"expect tap bad", "connect\nexpect: tap sees PASS", `line 2: expect: want tap has "TEXT" | tap lacks "TEXT"`},
 		{"expect unterminated quote", "connect\nexpect: tap has \"PASS", `line 2: expect: unterminated or invalid quoted text "PASS`},
 		{"header after steps", "connect\ntitle: late", "line 2: title: belongs in the header, before the first step"},
 		{"bad seed", "seed: many", `line 1: seed: want a non-negative whole number, got "many"`},
-		{"trailing note", "connect\nnote: dangling", "line 2: note: at the end has no step after it"},
 		{"connect with argument", "connect 995", "line 1: connect takes no argument; set client tls=implicit for port 995"},
 		{"control character", "C: USER\x00alice", "line 1: control character in the line"},
 		{"two errors", "connect\nbogus\nwait: x", "line 2: unknown line \"bogus\": want a step (note:, server:, client:, connect, C:, S:, S~, do:, attack:, deliver:, wait:, drop, expect:) or a header (title:, summary:, seed:) before the steps\nline 3: wait: want a positive duration such as 30s or 11m, got \"x\""},
@@ -123,6 +122,13 @@ func TestParseErrors(t *testing.T) {
 				t.Fatalf("error:\n%s\nwant:\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestTrailingNoteIsANarrationStep(t *testing.T) {
+	sc, err := Parse("connect\nnote: That is all.")
+	if err != nil || len(sc.Steps) != 2 || sc.Steps[1].Kind != ActNarrate || sc.Steps[1].Note != "That is all." {
+		t.Fatalf("got %+v, %v", sc, err)
 	}
 }
 

@@ -529,13 +529,52 @@ func (s *session) topCmd(cmd pop3.Command) error {
 	}, false)
 }
 
-// sendMessage answers RETR or TOP with (part of) message n.
+// sendMessage answers RETR or TOP with (part of) message n. The +OK
+// carries the size of what follows, as "N octets": RFC 1939 asks it of
+// RETR, and Wireshark's POP dissector reads it for TOP too, so TOP counts
+// its part in a first pass over the message (a fast read) before sending.
 func (s *session) sendMessage(n int, copyBody func(io.Writer, io.Reader) error, whole bool) error {
 	m, err := s.mbox.Message(n)
 	if err != nil {
 		s.reply(false, "", messageError(n, err))
 		return nil
 	}
+	size := m.Size
+	if !whole {
+		var counted countingWriter
+		switch err := s.withMessage(n, func(r io.Reader) error { return copyBody(&counted, r) }); err {
+		case nil:
+			size = counted.n
+		case errMessageUnavailable:
+			return nil
+		default:
+			s.reply(false, pop3.CodeSysTemp, "Cannot read the message; try again later.")
+			return nil
+		}
+	}
+	err = s.withMessage(n, func(r io.Reader) error {
+		s.replyBody(true, "", fmt.Sprintf("%d octets", size), size)
+		s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
+		dw := s.bodyWriter()
+		if err := copyBody(dw, r); err != nil {
+			// The +OK is out and the body cannot be finished: the
+			// only honest end is to close the connection (no UPDATE).
+			return errSendFailed{fmt.Errorf("sending message %d failed: %w", n, err)}
+		}
+		return dw.Close()
+	})
+	if err == errMessageUnavailable {
+		return nil
+	}
+	return err
+}
+
+// errSendFailed ends the session: a body broke off after its +OK.
+type errSendFailed struct{ error }
+
+// withMessage opens message n for fn. If it cannot be opened it answers
+// -ERR [SYS/TEMP] itself and returns errMessageUnavailable.
+func (s *session) withMessage(n int, fn func(io.Reader) error) error {
 	r, err := s.mbox.Open(n)
 	if err != nil {
 		if errors.Is(err, maildrop.ErrGone) {
@@ -543,20 +582,18 @@ func (s *session) sendMessage(n int, copyBody func(io.Writer, io.Reader) error, 
 		} else {
 			s.reply(false, pop3.CodeSysTemp, "Cannot read the message; try again later.")
 		}
-		return nil
+		return errMessageUnavailable
 	}
 	defer r.Close()
-	text, size := "Top of message follows", int64(-1)
-	if whole {
-		text, size = fmt.Sprintf("%d octets", m.Size), m.Size
-	}
-	s.replyBody(true, "", text, size)
-	s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
-	dw := s.bodyWriter()
-	if err := copyBody(dw, r); err != nil {
-		// The +OK is out and the body cannot be finished: the only
-		// honest end is to close the connection (no UPDATE).
-		return fmt.Errorf("sending message %d failed: %w", n, err)
-	}
-	return dw.Close()
+	return fn(r)
+}
+
+var errMessageUnavailable = errors.New("message unavailable")
+
+// countingWriter counts octets and keeps none.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
 }

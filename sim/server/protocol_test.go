@@ -78,11 +78,12 @@ func TestTransactionCommands(t *testing.T) {
 
 			// RFC 1939 §7 TOP: headers, blank line, n body lines.
 			c.cmd("TOP 1 0")
-			c.expect("+OK Top of message follows", "From: bob@example.org", "To: alice@example.org", "Subject: Hello", "", ".")
+			top0 := "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: Hello\r\n\r\n"
+			c.expect(fmt.Sprintf("+OK %d octets", len(top0)), "From: bob@example.org", "To: alice@example.org", "Subject: Hello", "", ".")
 			c.cmd("TOP 1 1")
-			c.expect("+OK Top of message follows", "From: bob@example.org", "To: alice@example.org", "Subject: Hello", "", "Hi Alice,", ".")
+			c.expect(fmt.Sprintf("+OK %d octets", len(top0+"Hi Alice,\r\n")), "From: bob@example.org", "To: alice@example.org", "Subject: Hello", "", "Hi Alice,", ".")
 			c.cmd("TOP 2 99999999")
-			c.expect("+OK Top of message follows")
+			c.expect(fmt.Sprintf("+OK %d octets", len(testWire[1])))
 			c.expect(bodyLines(testWire[2-1])...)
 			c.cmd("TOP 1 -1")
 			c.expect("-ERR Invalid line count: TOP needs a non-negative number of lines.")
