@@ -1,6 +1,8 @@
 // Command pop3lab is the POP3 teaching simulator's command line.
 //
-//	pop3lab pop3 [flags]    serve POP3 and POP3S on real TCP
+//	pop3lab pop3 [flags]         serve POP3 and POP3S on real TCP
+//	pop3lab labs                 list the built-in attack labs
+//	pop3lab run NAME|FILE        run a lab or scenario headless
 //
 // Run `pop3lab help` for the list of commands.
 package main
@@ -24,6 +26,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"pop3", "serve POP3 (port 110 style, with STLS) and POP3S on real TCP", runPOP3},
+		{"labs", "list the built-in attack labs", runLabs},
+		{"run", "run a lab or scenario file headless; export pcap and transcript", runScenario},
 	}
 }
 

@@ -730,12 +730,11 @@ func (c *Conn) readBody(name string, w io.Writer) (int64, error) {
 		if n > max {
 			return n, c.fail(protoErr(name, fmt.Sprintf("a body of at most %d octets", max), nil, nil))
 		}
-		if _, err := w.Write(line); err == nil {
+		_, err = w.Write(line)
+		if err == nil {
 			_, err = w.Write(crlf)
-			if err != nil {
-				return n, c.fail(fmt.Errorf("pop3 client: storing the response to %s: %w", name, err))
-			}
-		} else {
+		}
+		if err != nil {
 			return n, c.fail(fmt.Errorf("pop3 client: storing the response to %s: %w", name, err))
 		}
 	}
