@@ -173,17 +173,10 @@ func (s *Simulation) connect() (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var conn *client.Conn
-	if port == PortPOP3S {
-		conn, err = client.DialTLS(c.link.Client(), s.clientTLS())
-	} else {
-		conn, err = client.Dial(c.link.Client())
-	}
-	if conn != nil {
-		conn.TLSConfig = s.clientTLS()
-		c.client = conn
-		s.term = c
-	}
+	conn := s.newClientConn(c, port == PortPOP3S)
+	c.client = conn
+	s.term = c
+	err = conn.ReadGreeting()
 	if err != nil {
 		return Result{}, &LearnerError{err}
 	}
@@ -209,6 +202,20 @@ func (s *Simulation) send(line string) (Result, error) {
 		return res, &LearnerError{err}
 	}
 	return res, nil
+}
+
+// newClientConn makes the terminal's (or the attacker's) client on a
+// connection: deadlines on the virtual clock, the pinned certificate.
+func (s *Simulation) newClientConn(c *connection, implicitTLS bool) *client.Conn {
+	var conn *client.Conn
+	if implicitTLS {
+		conn = client.NewConnTLS(c.link.Client(), s.clientTLS())
+	} else {
+		conn = client.NewConn(c.link.Client())
+	}
+	conn.Now = s.clock.Now
+	conn.TLSConfig = s.clientTLS()
+	return conn
 }
 
 // stuffedLines turns an un-stuffed body back into the lines as they

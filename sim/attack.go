@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"pop3lab/sim/client"
-
 	"pop3lab/sim/wire"
 )
 
@@ -78,11 +76,11 @@ func (s *Simulation) replayAPOP() error {
 	if err != nil {
 		return err
 	}
-	conn, err := client.Dial(c.link.Client())
-	if err != nil {
+	conn := s.newClientConn(c, false)
+	defer conn.Close()
+	if err := conn.ReadGreeting(); err != nil {
 		return &LearnerError{err}
 	}
-	defer conn.Close()
 	resp, err := conn.Raw(captured)
 	outcome := resp.Line
 	if err != nil && outcome == "" {

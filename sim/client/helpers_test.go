@@ -270,7 +270,7 @@ func newMailClient(t *testing.T, clk *clock, s Settings) (*MailClient, *maildrop
 		t.Fatal(err)
 	}
 	local := maildrop.NewStore(fsys, "mail", maildrop.Options{Now: clk.Now, Rand: mrand.NewChaCha8([32]byte{3})})
-	mc, err := NewMailClient(Config{Settings: s, Mailbox: local, FS: fsys, Now: clk.Now, Timeout: 20 * time.Second})
+	mc, err := NewMailClient(Config{Settings: s, Mailbox: local, FS: fsys, Now: clk.Now, DeadlineClock: time.Now, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

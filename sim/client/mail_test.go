@@ -142,7 +142,7 @@ func TestLeaveOnServer(t *testing.T) {
 	}
 
 	// Restart: a new client on the same local storage.
-	mc2, err := NewMailClient(Config{Settings: s, Mailbox: local, FS: fsys, Now: clk.Now})
+	mc2, err := NewMailClient(Config{Settings: s, Mailbox: local, FS: fsys, Now: clk.Now, DeadlineClock: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,8 +146,10 @@ type Config struct {
 	// dates the UID memory, so DeleteAfterDays counts on it.
 	Now func() time.Time
 	// DeadlineClock is the clock connection deadlines are set on: that of
-	// the transport Dialer returns. Default time.Now, right for TCP and
-	// net.Pipe; the simulated link has its own clock.
+	// the transport Dialer returns. Default Now, right for the simulated
+	// link (which keeps time on the simulation's clock) and for real time
+	// everywhere; set time.Now when Now is virtual but the transport is
+	// real (net.Pipe, TCP).
 	DeadlineClock func() time.Time
 	// Timeout is the per-read and per-write deadline of connections;
 	// zero means DefaultTimeout, negative none.
@@ -417,6 +419,9 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 		conn = NewConn(raw)
 	}
 	conn.Now = m.cfg.DeadlineClock
+	if conn.Now == nil {
+		conn.Now = m.cfg.Now
+	}
 	switch {
 	case m.cfg.Timeout > 0:
 		conn.Timeout = m.cfg.Timeout
