@@ -41,6 +41,13 @@ const (
 	ActNote
 )
 
+// Who opened a connection (Event.Who).
+const (
+	WhoTerminal   = "terminal"
+	WhoMailClient = "mail client"
+	WhoAttacker   = "attacker"
+)
+
 // Action is one thing the learner, a scenario or an instructor does.
 type Action struct {
 	Kind     ActionKind
@@ -169,7 +176,7 @@ func (s *Simulation) connect() (Result, error) {
 		return Result{}, &LearnerError{errors.New("already connected: QUIT or drop first")}
 	}
 	port := s.terminalPort()
-	c, err := s.dial(port)
+	c, err := s.dial(port, WhoTerminal)
 	if err != nil {
 		return Result{}, err
 	}
@@ -313,7 +320,7 @@ func (s *Simulation) mailDial() client.Dialer {
 		if s.settings.Client.TLS == client.TLSImplicit {
 			port = PortPOP3S
 		}
-		c, err := s.dial(port)
+		c, err := s.dial(port, WhoMailClient)
 		if err != nil {
 			return nil, err
 		}

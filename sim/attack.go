@@ -72,7 +72,7 @@ func (s *Simulation) replayAPOP() error {
 		return &LearnerError{errors.New("the eavesdropper has not captured an APOP command yet")}
 	}
 	s.log(Event{Kind: EvAttack, Text: fmt.Sprintf("attacker replays the captured %q on a new connection", captured)})
-	c, err := s.dial(PortPOP3)
+	c, err := s.dial(PortPOP3, WhoAttacker)
 	if err != nil {
 		return err
 	}

@@ -90,4 +90,7 @@ type Event struct {
 	Units []wire.Unit
 	// Warning marks an EvClient event that warns (a downgrade).
 	Warning bool
+	// Who opened the connection of an EvSession that opens one: "terminal",
+	// "mail client" or "attacker".
+	Who string
 }

@@ -288,7 +288,7 @@ func (s *Simulation) clientTLS() *tls.Config {
 
 // dial opens a new simulated connection to port and starts the server's
 // session on it.
-func (s *Simulation) dial(port uint16) (*connection, error) {
+func (s *Simulation) dial(port uint16, who string) (*connection, error) {
 	s.mu.Lock()
 	id := len(s.conns) + 1
 	s.mu.Unlock()
@@ -311,7 +311,7 @@ func (s *Simulation) dial(port uint16) (*connection, error) {
 	s.mu.Lock()
 	s.conns = append(s.conns, c)
 	s.mu.Unlock()
-	s.log(Event{Kind: EvSession, Conn: id, Text: fmt.Sprintf("connection %d: %s:%d → %s:%d", id, ClientAddr, c.port, ServerAddr, port)})
+	s.log(Event{Kind: EvSession, Conn: id, Who: who, Text: fmt.Sprintf("connection %d (%s): %s:%d → %s:%d", id, who, ClientAddr, c.port, ServerAddr, port)})
 	srv := s.srv
 	go func() {
 		defer close(c.served)

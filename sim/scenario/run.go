@@ -54,6 +54,9 @@ func NewRunner(sc *Scenario, base sim.Options) (*Runner, error) {
 	return &Runner{Scenario: sc, Sim: s}, nil
 }
 
+// StepsDone returns how many steps have run.
+func (r *Runner) StepsDone() int { return r.next }
+
 // Done reports whether every step has run.
 func (r *Runner) Done() bool { return r.next >= len(r.Scenario.Steps) }
 

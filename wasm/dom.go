@@ -1,0 +1,81 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"syscall/js"
+
+	"honnef.co/go/js/dom/v2"
+)
+
+// el creates an element with attributes (name, value pairs) and text. Text
+// is always set as text: message content never becomes HTML.
+func (a *app) el(tag string, text string, attrs ...string) dom.Element {
+	e := a.doc.CreateElement(tag)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		e.SetAttribute(attrs[i], attrs[i+1])
+	}
+	if text != "" {
+		e.SetTextContent(text)
+	}
+	return e
+}
+
+// svg creates an SVG element.
+func (a *app) svg(tag string, attrs ...string) dom.Element {
+	e := a.doc.CreateElementNS("http://www.w3.org/2000/svg", tag)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		e.SetAttribute(attrs[i], attrs[i+1])
+	}
+	return e
+}
+
+// byID returns the element with the given id; the shell guarantees it.
+func (a *app) byID(id string) dom.Element {
+	e := a.doc.GetElementByID(id)
+	if e == nil {
+		panic("pop3lab: page element #" + id + " is missing")
+	}
+	return e
+}
+
+func clearChildren(e dom.Element) {
+	for e.HasChildNodes() {
+		e.RemoveChild(e.FirstChild())
+	}
+}
+
+func setDisabled(e dom.Element, off bool) {
+	if off {
+		e.SetAttribute("disabled", "")
+	} else {
+		e.RemoveAttribute("disabled")
+	}
+}
+
+func value(e dom.Element) string { return e.Underlying().Get("value").String() }
+
+func setValue(e dom.Element, v string) { e.Underlying().Set("value", v) }
+
+func checked(e dom.Element) bool { return e.Underlying().Get("checked").Bool() }
+
+func setChecked(e dom.Element, on bool) { e.Underlying().Set("checked", on) }
+
+// scrollToEnd keeps a log showing its newest line.
+func scrollToEnd(e dom.Element) {
+	u := e.Underlying()
+	u.Set("scrollTop", u.Get("scrollHeight"))
+}
+
+// download offers bytes as a file.
+func (a *app) download(name, mime string, data []byte) {
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	blob := js.Global().Get("Blob").New([]any{arr}, map[string]any{"type": mime})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	link := a.el("a", "", "href", url.String(), "download", name)
+	a.doc.Underlying().Get("body").Call("appendChild", link.Underlying())
+	link.Underlying().Call("click")
+	link.Remove()
+	js.Global().Get("URL").Call("revokeObjectURL", url)
+}

@@ -1,0 +1,61 @@
+//go:build js && wasm
+
+// Command wasm is pop3lab's browser app: it runs the simulation (sim) in
+// the page and renders its event log and snapshot into the panels of the
+// static shell (web/index.html). It is the only code that touches the DOM.
+//
+// JavaScript event callbacks never do the work themselves: they post it to
+// one queue that a single goroutine drains, so no callback ever blocks
+// (blocking there would deadlock the whole program) and the simulation is
+// only ever touched from one goroutine.
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"honnef.co/go/js/dom/v2"
+)
+
+func main() {
+	a := newApp()
+	start := time.Now()
+	a.restore()
+	a.bind()
+	a.renderAll()
+	a.enable(true)
+	html := a.doc.DocumentElement()
+	html.Underlying().Get("dataset").Set("ready", "true")
+	html.Underlying().Get("dataset").Set("startupMs", fmt.Sprint(time.Since(start).Milliseconds()))
+	hideLoading(a.doc)
+	for work := range a.queue {
+		a.run(work)
+	}
+}
+
+// run does one piece of queued work, turning a panic into a message
+// instead of a dead page.
+func (a *app) run(work func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.notice(fmt.Sprintf("Something went wrong inside the simulator (%v). Press Reset to start afresh.", r))
+		}
+	}()
+	work()
+}
+
+func hideLoading(doc dom.Document) {
+	if l := doc.GetElementByID("loading"); l != nil {
+		l.SetAttribute("hidden", "")
+	}
+}
+
+// post queues work from a JavaScript callback. It never blocks: if the
+// queue is full (a stuck simulation), the input is dropped with a notice.
+func (a *app) post(work func()) {
+	select {
+	case a.queue <- work:
+	default:
+		go a.notice("The simulator is busy; that input was dropped.")
+	}
+}

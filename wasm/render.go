@@ -1,0 +1,360 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"honnef.co/go/js/dom/v2"
+
+	"pop3lab/sim"
+	"pop3lab/sim/wire"
+	"pop3lab/wasm/view"
+)
+
+// Limits that keep the page fast with a 2 MB message on the wire.
+const (
+	maxBodyLines    = 300 // terminal lines shown of one body
+	maxWireItems    = 400 // segments kept in the wire panel
+	maxArrows       = 80  // arrows kept in the sequence diagram
+	maxPayloadShown = 4096
+)
+
+// resetPanels empties every panel rendered from the event log.
+func (a *app) resetPanels() {
+	a.resetRender()
+	for _, id := range []string{"terminal-log", "wire-log", "client-report", "arrow-bytes"} {
+		clearChildren(a.byID(id))
+	}
+	clearChildren(a.byID("sequence"))
+}
+
+// renderAll renders the whole log and the snapshot.
+func (a *app) renderAll() {
+	a.renderNew()
+	a.renderLabs()
+	a.updateControls()
+}
+
+// renderNew renders the events since the last call, then the snapshot.
+func (a *app) renderNew() {
+	events := a.sim.Events(a.rendered)
+	for _, e := range events {
+		a.renderEvent(e)
+	}
+	a.rendered += len(events)
+	if len(events) > 0 {
+		scrollToEnd(a.byID("terminal-log"))
+		scrollToEnd(a.byID("wire-log"))
+		a.drawDiagram()
+	}
+	a.renderSnapshot()
+}
+
+func (a *app) renderEvent(e sim.Event) {
+	switch e.Kind {
+	case sim.EvSession:
+		if e.Who == sim.WhoTerminal {
+			a.termConns[e.Conn] = true
+			a.termLine("sys", "-- "+e.Text)
+		} else if a.termConns[e.Conn] {
+			a.termLine("sys", "-- "+e.Text)
+		}
+	case sim.EvCommand:
+		if a.termConns[e.Conn] {
+			a.termLine("c", "C: "+e.Text)
+		}
+		a.addArrow(e, wire.ClientToServer)
+	case sim.EvResponse:
+		if a.termConns[e.Conn] {
+			cls := "s"
+			if strings.HasPrefix(e.Text, "-ERR") {
+				cls = "s err"
+			}
+			a.termLine(cls, "S: "+e.Text)
+		}
+		a.addArrow(e, wire.ServerToClient)
+	case sim.EvBody:
+		if a.termConns[e.Conn] {
+			a.termBody(e)
+		}
+	case sim.EvTLS, sim.EvDiscard:
+		if a.termConns[e.Conn] {
+			a.termLine("sys", "-- "+e.Text)
+		}
+	case sim.EvError:
+		a.termLine("s err", "!! "+e.Text)
+	case sim.EvNote:
+		a.termLine("note", "# "+e.Text)
+	case sim.EvClock, sim.EvDelivery:
+		a.termLine("sys", "-- "+e.Text)
+	case sim.EvAttack:
+		a.termLine("sys", "-- attacker: "+e.Text)
+		a.wireAttack(e)
+	case sim.EvClient:
+		a.clientReport(e)
+	case sim.EvSegment:
+		a.segEvents[e.Seq] = e
+		a.wireSegment(e)
+		a.bindSegment(e)
+	}
+}
+
+// termLine appends one line to the terminal, as text.
+func (a *app) termLine(class, text string) {
+	log := a.byID("terminal-log")
+	log.AppendChild(a.el("div", text, "class", class))
+}
+
+// termBody shows a multi-line body as it crossed, dot-stuffing included.
+func (a *app) termBody(e sim.Event) {
+	lines := strings.Split(strings.TrimSuffix(string(e.Data), "\r\n"), "\r\n")
+	shown := lines
+	if len(shown) > maxBodyLines {
+		shown = shown[:maxBodyLines]
+	}
+	var b strings.Builder
+	for _, l := range shown {
+		b.WriteString("S: ")
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	a.byID("terminal-log").AppendChild(a.el("div", strings.TrimSuffix(b.String(), "\n"), "class", "s"))
+	if len(lines) > len(shown) || e.Text != "" {
+		a.termLine("more", fmt.Sprintf("   … %d more lines not shown here; the wire panel and the downloads have every byte", len(lines)-len(shown)))
+	}
+}
+
+func (a *app) clientReport(e sim.Event) {
+	r := a.byID("client-report")
+	cls := ""
+	if e.Warning {
+		cls = "warning"
+	}
+	r.AppendChild(a.el("li", e.Text, "class", cls))
+	for len(r.ChildNodes()) > 200 {
+		r.RemoveChild(r.FirstChild())
+	}
+	scrollToEnd(r)
+}
+
+// wireSegment shows what the eavesdropper sees of one segment.
+func (a *app) wireSegment(e sim.Event) {
+	dir := "c2s"
+	arrow := "client → server"
+	if e.Dir == wire.ServerToClient {
+		dir, arrow = "s2c", "server → client"
+	}
+	li := a.el("li", "", "class", dir)
+	meta := fmt.Sprintf("conn %d · %s · %s", e.Conn, arrow, e.Text)
+	switch e.Origin {
+	case wire.Rewritten:
+		meta += " · REWRITTEN by the attacker"
+	case wire.Injected:
+		meta += " · INJECTED by the attacker"
+	}
+	li.AppendChild(a.el("span", meta, "class", "meta"))
+	if e.SegmentKind == wire.Data && len(e.Data) > 0 {
+		payload := a.el("span", "", "class", "payload")
+		switch {
+		case a.hex:
+			payload.SetTextContent(view.Hex(capBytes(e.Data)))
+		case e.TLS:
+			for _, u := range e.Units {
+				if u.TLS {
+					payload.AppendChild(a.el("span", fmt.Sprintf("TLS %s · %d bytes", u.Type, u.Length), "class", "tls-record"))
+				} else {
+					payload.AppendChild(a.doc.CreateTextNode(u.Line + "\n"))
+				}
+			}
+			if len(e.Units) == 0 {
+				payload.AppendChild(a.el("span", fmt.Sprintf("TLS data (part of a record) · %d bytes", len(e.Data)), "class", "tls-record"))
+			}
+		default:
+			spans := make([]view.Span, len(e.Secrets))
+			for i, s := range e.Secrets {
+				spans[i] = view.Span{Start: s.Start, End: s.End}
+			}
+			for _, p := range view.Pieces(capBytes(e.Data), spans) {
+				if p.Secret {
+					payload.AppendChild(a.el("mark", p.Text, "class", "secret", "title", "a credential, readable by anyone on the path"))
+				} else {
+					payload.AppendChild(a.doc.CreateTextNode(p.Text))
+				}
+			}
+			if len(e.Data) > maxPayloadShown {
+				payload.AppendChild(a.el("span", fmt.Sprintf("\n… %d more bytes", len(e.Data)-maxPayloadShown), "class", "meta"))
+			}
+		}
+		li.AppendChild(payload)
+	}
+	a.appendWire(li)
+}
+
+func (a *app) wireAttack(e sim.Event) {
+	a.appendWire(a.el("li", "attacker: "+e.Text, "class", "attack"))
+}
+
+func (a *app) appendWire(li dom.Element) {
+	w := a.byID("wire-log")
+	w.AppendChild(li)
+	for len(w.ChildNodes()) > maxWireItems {
+		w.RemoveChild(w.FirstChild())
+	}
+}
+
+func capBytes(b []byte) []byte {
+	if len(b) > maxPayloadShown {
+		return b[:maxPayloadShown]
+	}
+	return b
+}
+
+// renderSnapshot updates the panels that show state rather than history.
+func (a *app) renderSnapshot() {
+	snap := a.sim.Snapshot()
+	html := a.doc.DocumentElement().Underlying().Get("dataset")
+	html.Set("step", strconv.Itoa(snap.Step))
+	html.Set("state", snap.State)
+
+	conn := a.byID("conn-status")
+	switch {
+	case !snap.Connected:
+		conn.SetTextContent("not connected")
+		conn.SetAttribute("class", "badge")
+	case snap.TLS:
+		conn.SetTextContent("connected · TLS")
+		conn.SetAttribute("class", "badge on tls")
+	default:
+		conn.SetTextContent("connected · plaintext")
+		conn.SetAttribute("class", "badge on")
+	}
+	state := snap.State
+	if !snap.Connected {
+		state = ""
+	}
+	for _, li := range a.byID("state-machine").QuerySelectorAll("li") {
+		if li.GetAttribute("data-state") == state {
+			li.SetAttribute("aria-current", "step")
+		} else {
+			li.RemoveAttribute("aria-current")
+		}
+	}
+	hint := "Valid now: " + strings.Join(view.ValidCommands(state, snap.TLS), " ")
+	a.byID("terminal-hint").SetTextContent(hint)
+
+	lock := a.byID("lock-status")
+	if snap.Locked {
+		lock.SetTextContent("maildrop locked by a session")
+		lock.SetAttribute("class", "badge on locked")
+	} else {
+		lock.SetTextContent("maildrop unlocked")
+		lock.SetAttribute("class", "badge")
+	}
+
+	body := a.byID("server-maildrop").QuerySelector("tbody")
+	clearChildren(body)
+	if len(snap.Server) == 0 {
+		tr := a.el("tr", "")
+		tr.AppendChild(a.el("td", "The maildrop is empty.", "colspan", "6", "class", "empty"))
+		body.AppendChild(tr)
+	}
+	for _, m := range snap.Server {
+		tr := a.el("tr", "", "tabindex", "0", "data-uid", m.UID, "aria-label", fmt.Sprintf("Message %d, %s, open as text", m.Number, m.Subject))
+		status := "on server"
+		if m.Deleted {
+			tr.SetAttribute("class", "deleted")
+			status = "marked for deletion"
+		}
+		tr.AppendChild(a.el("td", strconv.Itoa(m.Number), "class", "num"))
+		tr.AppendChild(a.el("td", m.UID, "class", "uid", "title", m.UID))
+		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num", "title", fmt.Sprintf("%d octets", m.Size)))
+		tr.AppendChild(a.el("td", m.From))
+		tr.AppendChild(a.el("td", m.Subject))
+		tr.AppendChild(a.el("td", status, "class", "status"))
+		uid := m.UID
+		a.onActivate(tr, func() { a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) }) })
+		body.AppendChild(tr)
+	}
+
+	local := a.byID("local-mailbox").QuerySelector("tbody")
+	clearChildren(local)
+	if len(snap.Local) == 0 {
+		tr := a.el("tr", "")
+		tr.AppendChild(a.el("td", "Nothing downloaded on this device yet.", "colspan", "3", "class", "empty"))
+		local.AppendChild(tr)
+	}
+	for _, m := range snap.Local {
+		tr := a.el("tr", "", "tabindex", "0", "aria-label", "Downloaded message "+m.Subject+", open as text")
+		tr.AppendChild(a.el("td", m.From))
+		tr.AppendChild(a.el("td", m.Subject))
+		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
+		uid := m.UID
+		a.onActivate(tr, func() { a.showMessage("Downloaded message", func() ([]byte, error) { return a.sim.LocalMessageText(uid) }) })
+		local.AppendChild(tr)
+	}
+	mem := fmt.Sprintf("UID memory on %s: %d remembered.", snap.Settings.Client.Device, len(snap.Remembered))
+	a.byID("uid-memory").SetTextContent(mem)
+	a.byID("device-status").SetTextContent(snap.Settings.Client.Device)
+	a.showSettings(snap)
+}
+
+// showMessage opens a message in the dialog, strictly as text: a message
+// holding <script> shows those characters and runs nothing.
+func (a *app) showMessage(title string, read func() ([]byte, error)) {
+	b, err := read()
+	text := string(b)
+	if err != nil {
+		text = "The message could not be read: " + err.Error()
+	}
+	a.byID("message-title").SetTextContent(title)
+	a.byID("message-text").SetTextContent(text)
+	d := a.byID("message-dialog").Underlying()
+	if !d.Get("open").Bool() {
+		d.Call("showModal")
+	}
+}
+
+// showSettings mirrors the settings into the form controls.
+func (a *app) showSettings(snap sim.Snapshot) {
+	c := snap.Settings.Client
+	setValue(a.byID("set-auth"), map[int]string{0: "user", 1: "apop", 2: "plain"}[int(c.Auth)])
+	setValue(a.byID("set-tls"), map[int]string{0: "none", 1: "if-offered", 2: "required", 3: "implicit"}[int(c.TLS)])
+	setChecked(a.byID("set-leave"), c.LeaveOnServer)
+	setValue(a.byID("set-days"), strconv.Itoa(c.DeleteAfterDays))
+	setValue(a.byID("set-device"), c.Device)
+	setChecked(a.byID("unsafe-stls"), snap.Settings.Server.UnsafeSTLS)
+	setValue(a.byID("attack-mode"), snap.Attack)
+}
+
+// updateControls enables what makes sense now.
+func (a *app) updateControls() {
+	scenarioMode := a.runner != nil
+	setDisabled(a.byID("btn-step"), !scenarioMode || a.runner.Done())
+	setDisabled(a.byID("btn-play"), !scenarioMode || a.runner.Done())
+	play := a.byID("btn-play")
+	if a.playing {
+		play.SetTextContent("❚❚ Pause")
+		play.SetAttribute("aria-pressed", "true")
+	} else {
+		play.SetTextContent("▶ Play")
+		play.SetAttribute("aria-pressed", "false")
+	}
+	back := len(a.sim.Actions()) > 0
+	if scenarioMode {
+		back = a.runner.StepsDone() > 0
+	}
+	setDisabled(a.byID("btn-back"), !back)
+}
+
+// enable switches every control on once the simulator runs.
+func (a *app) enable(on bool) {
+	for _, id := range []string{"btn-reset", "btn-transcript", "btn-pcap", "mask-secrets", "speed", "terminal-input", "terminal-send",
+		"btn-getmail", "btn-preview", "set-auth", "set-tls", "set-leave", "set-days", "set-device", "wire-hex",
+		"attack-mode", "attack-line", "unsafe-stls", "btn-replay"} {
+		setDisabled(a.byID(id), !on)
+	}
+	a.updateControls()
+}

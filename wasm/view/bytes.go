@@ -1,0 +1,102 @@
+package view
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Span is a byte range [Start, End) of a payload.
+type Span struct{ Start, End int }
+
+// Piece is a run of a payload's text, marked when it is a credential.
+type Piece struct {
+	Text   string
+	Secret bool
+}
+
+// Pieces splits payload into printable text runs, with the secret spans
+// separate so the wire panel can highlight them. Control bytes show as
+// visible escapes (CR LF as "␍␊" and a line break) and non-ASCII bytes as
+// \xNN: an eavesdropper sees bytes, not rendered text.
+func Pieces(payload []byte, secrets []Span) []Piece {
+	var out []Piece
+	at := 0
+	for _, sp := range secrets {
+		if sp.Start < at || sp.End > len(payload) || sp.Start >= sp.End {
+			continue
+		}
+		if sp.Start > at {
+			out = append(out, Piece{Text: Printable(payload[at:sp.Start])})
+		}
+		out = append(out, Piece{Text: Printable(payload[sp.Start:sp.End]), Secret: true})
+		at = sp.End
+	}
+	if at < len(payload) {
+		out = append(out, Piece{Text: Printable(payload[at:])})
+	}
+	return out
+}
+
+// Printable renders bytes as the wire panel shows them.
+func Printable(b []byte) string {
+	var s strings.Builder
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			s.WriteString("␍␊\n")
+			i++
+		case c == '\n':
+			s.WriteString("␊\n")
+		case c == '\r':
+			s.WriteString("␍")
+		case c == '\t':
+			s.WriteString("␉")
+		case c < 0x20 || c == 0x7f || c >= 0x80:
+			fmt.Fprintf(&s, "\\x%02x", c)
+		default:
+			s.WriteByte(c)
+		}
+	}
+	return s.String()
+}
+
+// Hex renders bytes as a classic hex dump: offset, 16 bytes in hex, and
+// their printable ASCII.
+func Hex(b []byte) string {
+	var s strings.Builder
+	for off := 0; off < len(b); off += 16 {
+		end := min(off+16, len(b))
+		fmt.Fprintf(&s, "%04x  ", off)
+		for i := off; i < off+16; i++ {
+			if i < end {
+				fmt.Fprintf(&s, "%02x ", b[i])
+			} else {
+				s.WriteString("   ")
+			}
+			if i == off+7 {
+				s.WriteByte(' ')
+			}
+		}
+		s.WriteString(" ")
+		for _, c := range b[off:end] {
+			if c < 0x20 || c >= 0x7f {
+				c = '.'
+			}
+			s.WriteByte(c)
+		}
+		s.WriteByte('\n')
+	}
+	return s.String()
+}
+
+// Size formats an octet count for tables: "956 B", "2.1 MB".
+func Size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
