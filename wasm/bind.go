@@ -180,4 +180,3 @@ func (a *app) renderLabs() {
 		list.AppendChild(li)
 	}
 }
-

@@ -275,7 +275,9 @@ func (a *app) renderSnapshot() {
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", status, "class", "status"))
 		uid := m.UID
-		a.onActivate(tr, func() { a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) }) })
+		a.onActivate(tr, func() {
+			a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) })
+		})
 		body.AppendChild(tr)
 	}
 
@@ -292,7 +294,9 @@ func (a *app) renderSnapshot() {
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
 		uid := m.UID
-		a.onActivate(tr, func() { a.showMessage("Downloaded message", func() ([]byte, error) { return a.sim.LocalMessageText(uid) }) })
+		a.onActivate(tr, func() {
+			a.showMessage("Downloaded message", func() ([]byte, error) { return a.sim.LocalMessageText(uid) })
+		})
 		local.AppendChild(tr)
 	}
 	mem := fmt.Sprintf("UID memory on %s: %d remembered.", snap.Settings.Client.Device, len(snap.Remembered))
