@@ -157,7 +157,7 @@ func (a *app) drawDiagram() {
 		text := a.svg("text", "x", strconv.Itoa(min(x1, x2)+10), "y", strconv.Itoa(y-5))
 		label := ar.label
 		if ar.tls {
-			label = "🔒 " + label
+			label = "[TLS] " + label
 		}
 		text.SetTextContent(label)
 		g.AppendChild(text)

@@ -269,9 +269,9 @@ func (a *app) renderSnapshot() {
 			status = "marked for deletion"
 		}
 		tr.AppendChild(a.el("td", strconv.Itoa(m.Number), "class", "num"))
-		tr.AppendChild(a.el("td", m.UID, "class", "uid", "title", m.UID))
+		tr.AppendChild(a.el("td", view.ShortUID(m.UID), "class", "uid", "title", m.UID))
 		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num", "title", fmt.Sprintf("%d octets", m.Size)))
-		tr.AppendChild(a.el("td", m.From))
+		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", status, "class", "status"))
 		uid := m.UID
@@ -290,7 +290,7 @@ func (a *app) renderSnapshot() {
 	}
 	for _, m := range snap.Local {
 		tr := a.el("tr", "", "tabindex", "0", "aria-label", "Downloaded message "+m.Subject+", open as text")
-		tr.AppendChild(a.el("td", m.From))
+		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
 		uid := m.UID

@@ -16,8 +16,9 @@ type Piece struct {
 
 // Pieces splits payload into printable text runs, with the secret spans
 // separate so the wire panel can highlight them. Control bytes show as
-// visible escapes (CR LF as "␍␊" and a line break) and non-ASCII bytes as
-// \xNN: an eavesdropper sees bytes, not rendered text.
+// visible escapes (CR LF as `\r\n` and a line break, a tab as `\t`) and
+// other bytes outside printable ASCII as \xNN: an eavesdropper sees bytes,
+// not rendered text. Only ASCII is used, so every font shows it.
 func Pieces(payload []byte, secrets []Span) []Piece {
 	var out []Piece
 	at := 0
@@ -44,14 +45,14 @@ func Printable(b []byte) string {
 		c := b[i]
 		switch {
 		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
-			s.WriteString("␍␊\n")
+			s.WriteString("\\r\\n\n")
 			i++
 		case c == '\n':
-			s.WriteString("␊\n")
+			s.WriteString("\\n\n")
 		case c == '\r':
-			s.WriteString("␍")
+			s.WriteString("\\r")
 		case c == '\t':
-			s.WriteString("␉")
+			s.WriteString("\\t")
 		case c < 0x20 || c == 0x7f || c >= 0x80:
 			fmt.Fprintf(&s, "\\x%02x", c)
 		default:
@@ -99,4 +100,27 @@ func Size(n int64) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/1000)
 	}
 	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
+// ShortUID shortens a long UID for a table cell; the full one goes in a
+// tooltip.
+func ShortUID(uid string) string {
+	if len(uid) <= 14 {
+		return uid
+	}
+	return uid[:12] + "…"
+}
+
+// DisplayName returns the display name of a From address when it has one
+// ("Course Instructor <instructor@…>" gives "Course Instructor"), else the
+// address. Phishing often fakes exactly this part, so the full value stays
+// in the tooltip and in the message view.
+func DisplayName(from string) string {
+	if i := strings.Index(from, "<"); i > 0 {
+		name := strings.Trim(strings.TrimSpace(from[:i]), `"`)
+		if name != "" {
+			return name
+		}
+	}
+	return strings.Trim(from, "<>")
 }

@@ -60,11 +60,11 @@ func TestHistory(t *testing.T) {
 func TestPiecesAndPrintable(t *testing.T) {
 	payload := []byte("USER alice\r\nPASS wonderland\r\n")
 	got := Pieces(payload, []Span{{17, 27}})
-	want := []Piece{{Text: "USER alice␍␊\nPASS "}, {Text: "wonderland", Secret: true}, {Text: "␍␊\n"}}
+	want := []Piece{{Text: "USER alice\\r\\n\nPASS "}, {Text: "wonderland", Secret: true}, {Text: "\\r\\n\n"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Pieces = %#v", got)
 	}
-	if p := Printable([]byte("a\x00\xff\tb\n")); p != `a\x00\xff␉b␊`+"\n" {
+	if p := Printable([]byte("a\x00\xff\tb\n")); p != `a\x00\xff\tb\n`+"\n" {
 		t.Fatalf("Printable = %q", p)
 	}
 }
@@ -112,4 +112,20 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("error %v does not wrap ErrCorrupt", err)
 		}
 	})
+}
+
+func TestDisplayNameAndShortUID(t *testing.T) {
+	for in, want := range map[string]string{
+		`"IT Service Desk" <it-support@pop3lab.example>`: "IT Service Desk",
+		"Bob Ops <bob@pop3lab.example>":                  "Bob Ops",
+		"<bob@pop3lab.example>":                          "bob@pop3lab.example",
+		"bob@pop3lab.example":                            "bob@pop3lab.example",
+	} {
+		if got := DisplayName(in); got != want {
+			t.Errorf("DisplayName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := ShortUID("1795446725.M000000P2010429604Q1.mx.pop3lab.example"); got != "1795446725.M…" {
+		t.Errorf("ShortUID = %q", got)
+	}
 }
