@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/hack-pad/hackpadfs"
@@ -31,10 +32,22 @@ const LargeAttachmentSize = 1536 * 1024
 //go:embed messages/*.eml
 var messageFiles embed.FS
 
+var (
+	messagesOnce sync.Once
+	messages     [][]byte
+)
+
 // Messages returns the sample messages in delivery order: a welcome note,
 // a phishing example, one with lines that start with dots, an HTML
-// newsletter holding script, and a large report with an attachment.
+// newsletter holding script, and a large report with an attachment. They
+// are built once per process (the simulator makes many simulations, and
+// the large one takes a while to generate); callers must not modify them.
 func Messages() [][]byte {
+	messagesOnce.Do(func() { messages = buildMessages() })
+	return append([][]byte(nil), messages...)
+}
+
+func buildMessages() [][]byte {
 	names, err := fs.Glob(messageFiles, "messages/*.eml")
 	if err != nil {
 		panic(err) // the pattern is a constant
