@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
@@ -33,6 +34,9 @@ type app struct {
 	runnerSrc string
 	playing   bool
 	playGen   int
+	predicted bool // predict mode asked about the next step
+	presenter bool
+	notes     js.Value // BroadcastChannel to the speaker-notes window
 
 	store   *store
 	history view.History
@@ -177,6 +181,7 @@ func (a *app) startScenario(src string) {
 	}
 	a.stopPlaying()
 	a.runner, a.runnerSrc = r, src
+	a.predicted = false
 	a.sim = r.Sim
 	a.resetPanels()
 	a.renderAll()
@@ -192,6 +197,10 @@ func (a *app) startScenario(src string) {
 func (a *app) step() {
 	if a.runner == nil || a.runner.Done() {
 		a.stopPlaying()
+		return
+	}
+	if a.predictPause() {
+		a.updateControls()
 		return
 	}
 	sr, err := a.runner.Next()
@@ -275,6 +284,7 @@ func (a *app) narrate(text string) {
 	n := a.byID("narration")
 	n.SetTextContent(text)
 	n.RemoveAttribute("hidden")
+	a.sendNotes(text)
 }
 
 // play steps the scenario on a timer until it ends or is paused.

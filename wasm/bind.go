@@ -80,6 +80,12 @@ func (a *app) bind() {
 	a.on("btn-play", "click", a.togglePlay)
 	a.on("btn-reset", "click", a.reset)
 	a.on("btn-transcript", "click", a.exportTranscript)
+	a.on("btn-presenter", "click", a.togglePresenter)
+	a.on("btn-share", "click", a.share)
+	a.on("btn-notes", "click", a.openNotes)
+	a.on("editor-source", "input", a.editorChanged)
+	a.on("editor-run", "click", func() { a.startScenario(value(a.byID("editor-source"))) })
+	a.on("editor-share", "click", func() { a.shareLink(view.Shared{Scenario: value(a.byID("editor-source"))}) })
 	a.on("btn-pcap", "click", a.exportPcap)
 	a.on("btn-getmail", "click", func() { a.leaveScenario(); a.apply(sim.Action{Kind: sim.ActGetMail}) })
 	a.on("btn-preview", "click", func() { a.leaveScenario(); a.apply(sim.Action{Kind: sim.ActPreview}) })
@@ -115,8 +121,17 @@ func (a *app) bind() {
 			a.post(a.step)
 		case "b", "ArrowLeft":
 			a.post(a.back)
-		case "p":
+		case " ":
+			ev.PreventDefault()
 			a.post(a.togglePlay)
+		case "p", "P":
+			a.post(a.togglePresenter)
+		case "PageDown":
+			ev.PreventDefault()
+			a.post(a.step)
+		case "PageUp":
+			ev.PreventDefault()
+			a.post(a.back)
 		case "r":
 			a.post(a.reset)
 		case "/":

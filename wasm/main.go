@@ -23,6 +23,7 @@ func main() {
 	a.restore()
 	a.bind()
 	a.renderAll()
+	a.openShared()
 	a.enable(true)
 	html := a.doc.DocumentElement()
 	html.Underlying().Get("dataset").Set("ready", "true")

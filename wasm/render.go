@@ -356,6 +356,7 @@ func (a *app) updateControls() {
 // enable switches every control on once the simulator runs.
 func (a *app) enable(on bool) {
 	for _, id := range []string{"btn-reset", "btn-transcript", "btn-pcap", "mask-secrets", "speed", "terminal-input", "terminal-send",
+		"predict", "btn-presenter", "btn-notes", "btn-share", "editor-source",
 		"btn-getmail", "btn-preview", "set-auth", "set-tls", "set-leave", "set-days", "set-device", "wire-hex",
 		"attack-mode", "attack-line", "unsafe-stls", "btn-replay"} {
 		setDisabled(a.byID(id), !on)
