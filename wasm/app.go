@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
@@ -37,6 +38,8 @@ type app struct {
 	predicted bool // predict mode asked about the next step
 	presenter bool
 	notes     js.Value // BroadcastChannel to the speaker-notes window
+
+	typedCount int // lines handled from the terminal
 
 	store   *store
 	history view.History
@@ -165,6 +168,9 @@ func (a *app) typed(line string) {
 		}
 	}
 	a.apply(sim.Action{Kind: sim.ActSend, Line: line})
+	// Outside tests wait on this count to know the answer is on screen.
+	a.typedCount++
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("typed", strconv.Itoa(a.typedCount))
 }
 
 // startScenario loads a scenario and shows its first narration.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"syscall/js"
 
 	"github.com/hack-pad/hackpadfs"
 	"github.com/hack-pad/hackpadfs/indexeddb"
@@ -20,14 +21,48 @@ const (
 // store is the browser's IndexedDB, through hackpadfs.
 type store struct{ fs hackpadfs.FS }
 
-// openStore opens the IndexedDB file system. Without it (a private window
+// dbName is the IndexedDB database of the page.
+const dbName = "pop3lab"
+
+// openStore opens the IndexedDB file system. A database that cannot be
+// opened (damaged, or left by something else) is deleted and made afresh,
+// with one sentence to say so; without IndexedDB at all (a private window
 // that refuses storage) the page still works and says it cannot save.
 func openStore() (*store, string) {
-	fsys, err := indexeddb.NewFS(context.Background(), "pop3lab", indexeddb.Options{})
+	fsys, err := indexeddb.NewFS(context.Background(), dbName, indexeddb.Options{})
+	if err == nil {
+		if _, err = hackpadfs.Stat(fsys, "."); err == nil {
+			return &store{fs: fsys}, ""
+		}
+	}
+	if !deleteDatabase(dbName) {
+		return nil, "This browser refuses to store data for the page, so your session will not survive a reload."
+	}
+	fsys, err = indexeddb.NewFS(context.Background(), dbName, indexeddb.Options{})
 	if err != nil {
 		return nil, "This browser refuses to store data for the page, so your session will not survive a reload."
 	}
-	return &store{fs: fsys}, ""
+	return &store{fs: fsys}, "The data this page saved in your browser could not be read, so it was replaced with a fresh store."
+}
+
+// deleteDatabase deletes an IndexedDB database and waits for the result.
+// It runs on the main goroutine, never in an event callback.
+func deleteDatabase(name string) bool {
+	idb := js.Global().Get("indexedDB")
+	if !idb.Truthy() {
+		return false
+	}
+	done := make(chan bool, 1)
+	req := idb.Call("deleteDatabase", name)
+	var onOK, onErr js.Func
+	onOK = js.FuncOf(func(js.Value, []js.Value) any { done <- true; return nil })
+	onErr = js.FuncOf(func(js.Value, []js.Value) any { done <- false; return nil })
+	defer onOK.Release()
+	defer onErr.Release()
+	req.Set("onsuccess", onOK)
+	req.Set("onerror", onErr)
+	req.Set("onblocked", onErr)
+	return <-done
 }
 
 func (s *store) read(name string) ([]byte, error) { return hackpadfs.ReadFile(s.fs, name) }

@@ -1,0 +1,355 @@
+//go:build !js
+
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// These tests drive the app as a learner does, in headless Chromium, and
+// assert what every panel shows. They share the harness of
+// browser_test.go.
+
+// js evaluates an expression in the tab.
+func js[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v%s", expr, err, diagnose(ctx))
+	}
+	return v
+}
+
+// jsAwait evaluates an expression that gives a promise and waits for it.
+func jsAwait[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v%s", expr, err, diagnose(ctx))
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, ctx context.Context, what, cond string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+		t.Fatalf("waiting for %s: %v%s", what, err, diagnose(ctx))
+	}
+}
+
+// typeCommand types a line into the terminal ("POP3 command") and presses
+// Enter, then waits until the app has answered it.
+func typeCommand(t *testing.T, ctx context.Context, line string) {
+	t.Helper()
+	before := js[string](t, ctx, `document.documentElement.dataset.typed || "0"`)
+	n, _ := strconv.Atoi(before)
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[aria-label="POP3 command"]`), line+"\r")); err != nil {
+		t.Fatalf("typing %q: %v", line, err)
+	}
+	waitFor(t, ctx, "the answer to "+line, `document.documentElement.dataset.typed === "`+strconv.Itoa(n+1)+`"`)
+}
+
+func terminalText(t *testing.T, ctx context.Context) string {
+	return js[string](t, ctx, `document.querySelector('[role="log"]').innerText`)
+}
+
+// serverRows returns the server maildrop table as "number|subject|status"
+// lines, and whether each row is struck through.
+func serverRows(t *testing.T, ctx context.Context) []string {
+	return js[[]string](t, ctx, `(() => {
+		const table = [...document.querySelectorAll("table")].find(t => t.caption && t.caption.textContent === "Server maildrop");
+		return [...table.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent).filter((_, i) => i == 0 || i == 4 || i == 5).join("|")
+			+ (getComputedStyle(r.cells[4]).textDecorationLine.includes("line-through") ? "|struck" : ""));
+	})()`)
+}
+
+func currentState(t *testing.T, ctx context.Context) string {
+	return js[string](t, ctx, `(() => { const li = document.querySelector('#state-machine li[aria-current="step"]'); return li ? li.dataset.state : ""; })()`)
+}
+
+// TestTerminalSession logs in through the terminal, lists, retrieves,
+// deletes and quits, checking the terminal, the server panel and the state
+// machine at each step.
+func TestTerminalSession(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	typeCommand(t, ctx, "USER alice")
+	if got := currentState(t, ctx); got != "AUTHORIZATION" {
+		t.Fatalf("state after USER: %q", got)
+	}
+	typeCommand(t, ctx, "PASS wonderland")
+	if got := currentState(t, ctx); got != "TRANSACTION" {
+		t.Fatalf("state after PASS: %q", got)
+	}
+	if lock := js[string](t, ctx, `document.getElementById("lock-status").textContent`); lock != "maildrop locked by a session" {
+		t.Fatalf("lock badge: %q", lock)
+	}
+	typeCommand(t, ctx, "LIST")
+	typeCommand(t, ctx, "RETR 3")
+	typeCommand(t, ctx, "DELE 1")
+	term := terminalText(t, ctx)
+	for _, want := range []string{
+		"S: +OK POP3 server ready <",
+		"C: USER alice\nS: +OK Send your password.",
+		"C: PASS wonderland\nS: +OK alice's maildrop has 5 messages (2156754 octets).",
+		"C: LIST\nS: +OK 5 messages (2156754 octets)\nS: 1 956\nS: 2 1324\nS: 3 598\nS: 4 872\nS: 5 2153004\nS: .",
+		"S: ..bashrc",
+		"C: DELE 1\nS: +OK Message 1 marked for deletion.",
+	} {
+		if !strings.Contains(term, want) {
+			t.Fatalf("terminal lacks %q:\n%s", want, term)
+		}
+	}
+	rows := serverRows(t, ctx)
+	if len(rows) != 5 || rows[0] != "1|Welcome to the POP3 lab|marked for deletion|struck" || rows[1] != "2|URGENT: your mailbox will be suspended in 24 hours|on server" {
+		t.Fatalf("server maildrop rows: %q", rows)
+	}
+	screenshot(t, ctx, "terminal-transaction")
+	typeCommand(t, ctx, "QUIT")
+	if !strings.Contains(terminalText(t, ctx), "C: QUIT\nS: +OK Logging out; 1 message deleted.") {
+		t.Fatalf("QUIT answer missing:\n%s", terminalText(t, ctx))
+	}
+	rows = serverRows(t, ctx)
+	if len(rows) != 4 || !strings.HasPrefix(rows[0], "1|URGENT") {
+		t.Fatalf("after QUIT the maildrop is %q", rows)
+	}
+	if got := currentState(t, ctx); got != "" {
+		t.Fatalf("state after QUIT: %q", got)
+	}
+	// The wire panel showed the password in the clear, highlighted.
+	if secret := js[string](t, ctx, `(document.querySelector("#wire-log mark.secret") || {}).textContent || ""`); secret != "wonderland" {
+		t.Fatalf("highlighted credential on the wire: %q", secret)
+	}
+	// The sequence diagram has an arrow per command and response.
+	// The greeting, then six commands and their answers.
+	if n := js[int](t, ctx, `document.querySelectorAll("#sequence g.arrow").length`); n != 13 {
+		t.Fatalf("%d arrows in the sequence diagram", n)
+	}
+	js[bool](t, ctx, `document.querySelector("#sequence g.arrow.c2s").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	waitFor(t, ctx, "the bytes of an arrow", `document.getElementById("arrow-bytes").textContent.includes("55 53 45 52")`)
+}
+
+// TestGetMailLeaveOnServerTwice: two Get mail runs with "leave on server"
+// download each message once (UIDL bookkeeping).
+func TestGetMailLeaveOnServerTwice(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("set-leave"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the setting", `document.querySelector("#client-report") !== null && document.documentElement.dataset.step === "1"`)
+	for run := 1; run <= 2; run++ {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-getmail"))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "Get mail", `document.documentElement.dataset.step === "`+strconv.Itoa(1+run)+`"`)
+	}
+	local := js[int](t, ctx, `document.querySelectorAll("#local-mailbox tbody tr").length`)
+	if local != 5 {
+		t.Fatalf("%d messages in the local mailbox after two runs, want 5", local)
+	}
+	report := js[string](t, ctx, `document.getElementById("client-report").innerText`)
+	if !strings.Contains(report, "UIDL: 5 unique ids; 5 already downloaded, 0 new.") {
+		t.Fatalf("second run's report:\n%s", report)
+	}
+	if server := len(serverRows(t, ctx)); server != 5 {
+		t.Fatalf("leave on server left %d messages on the server", server)
+	}
+	screenshot(t, ctx, "mail-client-leave-on-server")
+}
+
+// TestSniffingLab steps the sniffing lab: the wire panel shows the
+// password in plaintext on port 110 and only TLS records after STLS.
+func TestSniffingLab(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	// Step until the first connection is closed (part 1 done).
+	for i := 0; i < 40 && !strings.Contains(terminalText(t, ctx), "+OK Logging out; no messages deleted."); i++ {
+		chromedp.Do(ctx, chromedp.KeyEvent("n"))
+		time.Sleep(60 * time.Millisecond)
+	}
+	if secret := js[string](t, ctx, `(document.querySelector("#wire-log mark.secret") || {}).textContent || ""`); secret != "wonderland" {
+		t.Fatalf("part 1: credential on the wire %q", secret)
+	}
+	screenshot(t, ctx, "lab-sniffing-plaintext")
+	// Part 2: STLS, then the login crosses inside TLS.
+	for i := 0; i < 40 && strings.Count(terminalText(t, ctx), "C: PASS wonderland") < 2; i++ {
+		chromedp.Do(ctx, chromedp.KeyEvent("n"))
+		time.Sleep(60 * time.Millisecond)
+	}
+	conn2 := js[string](t, ctx, `[...document.querySelectorAll("#wire-log li")].filter(li => li.textContent.startsWith("conn 2")).map(li => li.textContent).join("\n")`)
+	if strings.Contains(conn2, "wonderland") || !strings.Contains(conn2, "TLS application_data") || !strings.Contains(conn2, "STLS") {
+		t.Fatalf("part 2: what the eavesdropper saw on connection 2:\n%s", conn2)
+	}
+	screenshot(t, ctx, "lab-sniffing-stls")
+}
+
+// TestReloadKeepsTheSandbox: the sandbox survives a reload (IndexedDB).
+func TestReloadKeepsTheSandbox(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	for _, l := range []string{"USER alice", "PASS wonderland", "DELE 2", "QUIT"} {
+		typeCommand(t, ctx, l)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, ctx)
+	rows := serverRows(t, ctx)
+	if len(rows) != 4 || strings.Contains(strings.Join(rows, "\n"), "URGENT") {
+		t.Fatalf("after reload the maildrop is %q, want the 4 left by the session", rows)
+	}
+	if !strings.Contains(terminalText(t, ctx), "C: DELE 2\nS: +OK Message 2 marked for deletion.") {
+		t.Fatalf("after reload the terminal lost the session:\n%s", terminalText(t, ctx))
+	}
+	// Reset restores the sample state.
+	chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-reset")))
+	waitFor(t, ctx, "the reset", `document.documentElement.dataset.step === "0"`)
+	if rows := serverRows(t, ctx); len(rows) != 5 {
+		t.Fatalf("after reset: %q", rows)
+	}
+}
+
+// TestCorruptStoreIsReplaced: a damaged IndexedDB is reported in one
+// sentence and replaced; the page works.
+func TestCorruptStoreIsReplaced(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	typeCommand(t, ctx, "USER alice")
+	// Replace the page's database with one at a version the app cannot
+	// open, as a damaged or foreign store would be.
+	jsAwait[bool](t, ctx, `new Promise(done => {
+		const del = indexedDB.deleteDatabase("pop3lab");
+		del.onsuccess = () => { const r = indexedDB.open("pop3lab", 999); r.onsuccess = () => { r.result.close(); done(true); }; };
+	})`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, ctx)
+	notice := js[string](t, ctx, `document.getElementById("notice").textContent`)
+	if notice != "The data this page saved in your browser could not be read, so it was replaced with a fresh store." {
+		t.Fatalf("notice: %q", notice)
+	}
+	typeCommand(t, ctx, "USER alice")
+	if !strings.Contains(terminalText(t, ctx), "S: +OK Send your password.") {
+		t.Fatal("the page does not work after replacing the store")
+	}
+}
+
+// TestHTMLMessageRunsNothing opens the sample newsletter, which holds a
+// script and an onerror handler, and asserts it shows as text and runs
+// nothing.
+func TestHTMLMessageRunsNothing(t *testing.T) {
+	ctx := newTab(t)
+	addInitScript(t, ctx, `window.__ran = 0; window.alert = () => { window.__ran++; };`)
+	open(t, ctx, "")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#server-maildrop tbody tr:nth-child(4)`))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the message dialog", `document.getElementById("message-dialog").open`)
+	text := js[string](t, ctx, `document.getElementById("message-text").textContent`)
+	if !strings.Contains(text, `<script>alert("this script must never run")</script>`) || !strings.Contains(text, `<img src="x" onerror="alert('neither must this')">`) {
+		t.Fatalf("the message is not shown as text:\n%s", text)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := js[int](t, ctx, `document.querySelectorAll("#message-text *").length + document.querySelectorAll("img[src='x'], script:not([src])").length`); n != 0 {
+		t.Fatalf("the message created %d elements", n)
+	}
+	if ran := js[int](t, ctx, `window.__ran`); ran != 0 {
+		t.Fatalf("message content ran script %d times", ran)
+	}
+	screenshot(t, ctx, "html-message-as-text")
+}
+
+// TestAccessibleNames checks the names outside tests and assistive
+// technology rely on, and that every control is reachable by keyboard.
+func TestAccessibleNames(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	checks := map[string]string{
+		`document.querySelector('input[aria-label="POP3 command"]') !== null`:                            "the terminal input is named POP3 command",
+		`document.querySelector('[role="log"]').id === "terminal-log"`:                                   "the terminal log is a role=log region",
+		`[...document.querySelectorAll("table caption")].some(c => c.textContent === "Server maildrop")`: "the server maildrop table has its caption",
+		`[...document.querySelectorAll("button, input, select, textarea")].every(e => e.tabIndex >= 0)`:  "every control is in the tab order",
+		`[...document.querySelectorAll("#server-maildrop tbody tr")].every(r => r.tabIndex === 0)`:       "message rows are focusable",
+		`document.querySelector('#state-machine li[aria-current]') === null`:                             "no state lit before connecting",
+	}
+	for cond, what := range checks {
+		if !js[bool](t, ctx, cond) {
+			t.Errorf("%s: %s is false", what, cond)
+		}
+	}
+}
+
+// TestSharedLinkReproducesTheStep: a share link opened in a fresh browser
+// profile reproduces the scenario step; a damaged link says so.
+func TestSharedLinkReproducesTheStep(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	for i := 0; i < 4; i++ {
+		chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-step")))
+		time.Sleep(100 * time.Millisecond)
+	}
+	want := terminalText(t, ctx)
+	chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-share")))
+	waitFor(t, ctx, "the link", `location.hash.startsWith("#v1.")`)
+	hash := js[string](t, ctx, `location.hash`)
+
+	fresh := newTab(t)
+	open(t, fresh, hash)
+	if got := terminalText(t, fresh); got != want {
+		t.Fatalf("the shared link shows:\n%s\nwant:\n%s", got, want)
+	}
+	broken := newTab(t)
+	open(t, broken, "#v1.damaged!")
+	if n := js[string](t, broken, `document.getElementById("notice").textContent`); n != "This shared link is damaged, so the normal page was opened." {
+		t.Fatalf("damaged link notice: %q", n)
+	}
+}
+
+// TestPresenterModeAndKeys: P switches presenter mode; the arrow keys step
+// a scenario.
+func TestPresenterModeAndKeys(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="password-guessing"]`)))
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	chromedp.Do(ctx, chromedp.KeyEvent("p"))
+	waitFor(t, ctx, "presenter mode", `document.documentElement.classList.contains("presenter")`)
+	if hidden := js[bool](t, ctx, `getComputedStyle(document.getElementById("lesson-pane")).display === "none"`); !hidden {
+		t.Fatal("presenter mode still shows the lesson pane")
+	}
+	step := js[string](t, ctx, `document.documentElement.dataset.step`)
+	chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowRight))
+	waitFor(t, ctx, "a step", `document.documentElement.dataset.step !== "`+step+`"`)
+	screenshot(t, ctx, "presenter-mode")
+	chromedp.Do(ctx, chromedp.KeyEvent("p"))
+	waitFor(t, ctx, "presenter mode off", `!document.documentElement.classList.contains("presenter")`)
+}
+
+// TestEditorFlagsBadLine: the scenario editor shows a parse error at its
+// line as the author types.
+func TestEditorFlagsBadLine(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	js[bool](t, ctx, `(() => { document.getElementById("editor").open = true; const e = document.getElementById("editor-source"); e.value = "connect\nC: USER alice\nfetch: everything\n"; e.dispatchEvent(new Event("input")); return true; })()`)
+	waitFor(t, ctx, "the error list", `document.getElementById("editor-errors").textContent.startsWith("line 3: unknown line")`)
+	if !js[bool](t, ctx, `document.getElementById("editor-run").disabled`) {
+		t.Fatal("Run is enabled for a scenario with errors")
+	}
+}
