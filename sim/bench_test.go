@@ -70,3 +70,19 @@ func BenchmarkMemoryPerSimulation(b *testing.B) {
 	}
 	b.ReportMetric(float64(total)/float64(b.N)/1e6, "MB/sim")
 }
+
+// BenchmarkGetMail measures a mail client's Get mail of the whole sample
+// maildrop (2.1 MB, over STLS), the heaviest action a learner can click.
+func BenchmarkGetMail(b *testing.B) {
+	SharedCertificate()
+	for b.Loop() {
+		s, err := New(Options{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Apply(Action{Kind: ActGetMail}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

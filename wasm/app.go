@@ -45,12 +45,18 @@ type app struct {
 	history view.History
 
 	// Rendering state, rebuilt from the event log.
-	rendered   int
-	termConns  map[int]bool
-	arrows     []arrow
-	segEvents  map[int]sim.Event // by Seq, for arrow clicks
-	pendingRsp map[int][]int     // conn → arrows awaiting their S->C segment
-	hex        bool
+	rendered    int
+	termConns   map[int]bool
+	arrows      []arrow
+	segEvents   map[int]sim.Event // data segments arrows point to, by Seq
+	lastSent    map[int]sim.Event // newest client-to-server data segment, by conn
+	pendingRsp  map[int][]int     // conn → arrows awaiting their S->C segment
+	hex         bool
+	wireItems   int // items in the wire panel
+	reportItems int // lines in the mail client's report
+	// skipWireBefore: segments of the current batch older than this Seq
+	// are not drawn (the wire panel keeps the newest only).
+	skipWireBefore int
 }
 
 func newApp() *app {
@@ -68,7 +74,9 @@ func (a *app) resetRender() {
 	a.termConns = map[int]bool{}
 	a.arrows = nil
 	a.segEvents = map[int]sim.Event{}
+	a.lastSent = map[int]sim.Event{}
 	a.pendingRsp = map[int][]int{}
+	a.wireItems, a.reportItems = 0, 0
 }
 
 // newSim makes a fresh sandbox simulation.

@@ -45,7 +45,10 @@ func (a *app) addArrow(e sim.Event, dir wire.Dir) {
 	}
 	ar := arrow{dir: dir, label: label, conn: e.Conn, tls: e.TLS, segSeq: -1}
 	if dir == wire.ClientToServer {
-		ar.segSeq = a.lastC2S(e.Conn)
+		if seg, ok := a.lastSent[e.Conn]; ok {
+			ar.segSeq = seg.Seq
+			a.segEvents[seg.Seq] = seg
+		}
 	}
 	a.arrows = append(a.arrows, ar)
 	if dir == wire.ServerToClient {
@@ -67,42 +70,36 @@ func (a *app) addArrow(e sim.Event, dir wire.Dir) {
 	}
 }
 
-// lastC2S finds the newest client-to-server data segment of a connection.
-func (a *app) lastC2S(conn int) int {
-	best := -1
-	for seq, e := range a.segEvents {
-		if e.Conn == conn && e.Dir == wire.ClientToServer && e.SegmentKind == wire.Data && seq > best {
-			best = seq
-		}
-	}
-	return best
-}
-
-// bindSegment gives responses waiting for their bytes this segment.
+// bindSegment remembers the newest segment a client sent on each
+// connection (the next command's bytes) and gives responses waiting for
+// their bytes this server segment.
 func (a *app) bindSegment(e sim.Event) {
-	if e.Dir != wire.ServerToClient || e.SegmentKind != wire.Data {
+	if e.SegmentKind != wire.Data {
 		return
 	}
-	for _, i := range a.pendingRsp[e.Conn] {
+	if e.Dir == wire.ClientToServer {
+		a.lastSent[e.Conn] = e
+		return
+	}
+	waiting := a.pendingRsp[e.Conn]
+	if len(waiting) == 0 {
+		return
+	}
+	for _, i := range waiting {
 		if i < len(a.arrows) {
 			a.arrows[i].segSeq = e.Seq
 		}
 	}
+	a.segEvents[e.Seq] = e
 	delete(a.pendingRsp, e.Conn)
-	// Forget segments no arrow can point to any more.
-	if len(a.segEvents) > 4*maxArrows {
+	// Forget segments no arrow points to any more.
+	if len(a.segEvents) > 2*maxArrows {
 		keep := map[int]bool{}
 		for _, ar := range a.arrows {
 			keep[ar.segSeq] = true
 		}
-		newest := map[int]int{}
-		for seq, se := range a.segEvents {
-			if se.Dir == wire.ClientToServer && seq > newest[se.Conn] {
-				newest[se.Conn] = seq
-			}
-		}
 		for seq := range a.segEvents {
-			if !keep[seq] && newest[a.segEvents[seq].Conn] != seq {
+			if !keep[seq] {
 				delete(a.segEvents, seq)
 			}
 		}

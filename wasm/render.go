@@ -41,6 +41,12 @@ func (a *app) renderAll() {
 // renderNew renders the events since the last call, then the snapshot.
 func (a *app) renderNew() {
 	events := a.sim.Events(a.rendered)
+	// A 2 MB RETR is over a thousand segments: the wire panel keeps only
+	// the newest maxWireItems, so older ones in this batch are not drawn.
+	a.skipWireBefore = 0
+	if n := countSegments(events); n > maxWireItems {
+		a.skipWireBefore = nthSegmentSeq(events, n-maxWireItems)
+	}
 	for _, e := range events {
 		a.renderEvent(e)
 	}
@@ -96,10 +102,34 @@ func (a *app) renderEvent(e sim.Event) {
 	case sim.EvClient:
 		a.clientReport(e)
 	case sim.EvSegment:
-		a.segEvents[e.Seq] = e
-		a.wireSegment(e)
 		a.bindSegment(e)
+		if e.Seq >= a.skipWireBefore {
+			a.wireSegment(e)
+		}
 	}
+}
+
+func countSegments(events []sim.Event) int {
+	n := 0
+	for _, e := range events {
+		if e.Kind == sim.EvSegment {
+			n++
+		}
+	}
+	return n
+}
+
+// nthSegmentSeq returns the Seq of the n-th (0-based) segment event.
+func nthSegmentSeq(events []sim.Event, n int) int {
+	for _, e := range events {
+		if e.Kind == sim.EvSegment {
+			if n == 0 {
+				return e.Seq
+			}
+			n--
+		}
+	}
+	return 0
 }
 
 // termLine appends one line to the terminal, as text.
@@ -134,7 +164,8 @@ func (a *app) clientReport(e sim.Event) {
 		cls = "warning"
 	}
 	r.AppendChild(a.el("li", e.Text, "class", cls))
-	for len(r.ChildNodes()) > 200 {
+	a.reportItems++
+	for ; a.reportItems > 200; a.reportItems-- {
 		r.RemoveChild(r.FirstChild())
 	}
 	scrollToEnd(r)
@@ -200,7 +231,8 @@ func (a *app) wireAttack(e sim.Event) {
 func (a *app) appendWire(li dom.Element) {
 	w := a.byID("wire-log")
 	w.AppendChild(li)
-	for len(w.ChildNodes()) > maxWireItems {
+	a.wireItems++
+	for ; a.wireItems > maxWireItems; a.wireItems-- {
 		w.RemoveChild(w.FirstChild())
 	}
 }

@@ -144,7 +144,13 @@ func (s *Store) Deliver(user string, msg io.Reader) (uid string, err error) {
 		return "", fmt.Errorf("maildrop %s: %w", user, err)
 	}
 	cr := &countingReader{r: msg, c: newWireCounter()}
-	err = copyToFile(f, cr)
+	// One write of the whole message: the key-value file systems (mem,
+	// indexeddb) store the whole file again on every Write, so writing
+	// in chunks would cost time quadratic in the message size.
+	data, err := io.ReadAll(cr)
+	if err == nil {
+		err = writeAll(f, data)
+	}
 	if err == nil {
 		err = syncFile(f)
 	}
@@ -475,26 +481,6 @@ func (s *Store) nextJournalSeq() uint64 {
 	defer s.nameMu.Unlock()
 	s.journalSeq++
 	return s.journalSeq
-}
-
-// copyToFile copies r into f in large writes (the keyvalue file systems
-// save the file on every write).
-func copyToFile(f hackpadfs.File, r io.Reader) error {
-	buf := make([]byte, wireBufSize)
-	for {
-		n, rerr := r.Read(buf)
-		if n > 0 {
-			if err := writeAll(f, buf[:n]); err != nil {
-				return err
-			}
-		}
-		if rerr == io.EOF {
-			return nil
-		}
-		if rerr != nil {
-			return rerr
-		}
-	}
 }
 
 func writeAll(f hackpadfs.File, p []byte) error {
