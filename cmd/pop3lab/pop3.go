@@ -99,76 +99,109 @@ func servePOP3(ctx context.Context, opts pop3Options, stdout, stderr io.Writer) 
 	if sampleAccount {
 		users = server.Users{sample.User: sample.Password}
 	}
-
-	cert, fingerprint, err := loadCertificate(opts.certFile, opts.keyFile)
+	svc, err := launchPOP3(opts, fsys, users, stderr)
 	if err != nil {
 		return err
 	}
-	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-
-	log := &sessionLog{w: stderr, sessions: make(map[uint64]*sessionStats)}
-	srv := server.New(server.Config{
-		Hostname:          opts.hostname,
-		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
-		Users:             users,
-		TLSConfig:         tlsConfig,
-		AllowInsecureAuth: opts.allowInsecureAuth,
-		IdleTimeout:       opts.idleTimeout,
-		AuthFailureDelay:  opts.authFailureDelay,
-		LoginDelay:        opts.loginDelay,
-		Observer:          log,
-	})
-
-	var listeners []net.Listener
-	closeAll := func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}
-	var plainAddr, tlsAddr string
-	if opts.listen != "" {
-		l, err := net.Listen("tcp", opts.listen)
-		if err != nil {
-			return err
-		}
-		listeners = append(listeners, l)
-		plainAddr = l.Addr().String()
-	}
-	if opts.tlsListen != "" {
-		l, err := net.Listen("tcp", opts.tlsListen)
-		if err != nil {
-			closeAll()
-			return err
-		}
-		listeners = append(listeners, l)
-		tlsAddr = l.Addr().String()
-	}
-
-	printBanner(stdout, banner{plainAddr, tlsAddr, where, users, sampleAccount, fingerprint, opts.certFile != ""})
-
-	errc := make(chan error, len(listeners))
-	for i, l := range listeners {
-		serve := srv.Serve
-		if i == len(listeners)-1 && tlsAddr != "" {
-			serve = srv.ServeTLS
-		}
-		go func() { errc <- serve(l) }()
-	}
+	printBanner(stdout, banner{svc.plainAddr, svc.tlsAddr, where, users, sampleAccount, svc.fingerprint, opts.certFile != ""})
 	select {
 	case <-ctx.Done():
 		fmt.Fprintln(stderr, "pop3lab pop3: shutting down; sessions committing an UPDATE finish first")
-	case err := <-errc:
-		closeAll()
-		srv.Shutdown(context.Background())
+	case err := <-svc.errc:
+		svc.shutdown(context.Background())
 		return err
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	if err := svc.shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(stderr, "pop3lab pop3: stopped")
 	return nil
+}
+
+// pop3Service is a running real POP3 server and its listeners.
+type pop3Service struct {
+	srv                *server.Server
+	listeners          []net.Listener
+	plainAddr, tlsAddr string
+	fingerprint        string
+	errc               chan error // a listener failed
+}
+
+// launchPOP3 starts the real server on the listeners of opts, logging one
+// line per session to logw. Extra observers (the classroom's live view)
+// see every event too.
+func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io.Writer, extra ...server.Observer) (*pop3Service, error) {
+	cert, fingerprint, err := loadCertificate(opts.certFile, opts.keyFile)
+	if err != nil {
+		return nil, err
+	}
+	observers := multiObserver{&sessionLog{w: logw, sessions: make(map[uint64]*sessionStats)}}
+	observers = append(observers, extra...)
+	srv := server.New(server.Config{
+		Hostname:          opts.hostname,
+		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
+		Users:             users,
+		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		AllowInsecureAuth: opts.allowInsecureAuth,
+		IdleTimeout:       opts.idleTimeout,
+		AuthFailureDelay:  opts.authFailureDelay,
+		LoginDelay:        opts.loginDelay,
+		Observer:          observers,
+	})
+	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2)}
+	type listener struct {
+		addr  string
+		serve func(net.Listener) error
+		into  *string
+	}
+	var serves []func()
+	for _, l := range []listener{{opts.listen, srv.Serve, &svc.plainAddr}, {opts.tlsListen, srv.ServeTLS, &svc.tlsAddr}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			svc.closeListeners()
+			return nil, err
+		}
+		svc.listeners = append(svc.listeners, ln)
+		*l.into = ln.Addr().String()
+		serve := l.serve
+		serves = append(serves, func() {
+			if err := serve(ln); err != nil && !errors.Is(err, server.ErrServerClosed) {
+				svc.errc <- err
+			}
+		})
+	}
+	for _, serve := range serves {
+		go serve()
+	}
+	return svc, nil
+}
+
+func (p *pop3Service) closeListeners() {
+	for _, l := range p.listeners {
+		l.Close()
+	}
+}
+
+// shutdown stops accepting and ends the sessions (those in UPDATE finish
+// their commit first).
+func (p *pop3Service) shutdown(ctx context.Context) error {
+	p.closeListeners()
+	return p.srv.Shutdown(ctx)
+}
+
+// multiObserver sends every event to each observer.
+type multiObserver []server.Observer
+
+// Observe implements server.Observer.
+func (m multiObserver) Observe(e server.Event) {
+	for _, o := range m {
+		o.Observe(e)
+	}
 }
 
 // openMaildirs returns the file system holding the Maildirs, and says
