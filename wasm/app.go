@@ -40,6 +40,7 @@ type app struct {
 	notes     js.Value // BroadcastChannel to the speaker-notes window
 
 	typedCount int // lines handled from the terminal
+	liveLines  int // lines in the classroom log
 
 	store   *store
 	history view.History

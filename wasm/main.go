@@ -24,6 +24,7 @@ func main() {
 	a.bind()
 	a.renderAll()
 	a.openShared()
+	a.startClassroom()
 	a.enable(true)
 	html := a.doc.DocumentElement()
 	html.Underlying().Get("dataset").Set("ready", "true")
