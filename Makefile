@@ -7,14 +7,16 @@ FUZZTIME ?= 30s
 
 all: build
 
+# The pop3lab command, then the browser app as a static site in dist/
+# (copy it to any web host, under any path).
 build:
-	$(GO) build -o bin/pop3lab ./cmd/pop3lab
+	$(GO) build -o bin/pop3lab ./cmd/pop3lab && bin/pop3lab build -o dist
 
-# For now this serves the real POP3 server with the sample maildrop
-# (alice/wonderland). Once the web app exists, it will build the wasm
-# bundle and serve the browser simulator.
-serve:
-	$(GO) run ./cmd/pop3lab pop3
+# Builds, then serves dist/ on http://127.0.0.1:8080/ with the right MIME
+# types, compression and Content-Security-Policy. (The real POP3 server:
+# bin/pop3lab pop3.)
+serve: build
+	bin/pop3lab serve --dir dist
 
 # Installs the clients the interop tests drive, then: formatting, vet, the
 # race-enabled tests, and the simulator's tests under js/wasm (Node runs

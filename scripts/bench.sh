@@ -81,3 +81,14 @@ server_pid=
 
 echo "== go test -bench ./sim/..."
 go test -run '^$' -bench . -benchmem ./sim/...
+
+# The browser app: its size (budget: gzip under 2.8 MB) and what dominates
+# it, then the time from navigation to an interactive page in headless
+# Chromium on loopback (budget: under 1.5 s), over $LOADS loads.
+LOADS=${LOADS:-20}
+echo
+"$tmp/pop3lab" build -o "$tmp/site" | tail -n 1
+scripts/sizes.sh "$tmp/site"
+echo
+echo "== go test -bench BenchmarkLoad ./web ($LOADS loads, HTTP cache off)"
+POP3LAB_SITE="$tmp/site" go test -run '^$' -bench '^BenchmarkLoad$' -benchtime "${LOADS}x" ./web

@@ -28,6 +28,9 @@ func commands() []command {
 		{"pop3", "serve POP3 (port 110 style, with STLS) and POP3S on real TCP", runPOP3},
 		{"labs", "list the built-in attack labs", runLabs},
 		{"run", "run a lab or scenario file headless; export pcap and transcript", runScenario},
+		{"build", "build the browser app as a static site (-o DIR, default dist)", runBuild},
+		{"serve", "serve the browser app on 127.0.0.1:8080 (builds it unless --dir has a site)", runServe},
+		{"lessons", "check a course folder: lessons check [DIR] (default: the built-in course)", runLessons},
 	}
 }
 

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"pop3lab/web"
+)
+
+// siteManifest is app.json: what the loader needs to download the program
+// with a progress bar when the host sends no Content-Length, or compresses
+// nothing. SHA256 (hex) lets the loader ask for this build's bytes, past any
+// cache holding an older app.wasm.
+type siteManifest struct {
+	Wasm   string `json:"wasm"`
+	Gz     string `json:"gz"`
+	Size   int64  `json:"size"`
+	GzSize int64  `json:"gzSize"`
+	SHA256 string `json:"sha256"`
+}
+
+// modulePath is the module whose ./wasm package `pop3lab build` compiles.
+const modulePath = "pop3lab"
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("pop3lab build", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	out := flags.String("o", "dist", "write the site into `DIR`")
+	lessons := flags.String("lessons", "", "build the course from the lessons in `DIR` (default: the built-in course)")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: pop3lab build [-o DIR] [--lessons DIR]")
+		fmt.Fprintln(stderr, "Builds the browser app as a static site with relative URLs: copy DIR to any web host, under any path.")
+		fmt.Fprintln(stderr, "Run it inside the pop3lab source tree: it compiles ./wasm with the Go toolchain.")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage{err.Error()}
+	}
+	if flags.NArg() != 0 {
+		flags.Usage()
+		return errUsage{"unexpected arguments"}
+	}
+	if *out == "" {
+		return errUsage{"-o DIR is empty"}
+	}
+	return buildSite(ctx, *out, *lessons, stdout, stderr)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("pop3lab serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:8080", "listen on `ADDR` (port 0 picks a free port)")
+	dir := flags.String("dir", "", "serve the site built in `DIR`, building it first if DIR does not exist (default: build into a temporary directory)")
+	lessons := flags.String("lessons", "", "when building, take the lessons from `DIR`")
+	quiet := flags.Bool("quiet", false, "do not log requests")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: pop3lab serve [--addr ADDR] [--dir DIR] [--lessons DIR]")
+		fmt.Fprintln(stderr, "Serves the browser app with its MIME types, compression and Content-Security-Policy.")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage{err.Error()}
+	}
+	if flags.NArg() != 0 {
+		flags.Usage()
+		return errUsage{"unexpected arguments"}
+	}
+
+	site := *dir
+	switch {
+	case site == "":
+		tmp, err := os.MkdirTemp("", "pop3lab-site-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		site = tmp
+		if err := buildSite(ctx, site, *lessons, stdout, stderr); err != nil {
+			return err
+		}
+	default:
+		info, err := os.Stat(site)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if err := buildSite(ctx, site, *lessons, stdout, stderr); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case !info.IsDir():
+			return fmt.Errorf("--dir %s is not a directory", site)
+		default:
+			if _, err := os.Stat(filepath.Join(site, "app.wasm")); err != nil {
+				fmt.Fprintf(stderr, "pop3lab serve: %s has no app.wasm: build it with `pop3lab build -o %s`\n", site, site)
+			}
+		}
+	}
+
+	root, err := os.OpenRoot(site) // no symbolic link leads out of the site
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	var handler = web.Handler(root.FS())
+	if !*quiet {
+		handler = logRequests(handler, stderr)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(stdout, "Serving pop3lab on http://%s/\n", ln.Addr())
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// buildSite writes the static site into out: the page shell, app.wasm
+// compiled from ./wasm of the pop3lab module, wasm_exec.js of the toolchain
+// that compiled it, app.wasm.gz, app.json and the rendered lessons.
+func buildSite(ctx context.Context, out, lessonsDir string, stdout, stderr io.Writer) error {
+	start := time.Now()
+	cwd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	modRoot, err := findModuleRoot(cwd)
+	if err != nil {
+		return err
+	}
+	goBin, err := findGo()
+	if err != nil {
+		return err
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+
+	// The js/wasm toolchain's own environment; os/exec keeps the last of
+	// duplicate variables, so these win over the caller's GOOS and GOARCH.
+	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	wasmFile := filepath.Join(out, "app.wasm")
+	build := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-ldflags=-s -w", "-o", wasmFile, "./wasm")
+	build.Dir, build.Env = modRoot, env
+	build.Stdout, build.Stderr = stderr, stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("compiling ./wasm for js/wasm in %s: %w", modRoot, err)
+	}
+
+	// wasm_exec.js must come from the toolchain that compiled app.wasm: the
+	// same go binary, in the same module (which may select a toolchain).
+	goEnv := exec.CommandContext(ctx, goBin, "env", "GOROOT")
+	goEnv.Dir, goEnv.Env, goEnv.Stderr = modRoot, env, stderr
+	gorootOut, err := goEnv.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	goroot := strings.TrimSpace(string(gorootOut))
+	wasmExec, err := readWasmExec(goroot)
+	if err != nil {
+		return err
+	}
+
+	var written []writtenFile
+	write := func(name string, data []byte) error {
+		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+			return err
+		}
+		written = append(written, writtenFile{name, int64(len(data))})
+		return nil
+	}
+	if err := write("wasm_exec.js", wasmExec); err != nil {
+		return err
+	}
+	err = fs.WalkDir(web.Files(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(web.Files(), name)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(out, filepath.Dir(name)), 0o755); err != nil {
+			return err
+		}
+		return write(name, data)
+	})
+	if err != nil {
+		return fmt.Errorf("writing the page shell: %w", err)
+	}
+
+	wasm, err := os.ReadFile(wasmFile)
+	if err != nil {
+		return err
+	}
+	gz, err := gzipBest(wasm)
+	if err != nil {
+		return err
+	}
+	if err := write("app.wasm.gz", gz); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(wasm)
+	manifest, err := json.Marshal(siteManifest{
+		Wasm: "app.wasm", Gz: "app.wasm.gz",
+		Size: int64(len(wasm)), GzSize: int64(len(gz)),
+		SHA256: hex.EncodeToString(sum[:]),
+	})
+	if err != nil {
+		return err
+	}
+	if err := write("app.json", append(manifest, '\n')); err != nil {
+		return err
+	}
+	if err := renderLessons(out, lessonsDir); err != nil {
+		return fmt.Errorf("lessons: %w", err)
+	}
+
+	fmt.Fprintf(stdout, "Built the site in %s (%s):\n", out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "  %-14s %10s  compiled from %s/wasm\n", "app.wasm", formatSize(int64(len(wasm))), modRoot)
+	for _, f := range written {
+		note := ""
+		switch f.name {
+		case "wasm_exec.js":
+			note = "from " + goroot
+		case "app.wasm.gz":
+			note = fmt.Sprintf("gzip -9, %.0f%% of app.wasm", 100*float64(f.size)/float64(max(len(wasm), 1)))
+		}
+		fmt.Fprintf(stdout, "  %-14s %10s  %s\n", f.name, formatSize(f.size), note)
+	}
+	fmt.Fprintf(stdout, "app.wasm: %s raw, %s gzip\n", formatSize(int64(len(wasm))), formatSize(int64(len(gz))))
+	return nil
+}
+
+type writtenFile struct {
+	name string
+	size int64
+}
+
+// findModuleRoot walks up from dir to the directory whose go.mod declares
+// the pop3lab module.
+func findModuleRoot(dir string) (string, error) {
+	for d := dir; ; {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && goModPath(b) == modulePath {
+			return d, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no pop3lab source tree here: pop3lab build compiles the browser app from source, "+
+				"so run it inside the pop3lab module (a directory whose go.mod says `module %s`); started from %s", modulePath, dir)
+		}
+		d = parent
+	}
+}
+
+// goModPath returns the module path that a go.mod declares.
+func goModPath(gomod []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, "module"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '"') {
+			rest, _, _ = strings.Cut(rest, "//")
+			return strings.Trim(strings.TrimSpace(rest), "\"`")
+		}
+	}
+	return ""
+}
+
+// findGo returns the go command: the one on PATH, else $GOROOT/bin/go.
+func findGo() (string, error) {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p, nil
+	}
+	if goroot := os.Getenv("GOROOT"); goroot != "" {
+		p := filepath.Join(goroot, "bin", "go")
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			return p, nil
+		}
+	}
+	return "", errors.New("no go command: pop3lab build needs the Go toolchain on PATH (or GOROOT set) to compile the browser app")
+}
+
+// readWasmExec reads the JavaScript support file of a Go toolchain: in
+// lib/wasm since Go 1.24, in misc/wasm before.
+func readWasmExec(goroot string) ([]byte, error) {
+	var errs []error
+	for _, dir := range []string{"lib/wasm", "misc/wasm"} {
+		b, err := os.ReadFile(filepath.Join(goroot, dir, "wasm_exec.js"))
+		if err == nil {
+			return b, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("wasm_exec.js of the toolchain in %s: %w", goroot, errors.Join(errs...))
+}
+
+// gzipBest compresses b with gzip at the best compression.
+func gzipBest(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// formatSize writes a byte count in decimal units, as the loader does: MB
+// with two decimals, kB below a megabyte.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.2f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// logRequests logs one line per request: method, path, status, bytes and
+// time.
+func logRequests(h http.Handler, w io.Writer) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		lw := &loggedWriter{ResponseWriter: rw, status: http.StatusOK}
+		h.ServeHTTP(lw, r)
+		enc := ""
+		if e := rw.Header().Get("Content-Encoding"); e != "" {
+			enc = " " + e
+		}
+		fmt.Fprintf(w, "%s %s %s %d %s%s %s\n", start.Format("15:04:05"), r.Method, r.URL.RequestURI(),
+			lw.status, formatSize(lw.n), enc, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+type loggedWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (w *loggedWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *loggedWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,76 @@
+//go:build !js
+
+package web_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// BenchmarkLoad measures navigation to an interactive app in headless
+// Chromium on loopback, with the HTTP cache off (every load downloads the
+// program). It reports, per load, in milliseconds:
+//
+//	ms/op          navigation start to dataset.ready, as the page's clock measures it
+//	wall-ms/op     the same seen from the test: Navigate until the ready poll returns
+//	fetch-ms/op    the loader's download and inflation of app.wasm
+//	compile-ms/op  WebAssembly.instantiate
+//	init-ms/op     the Go program's start until it sets dataset.ready
+func BenchmarkLoad(b *testing.B) {
+	ctx := newTab(b)
+	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		b.Fatal(err)
+	}
+	url := siteURL(b, "")
+	open(b, ctx, "") // warm up: the server's caches, the browser's process
+
+	type timing struct {
+		Ready        float64 `json:"ready"`
+		Start        float64 `json:"start"`
+		Fetched      float64 `json:"fetched"`
+		Instantiated float64 `json:"instantiated"`
+	}
+	var sum timing
+	var wall float64
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+			b.Fatal(err)
+		}
+		ready, err := pollPage[float64](ctx,
+			`document.documentElement.dataset.ready === "true" && performance.now()`, readyTimeout)
+		if err != nil {
+			b.Fatalf("not ready: %v%s", err, diagnose(ctx))
+		}
+		wall += float64(time.Since(start).Microseconds()) / 1e3
+		b.StopTimer()
+		t, err := chromedp.Run(ctx, chromedp.Evaluate[timing](`(() => {
+			const at = n => { const e = performance.getEntriesByName(n); return e.length ? e[e.length - 1].startTime : 0; };
+			return {start: at("pop3lab-wasm-start"), fetched: at("pop3lab-wasm-fetched"),
+				instantiated: at("pop3lab-wasm-instantiated")};
+		})()`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		sum.Ready += ready
+		sum.Start += t.Start
+		sum.Fetched += t.Fetched
+		sum.Instantiated += t.Instantiated
+	}
+	n := float64(b.N)
+	b.ReportMetric(sum.Ready/n, "ms/op")
+	b.ReportMetric(wall/n, "wall-ms/op")
+	b.ReportMetric((sum.Fetched-sum.Start)/n, "fetch-ms/op")
+	b.ReportMetric((sum.Instantiated-sum.Fetched)/n, "compile-ms/op")
+	b.ReportMetric((sum.Ready-sum.Instantiated)/n, "init-ms/op")
+}

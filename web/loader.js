@@ -1,0 +1,276 @@
+// loader.js downloads pop3lab's WebAssembly program with a progress bar and
+// starts it. It runs after wasm_exec.js (both are deferred scripts of
+// index.html) and defines no global of its own.
+//
+// The build writes app.json, {"wasm":"app.wasm","gz":"app.wasm.gz","size":RAW,
+// "gzSize":GZ,"sha256":HEX}. With DecompressionStream, the loader fetches the
+// gzip copy and inflates it here, so hosts that do not compress still send
+// the small file; without it, it fetches app.wasm and relies on the host's
+// compression. The manifest also gives the totals for the progress bar when a
+// host sends no Content-Length. Every URL is relative, so the site works
+// under any sub-path.
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var box = document.getElementById("loading");
+  var bar = document.getElementById("load-progress");
+  var statusLine = document.getElementById("load-status");
+
+  function say(text) {
+    if (statusLine) {
+      statusLine.textContent = text;
+    }
+  }
+
+  // fail shows why the simulator is off, in one sentence, and leaves the
+  // page (the lesson text) as it is.
+  function fail(reason) {
+    var text = String(reason && reason.message ? reason.message : reason);
+    show(text, "The simulator could not start: " + text.replace(/\.?$/, ".") +
+      " Reload the page to try again; the lesson text below still reads.");
+  }
+
+  function show(reason, sentence) {
+    root.dataset.loadError = reason;
+    if (box) {
+      box.hidden = false;
+      box.classList.add("load-error");
+    }
+    if (bar) {
+      bar.hidden = true;
+    }
+    say(sentence);
+  }
+
+  if (typeof WebAssembly !== "object" || WebAssembly === null ||
+      typeof WebAssembly.instantiate !== "function") {
+    show("no WebAssembly", "This browser cannot run WebAssembly, so the simulator is off; the lesson text below still reads.");
+    return;
+  }
+  if (typeof Go !== "function") {
+    fail("wasm_exec.js did not load");
+    return;
+  }
+  if (typeof fetch !== "function") {
+    fail("this browser has no fetch API");
+    return;
+  }
+
+  function mb(n) {
+    return (n / 1e6).toFixed(1);
+  }
+
+  function progress(received, total) {
+    if (bar) {
+      if (total > 0) {
+        bar.max = total;
+        bar.value = Math.min(received, total);
+      } else {
+        bar.removeAttribute("value"); // indeterminate
+      }
+    }
+    if (total > 0) {
+      say("Loading the simulator: " + mb(Math.min(received, total)) + " of " + mb(total) + " MB");
+    } else {
+      say("Loading the simulator: " + mb(received) + " MB");
+    }
+  }
+
+  // fileName is a URL without its query, for messages.
+  function fileName(url) {
+    return String(url).split("?")[0];
+  }
+
+  function httpError(url, resp) {
+    return new Error("the server answered " + resp.status + " " + resp.statusText + " for " + fileName(url));
+  }
+
+  function networkError(url, err) {
+    return new Error("the download of " + fileName(url) + " failed (" + (err && err.message ? err.message : err) + ")");
+  }
+
+  function isGzip(b) {
+    return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+  }
+
+  function isWasm(b) {
+    return b.length >= 4 && b[0] === 0x00 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
+  }
+
+  // fetchManifest returns app.json, or null when the site has none.
+  async function fetchManifest() {
+    var resp;
+    try {
+      resp = await fetch("app.json", { cache: "no-cache", credentials: "same-origin" });
+    } catch (err) {
+      throw networkError("app.json", err);
+    }
+    if (resp.status === 404) {
+      return null;
+    }
+    if (!resp.ok) {
+      throw httpError("app.json", resp);
+    }
+    try {
+      return await resp.json();
+    } catch (err) {
+      return null;
+    }
+  }
+
+  // download fetches url and returns the WebAssembly bytes. gzTotal is the
+  // size of the gzip form when url is the gzip copy, rawTotal the size of
+  // the program; either may be 0 when unknown. It returns null when the
+  // server has no such file.
+  async function download(url, gzTotal, rawTotal) {
+    var resp;
+    try {
+      resp = await fetch(url, { credentials: "same-origin" });
+    } catch (err) {
+      throw networkError(url, err);
+    }
+    if (resp.status === 404) {
+      return null;
+    }
+    if (!resp.ok) {
+      throw httpError(url, resp);
+    }
+    // Content-Length counts the bytes on the wire, which are the bytes the
+    // body yields only when the browser does not decode them.
+    var length = Number(resp.headers.get("Content-Length")) || 0;
+    var decodedByBrowser = (resp.headers.get("Content-Encoding") || "identity") !== "identity";
+    if (!resp.body || typeof resp.body.getReader !== "function") {
+      progress(0, 0);
+      return check(new Uint8Array(await resp.arrayBuffer()), url);
+    }
+
+    var reader = resp.body.getReader();
+    var received = 0;
+    // Buffer the start of the body: a host that sent app.wasm.gz with
+    // Content-Encoding: gzip had the browser inflate it already, and its
+    // first bytes are then "\0asm", not the gzip magic 1f 8b.
+    var head = [];
+    var headLength = 0;
+    var done = false;
+    while (headLength < 4 && !done) {
+      var r = await reader.read();
+      if (r.done) {
+        done = true;
+      } else if (r.value.byteLength > 0) {
+        head.push(r.value);
+        headLength += r.value.byteLength;
+      }
+    }
+    var first = concat(head, headLength);
+    var inflateHere = isGzip(first);
+    var total;
+    if (inflateHere) {
+      total = gzTotal || (decodedByBrowser ? 0 : length);
+    } else {
+      total = rawTotal || (decodedByBrowser ? 0 : length);
+    }
+    received = first.byteLength;
+    progress(received, total);
+
+    var counted = new ReadableStream({
+      start: function (controller) {
+        if (first.byteLength > 0) {
+          controller.enqueue(first);
+        }
+        if (done) {
+          controller.close();
+        }
+      },
+      pull: async function (controller) {
+        var r = await reader.read();
+        if (r.done) {
+          controller.close();
+          return;
+        }
+        received += r.value.byteLength;
+        progress(received, total);
+        controller.enqueue(r.value);
+      },
+      cancel: function (reason) {
+        return reader.cancel(reason);
+      }
+    });
+    var stream = counted;
+    if (inflateHere) {
+      if (typeof DecompressionStream !== "function") {
+        throw new Error(fileName(url) + " arrived gzip-compressed and this browser cannot inflate it (the server should send Content-Encoding: gzip)");
+      }
+      stream = counted.pipeThrough(new DecompressionStream("gzip"));
+    }
+    var bytes;
+    try {
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch (err) {
+      throw networkError(url, err);
+    }
+    return check(bytes, url);
+  }
+
+  function concat(chunks, length) {
+    if (chunks.length === 1) {
+      return chunks[0];
+    }
+    var out = new Uint8Array(length);
+    var at = 0;
+    for (var i = 0; i < chunks.length; i++) {
+      out.set(chunks[i], at);
+      at += chunks[i].byteLength;
+    }
+    return out;
+  }
+
+  function check(bytes, url) {
+    if (!isWasm(bytes)) {
+      throw new Error(fileName(url) + " is not a WebAssembly program (the server sent something else, perhaps an error page)");
+    }
+    return bytes;
+  }
+
+  async function main() {
+    performance.mark("pop3lab-wasm-start");
+    progress(0, 0);
+    var manifest = await fetchManifest();
+    var wasmURL = (manifest && manifest.wasm) || "app.wasm";
+    var version = manifest && manifest.sha256 ? "?v=" + encodeURIComponent(String(manifest.sha256).slice(0, 16)) : "";
+    var rawSize = (manifest && Number(manifest.size)) || 0;
+    var bytes = null;
+    if (manifest && manifest.gz && typeof DecompressionStream === "function") {
+      bytes = await download(manifest.gz + version, Number(manifest.gzSize) || 0, rawSize);
+    }
+    if (bytes === null) {
+      bytes = await download(wasmURL + version, 0, rawSize);
+    }
+    if (bytes === null) {
+      throw new Error("the site has no " + wasmURL + " (was it built with pop3lab build?)");
+    }
+    performance.mark("pop3lab-wasm-fetched");
+    if (box) {
+      box.hidden = true;
+    }
+
+    var go = new Go();
+    var result;
+    try {
+      result = await WebAssembly.instantiate(bytes, go.importObject);
+    } catch (err) {
+      throw new Error("this browser could not compile the program (" + (err && err.message ? err.message : err) + ")");
+    }
+    performance.mark("pop3lab-wasm-instantiated");
+    // go.run settles only when the program ends; a UI program ends only
+    // when it fails.
+    go.run(result.instance).then(function () {
+      show("the program exited", "The simulator stopped (its program exited); reload the page to start it again.");
+    }, function (err) {
+      var text = String(err && err.message ? err.message : err);
+      show(text, "The simulator stopped with an error (" + text + "); reload the page to start it again.");
+    });
+  }
+
+  main().catch(fail);
+})();
