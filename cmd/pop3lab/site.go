@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"pop3lab/sim/server"
 	"pop3lab/web"
 )
 
@@ -73,8 +74,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := flags.String("dir", "", "serve the site built in `DIR`, building it first if DIR does not exist (default: build into a temporary directory)")
 	lessons := flags.String("lessons", "", "when building, take the lessons from `DIR`")
 	quiet := flags.Bool("quiet", false, "do not log requests")
+	classroomOn := flags.Bool("classroom", false, "also run the real POP3 server with one account per student, and show their sessions live on the page")
+	students := flags.Int("students", 30, "with --classroom: how many student accounts to make (random passwords, printed as a sheet)")
+	pop3Opts := pop3Options{idleTimeout: server.DefaultIdleTimeout, authFailureDelay: server.DefaultAuthFailureDelay, hostname: "localhost"}
+	flags.StringVar(&pop3Opts.listen, "pop3-listen", "127.0.0.1:1110", "with --classroom: address of plain POP3 with STLS (use 0.0.0.0:1110 for a room)")
+	flags.StringVar(&pop3Opts.tlsListen, "pop3-tls-listen", "127.0.0.1:1995", "with --classroom: address of POP3S")
+	flags.BoolVar(&pop3Opts.allowInsecureAuth, "allow-insecure-auth", false, "with --classroom: allow USER/PASS without TLS from other machines (to show the class what crosses the wire)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: pop3lab serve [--addr ADDR] [--dir DIR] [--lessons DIR]")
+		fmt.Fprintln(stderr, "Usage: pop3lab serve [--addr ADDR] [--dir DIR] [--lessons DIR] [--classroom [--students N]]")
 		fmt.Fprintln(stderr, "Serves the browser app with its MIME types, compression and Content-Security-Policy.")
 		flags.PrintDefaults()
 	}
@@ -125,6 +132,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer root.Close()
 	var handler = web.Handler(root.FS())
+	if *classroomOn {
+		room, svc, err := startClassroom(pop3Opts, *students, stdout, stderr)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			svc.shutdown(stop)
+		}()
+		handler = room.handler(handler)
+	}
 	if !*quiet {
 		handler = logRequests(handler, stderr)
 	}
@@ -400,4 +419,11 @@ func (w *loggedWriter) Write(b []byte) (int, error) {
 	n, err := w.ResponseWriter.Write(b)
 	w.n += int64(n)
 	return n, err
+}
+
+// Flush passes flushes through, for the classroom's event stream.
+func (w *loggedWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
