@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"pop3lab/lessons"
+)
+
+// renderLessons writes the course into the built site in dir, from the
+// lessons in lessonsDir ("" for the built-in course): one static page per
+// lesson, DIR/lessons/SLUG.html, readable without JavaScript, and
+// DIR/lessons/index.json listing them. A course that fails
+// lessons.Check is not published: the error names file:line.
+func renderLessons(dir string, lessonsDir string) error {
+	fsys, prefix, err := courseSource(lessonsDir)
+	if err != nil {
+		return err
+	}
+	if problems := lessons.Check(fsys); len(problems) > 0 {
+		return problemsError(prefix, problems)
+	}
+	course, err := lessons.Load(fsys)
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(dir, "lessons")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	type entry struct {
+		Slug       string   `json:"slug"`
+		Title      string   `json:"title"`
+		Order      int      `json:"order"`
+		Minutes    int      `json:"minutes"`
+		Objectives []string `json:"objectives"`
+		SecPlus    []string `json:"secplus"`
+	}
+	index := make([]entry, 0, len(course))
+	for _, l := range course {
+		if err := os.WriteFile(filepath.Join(out, l.Slug+".html"), []byte(lessonPage(l, course)), 0o644); err != nil {
+			return err
+		}
+		index = append(index, entry{l.Slug, l.Title, l.Order, l.Minutes, l.Objectives, l.SecPlus})
+	}
+	data, err := json.MarshalIndent(index, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "index.json"), append(data, '\n'), 0o644)
+}
+
+// lessonPageCSP allows the page's own style sheet and nothing active: the
+// prerendered lessons hold no script.
+const lessonPageCSP = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
+
+// lessonPage is a complete, small HTML page for one lesson.
+func lessonPage(l *lessons.Lesson, course []*lessons.Lesson) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	b.WriteString(`<meta name="viewport" content="width=device-width, initial-scale=1">` + "\n")
+	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="%s">`+"\n", lessonPageCSP)
+	fmt.Fprintf(&b, "<title>%s · pop3lab</title>\n", html.EscapeString(l.Title))
+	b.WriteString(`<link rel="stylesheet" href="../style.css">` + "\n</head>\n")
+	b.WriteString(`<body class="lesson-page">` + "\n")
+	b.WriteString(`<header class="site-header"><a href="../index.html">pop3lab</a>: POP3 and CompTIA Security+, a course with a simulator</header>` + "\n")
+	b.WriteString("<main>\n")
+	b.WriteString(lessons.RenderPage(l, course))
+	b.WriteString(`<p class="open-in-app"><a href="../index.html">Open the simulator</a> to run this lesson's scenarios and check your answers.</p>` + "\n")
+	b.WriteString("</main>\n</body>\n</html>\n")
+	return b.String()
+}

@@ -1,0 +1,54 @@
+package lessons
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"pop3lab/sim"
+	"pop3lab/sim/scenario"
+)
+
+// Check validates a course folder: every *.md file at the top of fsys is
+// a lesson. It reports, in file and line order:
+//   - front matter that is missing, incomplete or invalid (unknown keys,
+//     SY0-701 objective numbers that do not exist, orders used twice);
+//   - pop3 blocks that do not parse, and those that do but whose run on a
+//     fresh simulation diverges from their expectations, at the markdown
+//     line of the failed check;
+//   - quizzes with a question without a correct answer or an answer
+//     without an explanation, and malformed cards;
+//   - raw HTML, links with schemes other than http, https and mailto
+//     (javascript: and data: above all), and relative links or anchors
+//     that do not resolve to a lesson and one of its headings.
+//
+// An empty result means the course is good to publish.
+func Check(fsys fs.FS) []Problem {
+	docs, problems := loadDocs(fsys)
+	for _, d := range docs {
+		for _, s := range d.scenarios {
+			if p, ok := runScenario(d.file, s); !ok {
+				problems = append(problems, p)
+			}
+		}
+	}
+	sortProblems(problems)
+	return problems
+}
+
+// runScenario runs a pop3 block on a fresh simulation and maps a
+// divergence to its markdown line.
+func runScenario(file string, s *Scenario) (Problem, bool) {
+	simulation, err := scenario.Run(s.parsed, sim.Options{}, nil)
+	if simulation != nil {
+		simulation.Close()
+	}
+	if err == nil {
+		return Problem{}, true
+	}
+	var div *scenario.Divergence
+	if errors.As(err, &div) {
+		return Problem{File: file, Line: s.MarkdownLine(div.Line), Msg: fmt.Sprintf("pop3: the run diverged at step %d: %s", div.Step, div.Msg)}, false
+	}
+	return Problem{File: file, Line: s.Line, Msg: "pop3: the simulation failed: " + err.Error()}, false
+}

@@ -1,0 +1,65 @@
+package lessons
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCourseChecks runs Check on the built-in course: every front
+// matter, link, quiz and card, and every pop3 block run on the
+// simulator.
+func TestCourseChecks(t *testing.T) {
+	for _, p := range Check(CourseFS()) {
+		t.Error(p)
+	}
+}
+
+// TestCourseShape holds the course to its brief: ten lessons of 5 to 10
+// minutes, each with a runnable scenario, a quiz of 3 to 6 questions and
+// cards; the review has at least 12 questions and the whole deck.
+func TestCourseShape(t *testing.T) {
+	course, err := Course()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(course) != 10 {
+		t.Fatalf("%d lessons, want 10", len(course))
+	}
+	deck := map[string]bool{}
+	for i, l := range course {
+		if l.Order != i+1 {
+			t.Errorf("%s: order %d, want %d", l.Slug, l.Order, i+1)
+		}
+		if l.Minutes < 5 || l.Minutes > 10 {
+			t.Errorf("%s: %d minutes, want 5 to 10", l.Slug, l.Minutes)
+		}
+		if len(l.Scenarios) == 0 || len(l.Quizzes) != 1 || len(l.Cards) == 0 {
+			t.Errorf("%s: %d scenarios, %d quizzes, %d cards", l.Slug, len(l.Scenarios), len(l.Quizzes), len(l.Cards))
+			continue
+		}
+		questions := len(l.Quizzes[0].Questions)
+		if i < 9 && (questions < 3 || questions > 6) || i == 9 && questions < 12 {
+			t.Errorf("%s: %d questions", l.Slug, questions)
+		}
+		if i < 9 {
+			for _, c := range l.Cards {
+				deck[c.ID] = true
+			}
+		}
+		if strings.Contains(l.HTML, "<script") {
+			t.Errorf("%s: the HTML holds a script tag", l.Slug)
+		}
+	}
+	review := map[string]bool{}
+	for _, c := range course[9].Cards {
+		review[c.ID] = true
+	}
+	for id := range deck {
+		if !review[id] {
+			t.Errorf("the review deck lacks %s", id)
+		}
+	}
+	if len(review) != len(deck) {
+		t.Errorf("the review deck has %d cards, the lessons %d", len(review), len(deck))
+	}
+}

@@ -1,0 +1,261 @@
+package lessons
+
+import (
+	"embed"
+	"fmt"
+	"html"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// Lesson is one lesson of the course, parsed and rendered.
+type Lesson struct {
+	// Slug is the file name without ".md" ("03-the-commands"); the
+	// rendered page is SLUG.html.
+	Slug string
+	// Title, Order and Minutes come from the front matter: the title,
+	// the place in the course (1, 2, ...), the estimated time.
+	Title          string
+	Order, Minutes int
+	// Objectives are the learning objectives; SecPlus the numbers of the
+	// CompTIA Security+ SY0-701 objectives the lesson serves ("3.3").
+	Objectives, SecPlus []string
+	// Source is the markdown file as given.
+	Source string
+	// HTML is the lesson as an <article>: title, time, objectives and
+	// the rendered markdown. It holds no script and no raw HTML.
+	HTML string
+	// Scenarios, Quizzes and Cards are the custom blocks in order. The
+	// cards include those gathered from other lessons by @include.
+	Scenarios []Scenario
+	Quizzes   []Quiz
+	Cards     []Card
+}
+
+//go:embed course/*.md
+var courseFiles embed.FS
+
+// Course returns the built-in course in order.
+func Course() ([]*Lesson, error) {
+	return Load(courseFS())
+}
+
+// CourseFS returns the built-in course's files, for Check.
+func CourseFS() fs.FS { return courseFS() }
+
+func courseFS() fs.FS {
+	sub, err := fs.Sub(courseFiles, "course")
+	if err != nil {
+		panic(err) // a constant, valid path
+	}
+	return sub
+}
+
+// Parse reads and renders one lesson. name is the file name, used for
+// the slug and in errors. Parse sees one file: cards that a lesson
+// includes from others (@include) are left out, and links to other
+// lessons are not checked; Load does both. On failure the error is
+// Problems, each naming name:line.
+func Parse(name, src string) (*Lesson, error) {
+	d := parseDoc(name, src)
+	if ps := d.problemList(); len(ps) > 0 {
+		return nil, Problems(ps)
+	}
+	l, err := d.lesson()
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Load reads every *.md file at the top of fsys as a lesson, resolves
+// the links and card includes between them, and returns the lessons by
+// order. Any problem that Check would find without running scenarios
+// fails the load, as Problems.
+func Load(fsys fs.FS) ([]*Lesson, error) {
+	docs, problems := loadDocs(fsys)
+	if len(problems) > 0 {
+		return nil, Problems(problems)
+	}
+	lessons := make([]*Lesson, 0, len(docs))
+	for _, d := range docs {
+		l, err := d.lesson()
+		if err != nil {
+			return nil, err
+		}
+		lessons = append(lessons, l)
+	}
+	return lessons, nil
+}
+
+// loadDocs parses every lesson of fsys and checks what is between them:
+// unique orders, links to other lessons and their headings, card
+// includes. The docs come back by order, then file name.
+func loadDocs(fsys fs.FS) ([]*doc, []Problem) {
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return nil, []Problem{{File: ".", Msg: err.Error()}}
+	}
+	if len(names) == 0 {
+		return nil, []Problem{{File: ".", Msg: "no lessons: want one NAME.md file per lesson"}}
+	}
+	sort.Strings(names)
+	var docs []*doc
+	var problems []Problem
+	byFile := map[string]*doc{}
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			problems = append(problems, Problem{File: name, Msg: err.Error()})
+			continue
+		}
+		d := parseDoc(name, string(src))
+		docs = append(docs, d)
+		byFile[name] = d
+	}
+	orders := map[int]*doc{}
+	for _, d := range docs {
+		if d.fm.Order == 0 {
+			continue
+		}
+		if first, dup := orders[d.fm.Order]; dup {
+			d.errorf(d.fm.OrderLine, "front matter: order %d is also the order of %s", d.fm.Order, first.file)
+			continue
+		}
+		orders[d.fm.Order] = d
+	}
+	for _, d := range docs {
+		for _, l := range d.links {
+			if !l.internal || l.file == "" {
+				continue
+			}
+			target, ok := byFile[l.file]
+			switch {
+			case !ok:
+				d.errorf(l.line, "link to %q: there is no lesson %s in the course folder", truncate(l.dest, 40), l.file)
+			case l.fragment != "" && !target.headingIDs[l.fragment]:
+				d.errorf(l.line, "link to %q: %s has no heading with the ID %q%s", truncate(l.dest, 40), l.file, l.fragment, suggestIDs(target.headingIDs))
+			}
+		}
+		for _, cb := range d.decks {
+			for _, inc := range cb.includes {
+				target, ok := byFile[inc.file]
+				switch {
+				case !ok:
+					d.errorf(inc.line, "cards: @include %s: there is no such lesson in the course folder", inc.file)
+				case target == d:
+					d.errorf(inc.line, "cards: @include %s: a lesson cannot include its own cards", inc.file)
+				default:
+					for _, tb := range target.decks {
+						cb.cards = append(cb.cards, tb.own...)
+					}
+				}
+			}
+		}
+	}
+	for _, d := range docs {
+		problems = append(problems, d.problemList()...)
+	}
+	sort.SliceStable(docs, func(i, j int) bool {
+		if docs[i].fm.Order != docs[j].fm.Order {
+			return docs[i].fm.Order < docs[j].fm.Order
+		}
+		return docs[i].file < docs[j].file
+	})
+	sortProblems(problems)
+	return docs, problems
+}
+
+// problemList names the doc's problems with its file, in line order.
+func (d *doc) problemList() []Problem {
+	ps := make([]Problem, len(d.problems))
+	for i, e := range d.problems {
+		ps[i] = Problem{File: d.file, Line: e.Line, Msg: e.Msg}
+	}
+	sortProblems(ps)
+	return ps
+}
+
+// lesson renders a doc that has no problems.
+func (d *doc) lesson() (*Lesson, error) {
+	body, err := d.render()
+	if err != nil {
+		return nil, fmt.Errorf("%s: rendering: %w", d.file, err)
+	}
+	l := &Lesson{
+		Slug: d.slug, Title: d.fm.Title, Order: d.fm.Order, Minutes: d.fm.Minutes,
+		Objectives: d.fm.Objectives, SecPlus: d.fm.SecPlus, Source: d.source,
+	}
+	for _, s := range d.scenarios {
+		l.Scenarios = append(l.Scenarios, *s)
+	}
+	for _, q := range d.quizzes {
+		l.Quizzes = append(l.Quizzes, *q)
+	}
+	for _, cb := range d.decks {
+		l.Cards = append(l.Cards, cb.cards...)
+	}
+	l.HTML = articleHTML(l, body)
+	return l, nil
+}
+
+// articleHTML wraps a rendered lesson body in its article and header.
+func articleHTML(l *Lesson, body string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<article class="lesson" data-lesson="%s">`+"\n", html.EscapeString(l.Slug))
+	fmt.Fprintf(&b, "<header>\n<h1>%s</h1>\n", html.EscapeString(l.Title))
+	fmt.Fprintf(&b, `<p class="lesson-meta">Lesson %d · about %d minutes</p>`+"\n", l.Order, l.Minutes)
+	b.WriteString(`<section class="objectives" aria-label="Learning objectives">` + "\n<p>After this lesson you can:</p>\n<ul>\n")
+	for _, o := range l.Objectives {
+		fmt.Fprintf(&b, "<li>%s</li>\n", inlineText(o))
+	}
+	b.WriteString("</ul>\n")
+	b.WriteString(`<p class="secplus">CompTIA Security+ SY0-701:</p>` + "\n" + `<ul class="secplus">` + "\n")
+	for _, n := range l.SecPlus {
+		o, _ := LookupObjective(n)
+		fmt.Fprintf(&b, `<li><span class="objective-number">%s</span> %s</li>`+"\n", html.EscapeString(o.Number), html.EscapeString(o.Title))
+	}
+	b.WriteString("</ul>\n</section>\n</header>\n")
+	b.WriteString(body)
+	b.WriteString("</article>\n")
+	return b.String()
+}
+
+// RenderPage returns a lesson's page content: a course navigation, the
+// lesson article, and links to the previous and next lessons. course is
+// the whole course in order (it may be nil). Links are relative to the
+// lessons' folder ("02-anatomy-of-a-session.html"); the caller adds the
+// page around it.
+func RenderPage(l *Lesson, course []*Lesson) string {
+	var b strings.Builder
+	b.WriteString(`<nav class="course-nav" aria-label="Course">` + "\n<ol>\n")
+	var prev, next *Lesson
+	for i, c := range course {
+		current := ""
+		if c.Slug == l.Slug {
+			current = ` aria-current="page"`
+			if i > 0 {
+				prev = course[i-1]
+			}
+			if i+1 < len(course) {
+				next = course[i+1]
+			}
+		}
+		fmt.Fprintf(&b, `<li><a href="%s.html"%s>%s</a> <span class="minutes">%d min</span></li>`+"\n",
+			html.EscapeString(c.Slug), current, html.EscapeString(c.Title), c.Minutes)
+	}
+	b.WriteString("</ol>\n</nav>\n")
+	b.WriteString(l.HTML)
+	if prev != nil || next != nil {
+		b.WriteString(`<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n")
+		if prev != nil {
+			fmt.Fprintf(&b, `<a rel="prev" href="%s.html">← %s</a>`+"\n", html.EscapeString(prev.Slug), html.EscapeString(prev.Title))
+		}
+		if next != nil {
+			fmt.Fprintf(&b, `<a rel="next" href="%s.html">%s →</a>`+"\n", html.EscapeString(next.Slug), html.EscapeString(next.Title))
+		}
+		b.WriteString("</nav>\n")
+	}
+	return b.String()
+}
