@@ -181,3 +181,22 @@ func TestReplayIsDeterministic(t *testing.T) {
 		t.Fatalf("Back is at step %d", back.Snapshot().Step)
 	}
 }
+
+// TestDropReleasesTheLock: after a dropped connection the next login gets
+// the maildrop, every time (the server's session has ended before Apply
+// returns).
+func TestDropReleasesTheLock(t *testing.T) {
+	s := newSim(t, nil)
+	for i := 0; i < 20; i++ {
+		mustApply(t, s, Action{Kind: ActConnect})
+		mustApply(t, s, typed("USER alice"))
+		res := mustApply(t, s, typed("PASS wonderland"))
+		if !strings.HasPrefix(res.Lines[0], "+OK alice's maildrop") {
+			t.Fatalf("login %d after a drop: %q", i+1, res.Lines)
+		}
+		mustApply(t, s, Action{Kind: ActDrop})
+		if s.Snapshot().Locked {
+			t.Fatalf("drop %d left the maildrop locked", i+1)
+		}
+	}
+}

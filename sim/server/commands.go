@@ -419,7 +419,6 @@ func (s *session) stlsCmd(cmd pop3.Command) error {
 			// The injection flaw, on purpose: keep the plaintext and
 			// read it as if it came through TLS.
 			kept := append([]byte(nil), pipelined...)
-			s.event(Event{Kind: EventDiscard, Line: string(kept), Note: fmt.Sprintf("UNSAFE: kept %d octets sent before the TLS handshake; they will run inside TLS", n)})
 			s.lines.R.Discard(n)
 			return s.upgradeKeeping(kept)
 		}

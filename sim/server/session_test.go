@@ -246,13 +246,18 @@ func TestSTLSInjection(t *testing.T) {
 			c.cmd("CAPA")
 			c.expect(tt.first)
 			var discard *Event
+			var ranInTLS bool
 			for _, e := range env.events.all() {
 				if e.Kind == EventDiscard {
 					discard = &e
 				}
+				ranInTLS = ranInTLS || e.Kind == EventCommand && e.Line == "PASS injected" && e.TLS
 			}
-			if discard == nil || discard.Line != "PASS injected\r\n" {
-				t.Fatalf("discard event = %+v, want the injected line", discard)
+			switch {
+			case tt.unsafe && (discard != nil || !ranInTLS):
+				t.Fatalf("unsafe mode: discard event %+v, injected line ran inside TLS: %v", discard, ranInTLS)
+			case !tt.unsafe && (discard == nil || discard.Line != "PASS injected\r\n" || ranInTLS):
+				t.Fatalf("discard event = %+v (want the injected line), ran: %v", discard, ranInTLS)
 			}
 		})
 	}

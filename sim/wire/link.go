@@ -225,7 +225,9 @@ func (l *Link) WaitIdle(dir Dir, limit time.Duration) (closed bool, err error) {
 	l.mu.Lock()
 	for {
 		in := &l.inbox[dir]
-		if receiver.closed || (l.waiting[dir] > 0 && len(in.chunks) == 0 && !l.crossing && len(l.queue) == 0) {
+		// A pending EOF counts as work: the reader is about to wake up
+		// and react to the close.
+		if receiver.closed || (l.waiting[dir] > 0 && len(in.chunks) == 0 && !in.eof && !l.crossing && len(l.queue) == 0) {
 			closed := receiver.closed
 			l.mu.Unlock()
 			return closed, nil
