@@ -13,6 +13,7 @@ import (
 
 	"honnef.co/go/js/dom/v2"
 
+	"pop3lab/lessons"
 	"pop3lab/sim"
 	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
@@ -38,6 +39,14 @@ type app struct {
 	predicted bool // predict mode asked about the next step
 	presenter bool
 	notes     js.Value // BroadcastChannel to the speaker-notes window
+
+	// The course: lessons, the one shown, the learner's progress and the
+	// flashcard under review.
+	course        []*lessons.Lesson
+	currentLesson string
+	introHTML     string // the shell's introduction, from index.html
+	progress      *view.Progress
+	reviewCard    string
 
 	typedCount int // lines handled from the terminal
 	liveLines  int // lines in the classroom log
@@ -204,7 +213,7 @@ func (a *app) startScenario(src string) {
 	if title == "" {
 		title = "Scenario"
 	}
-	a.narrate(fmt.Sprintf("%s: %d steps. Press Step (N) or Play (P).", title, len(sc.Steps)))
+	a.narrate(fmt.Sprintf("%s: %d steps. Press Step (N) or Play (Space).", title, len(sc.Steps)))
 	a.updateControls()
 }
 

@@ -83,7 +83,7 @@ func (a *app) bind() {
 	a.on("btn-presenter", "click", a.togglePresenter)
 	a.on("btn-share", "click", a.share)
 	a.on("btn-notes", "click", a.openNotes)
-	a.on("editor-source", "input", a.editorChanged)
+	a.on("editor-source", "input", a.editorInput)
 	a.on("editor-run", "click", func() { a.startScenario(value(a.byID("editor-source"))) })
 	a.on("editor-share", "click", func() { a.shareLink(view.Shared{Scenario: value(a.byID("editor-source"))}) })
 	a.on("btn-pcap", "click", a.exportPcap)

@@ -79,3 +79,8 @@ func (a *app) download(name, mime string, data []byte) {
 	link.Remove()
 	js.Global().Get("URL").Call("revokeObjectURL", url)
 }
+
+// confirmDialog asks a yes/no question with the browser's dialog.
+func confirmDialog(question string) bool {
+	return js.Global().Call("confirm", question).Bool()
+}

@@ -112,6 +112,13 @@ func (a *app) editorChanged() {
 	setDisabled(a.byID("editor-share"), false)
 }
 
+// editorInput enables the lesson preview for any text, and checks it as a
+// scenario.
+func (a *app) editorInput() {
+	setDisabled(a.byID("editor-preview"), value(a.byID("editor-source")) == "")
+	a.editorChanged()
+}
+
 // predictPause reports whether predict mode holds this step back to ask
 // the room what the server will answer; the next press runs it.
 func (a *app) predictPause() bool {

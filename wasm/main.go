@@ -30,6 +30,8 @@ func main() {
 	html.Underlying().Get("dataset").Set("ready", "true")
 	html.Underlying().Get("dataset").Set("startupMs", fmt.Sprint(time.Since(start).Milliseconds()))
 	hideLoading(a.doc)
+	a.post(a.loadCourse)
+	a.post(a.editorInput)
 	for work := range a.queue {
 		a.run(work)
 	}

@@ -353,3 +353,44 @@ func TestEditorFlagsBadLine(t *testing.T) {
 		t.Fatal("Run is enabled for a scenario with errors")
 	}
 }
+
+// TestLessonScenarioQuizAndProgress opens a lesson, runs its scenario in
+// the simulator, answers its quiz, and sees the progress survive a reload.
+func TestLessonScenarioQuizAndProgress(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	waitFor(t, ctx, "the course", `document.getElementById("lesson-select").options.length === 11`)
+	js[string](t, ctx, `(() => { const s = document.getElementById("lesson-select"); s.value = s.options[1].value; s.dispatchEvent(new Event("change")); return s.value; })()`)
+	waitFor(t, ctx, "lesson 1", `document.querySelector("#lesson h1") && document.querySelector("#lesson h1").textContent === "Where POP3 fits"`)
+
+	// Run in simulator: the lesson's scenario steps the simulation.
+	js[bool](t, ctx, `(document.querySelector("#lesson button.run-scenario").click(), true)`)
+	waitFor(t, ctx, "the scenario", `!document.getElementById("btn-step").disabled`)
+	step := js[string](t, ctx, `document.documentElement.dataset.step`)
+	js[bool](t, ctx, `(document.getElementById("btn-step").click(), true)`)
+	waitFor(t, ctx, "a scenario step", `document.documentElement.dataset.step !== "`+step+`"`)
+
+	// Answer the quiz: a first check shows which answers are right, then
+	// the learner picks exactly those.
+	js[bool](t, ctx, `(document.querySelector("#lesson form.quiz button[type=submit]").click(), true)`)
+	waitFor(t, ctx, "the first grading", `document.querySelector("#lesson output.quiz-result").textContent !== ""`)
+	total := js[int](t, ctx, `document.querySelectorAll("#lesson form.quiz fieldset").length`)
+	js[bool](t, ctx, `(() => {
+		for (const p of document.querySelectorAll("#lesson form.quiz p.explanation.correct")) p.parentElement.querySelector("input").checked = true;
+		document.querySelector("#lesson form.quiz button[type=submit]").click();
+		return true;
+	})()`)
+	want := strconv.Itoa(total) + " of " + strconv.Itoa(total) + " right"
+	waitFor(t, ctx, "the second grading", `document.querySelector("#lesson output.quiz-result").textContent === "`+want+`"`)
+	waitFor(t, ctx, "progress", `document.documentElement.dataset.progress === "10"`)
+	screenshot(t, ctx, "lesson-quiz")
+
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, ctx)
+	waitFor(t, ctx, "progress after reload", `document.documentElement.dataset.progress === "10"`)
+	if text := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "1 of 10 lessons done") {
+		t.Fatalf("progress text %q", text)
+	}
+}

@@ -1,0 +1,302 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"honnef.co/go/js/dom/v2"
+
+	"pop3lab/lessons"
+	"pop3lab/wasm/view"
+)
+
+// loadCourse renders the built-in course and fills the lesson menu. It
+// runs after the page is interactive, so the first paint does not wait for
+// the markdown renderer.
+func (a *app) loadCourse() {
+	course, err := lessons.Course()
+	if err != nil {
+		a.notice("The course could not be loaded: " + err.Error())
+		return
+	}
+	a.course = course
+	a.introHTML = a.byID("lesson").InnerHTML()
+	a.progress = view.NewProgress()
+	if a.store != nil {
+		if b, err := a.store.read(progressFile); err == nil && len(b) > 0 {
+			if p, err := view.LoadProgress(b); err == nil {
+				a.progress = p
+			} else {
+				a.notice("Your course progress could not be read, so it starts afresh.")
+				a.store.remove(progressFile)
+			}
+		}
+	}
+	sel := a.byID("lesson-select")
+	for _, l := range course {
+		sel.AppendChild(a.el("option", fmt.Sprintf("%d. %s", l.Order, l.Title), "value", l.Slug))
+	}
+	setDisabled(sel, false)
+	a.byID("course-bar").RemoveAttribute("hidden")
+	a.renderProgress()
+	a.bindLessonPane()
+}
+
+// bindLessonPane wires the lesson menu and the delegated handlers of the
+// lesson's interactive parts (scenarios, quizzes, links).
+func (a *app) bindLessonPane() {
+	a.on("lesson-select", "change", func() { a.showLesson(value(a.byID("lesson-select"))) })
+	a.on("btn-review", "click", a.startReview)
+	a.on("btn-reset-progress", "click", a.resetProgress)
+	a.on("review-show", "click", func() { a.revealCard() })
+	a.on("review-again", "click", func() { a.answerCard(false) })
+	a.on("review-known", "click", func() { a.answerCard(true) })
+	a.on("review-close", "click", func() { a.byID("review").SetAttribute("hidden", "") })
+	a.on("editor-preview", "click", a.previewLesson)
+	pane := a.byID("lesson")
+	pane.AddEventListener("click", false, func(ev dom.Event) {
+		target := ev.Target()
+		if btn := target.Closest("button.run-scenario"); btn != nil {
+			src := btn.ParentElement().QuerySelector("textarea.scenario-source")
+			if src != nil {
+				text := value(src)
+				a.post(func() { a.startScenario(text) })
+			}
+			return
+		}
+		if link := target.Closest("a[data-lesson]"); link != nil {
+			ev.PreventDefault()
+			slug := link.GetAttribute("data-lesson")
+			a.post(func() { a.showLesson(slug) })
+		}
+	})
+	pane.AddEventListener("submit", false, func(ev dom.Event) {
+		ev.PreventDefault()
+		form := ev.Target()
+		a.post(func() { a.gradeQuiz(form) })
+	})
+}
+
+// showLesson puts a lesson in the pane. Its HTML comes from our renderer,
+// which escapes all text and allows no raw HTML (see package lessons).
+func (a *app) showLesson(slug string) {
+	l := a.lessonBySlug(slug)
+	if l == nil {
+		// The introduction that the page shell carries.
+		a.showLessonHTML(a.introHTML)
+		a.currentLesson = ""
+		return
+	}
+	a.showLessonHTML(l.HTML)
+	setValue(a.byID("lesson-select"), slug)
+	a.currentLesson = slug
+	if len(l.Quizzes) == 0 && !a.progress.Completed[slug] {
+		a.progress.Completed[slug] = true
+		a.saveProgress()
+	}
+	a.renderProgress()
+}
+
+func (a *app) showLessonHTML(html string) {
+	pane := a.byID("lesson")
+	pane.SetInnerHTML(html)
+	for _, b := range pane.QuerySelectorAll("button.run-scenario") {
+		setDisabled(b, false)
+	}
+	pane.Underlying().Set("scrollTop", 0)
+	a.byID("lesson-pane").Underlying().Set("scrollTop", 0)
+}
+
+func (a *app) lessonBySlug(slug string) *lessons.Lesson {
+	for _, l := range a.course {
+		if l.Slug == slug {
+			return l
+		}
+	}
+	return nil
+}
+
+// gradeQuiz checks a quiz form, shows every explanation that matters and
+// records the score.
+func (a *app) gradeQuiz(form dom.Element) {
+	id := form.GetAttribute("data-quiz-id")
+	var quiz *lessons.Quiz
+	var lesson string
+	for _, l := range a.course {
+		for i := range l.Quizzes {
+			if l.Quizzes[i].ID == id {
+				quiz, lesson = &l.Quizzes[i], l.Slug
+			}
+		}
+	}
+	if quiz == nil {
+		return
+	}
+	right := 0
+	for i, q := range quiz.Questions {
+		inputs := form.QuerySelectorAll(`input[name="` + quiz.Name(i) + `"]`)
+		var chosen []int
+		for _, in := range inputs {
+			if checked(in) {
+				n, _ := strconv.Atoi(in.GetAttribute("value"))
+				chosen = append(chosen, n)
+			}
+		}
+		if q.IsRight(chosen) {
+			right++
+		}
+		correct := map[int]bool{}
+		for _, c := range q.Correct() {
+			correct[c] = true
+		}
+		for j, in := range inputs {
+			exp := in.ParentElement().ParentElement().QuerySelector("p.explanation")
+			if exp == nil {
+				continue
+			}
+			picked := checked(in)
+			switch {
+			case correct[j]:
+				exp.SetAttribute("class", "explanation correct")
+				exp.RemoveAttribute("hidden")
+			case picked:
+				exp.SetAttribute("class", "explanation wrong")
+				exp.RemoveAttribute("hidden")
+			default:
+				exp.SetAttribute("hidden", "")
+			}
+		}
+	}
+	if out := form.QuerySelector("output.quiz-result"); out != nil {
+		out.SetTextContent(fmt.Sprintf("%d of %d right", right, len(quiz.Questions)))
+	}
+	a.progress.Score(lesson, id, right, len(quiz.Questions))
+	a.saveProgress()
+	a.renderProgress()
+}
+
+// renderProgress shows the course progress bar.
+func (a *app) renderProgress() {
+	if a.progress == nil {
+		return
+	}
+	pct := a.progress.Percent(len(a.course))
+	bar := a.byID("course-progress")
+	bar.SetAttribute("aria-valuenow", strconv.Itoa(pct))
+	bar.QuerySelector("span").Underlying().Get("style").Set("width", fmt.Sprintf("%d%%", pct))
+	due := len(a.progress.Due(a.deck(), time.Now()))
+	a.byID("course-progress-text").SetTextContent(fmt.Sprintf("%d of %d lessons done · %d cards due", len(a.progress.Completed), len(a.course), due))
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("progress", strconv.Itoa(pct))
+}
+
+func (a *app) saveProgress() {
+	if a.store == nil {
+		return
+	}
+	if b, err := a.progress.Save(); err == nil {
+		if err := a.store.write(progressFile, b); err != nil {
+			a.notice("Your progress could not be saved in this browser: " + err.Error())
+		}
+	}
+}
+
+func (a *app) resetProgress() {
+	if !confirmDialog("Forget your course progress, quiz scores and flashcard schedule?") {
+		return
+	}
+	a.progress = view.NewProgress()
+	a.saveProgress()
+	a.renderProgress()
+}
+
+// deck is every card of the course, in course order, without duplicates.
+func (a *app) deck() []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, l := range a.course {
+		for _, c := range l.Cards {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	return ids
+}
+
+func (a *app) card(id string) (lessons.Card, bool) {
+	for _, l := range a.course {
+		for _, c := range l.Cards {
+			if c.ID == id {
+				return c, true
+			}
+		}
+	}
+	return lessons.Card{}, false
+}
+
+// startReview shows the first due flashcard.
+func (a *app) startReview() {
+	a.byID("review").RemoveAttribute("hidden")
+	a.nextCard()
+}
+
+func (a *app) nextCard() {
+	due := a.progress.Due(a.deck(), time.Now())
+	a.byID("review-count").SetTextContent(fmt.Sprintf("%d cards due", len(due)))
+	a.byID("review-answer").SetAttribute("hidden", "")
+	a.byID("review-again").SetAttribute("hidden", "")
+	a.byID("review-known").SetAttribute("hidden", "")
+	if len(due) == 0 {
+		a.reviewCard = ""
+		a.byID("review-term").SetTextContent("Nothing is due. Come back tomorrow: spaced review works best a little at a time.")
+		a.byID("review-show").SetAttribute("hidden", "")
+		return
+	}
+	c, _ := a.card(due[0])
+	a.reviewCard = c.ID
+	a.byID("review-term").SetTextContent(c.Term)
+	a.byID("review-answer").SetTextContent(c.Explanation)
+	a.byID("review-show").RemoveAttribute("hidden")
+}
+
+func (a *app) revealCard() {
+	if a.reviewCard == "" {
+		return
+	}
+	a.byID("review-answer").RemoveAttribute("hidden")
+	a.byID("review-show").SetAttribute("hidden", "")
+	a.byID("review-again").RemoveAttribute("hidden")
+	a.byID("review-known").RemoveAttribute("hidden")
+}
+
+func (a *app) answerCard(known bool) {
+	if a.reviewCard == "" {
+		return
+	}
+	a.progress.Review(a.reviewCard, known, time.Now())
+	a.saveProgress()
+	a.renderProgress()
+	a.nextCard()
+}
+
+// previewLesson renders the editor's text as a lesson, the way the build
+// will, and lists its problems.
+func (a *app) previewLesson() {
+	src := value(a.byID("editor-source"))
+	list := a.byID("editor-errors")
+	clearChildren(list)
+	l, err := lessons.Parse("preview.md", src)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			list.AppendChild(a.el("li", line))
+		}
+		return
+	}
+	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
+	a.showLessonHTML(l.HTML)
+}

@@ -1,0 +1,130 @@
+package view
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// ProgressVersion is the version of the saved progress format.
+const ProgressVersion = 1
+
+// Progress is a learner's course progress, kept in the browser: lessons
+// completed, quiz scores, and the flashcard schedule.
+type Progress struct {
+	Version   int                  `json:"v"`
+	Completed map[string]bool      `json:"completed,omitempty"`
+	Quizzes   map[string]QuizScore `json:"quizzes,omitempty"`
+	Cards     map[string]CardState `json:"cards,omitempty"`
+}
+
+// QuizScore is the latest and best result of one quiz.
+type QuizScore struct {
+	Right, Total, Best int
+}
+
+// CardState is where a flashcard is in the Leitner schedule.
+type CardState struct {
+	Box int   `json:"box"` // 1..len(ReviewIntervals)
+	Due int64 `json:"due"` // unix seconds
+}
+
+// ReviewIntervals are the waits after a card is known, by Leitner box:
+// a card moves up a box each time it is known and back to box 1 when not.
+var ReviewIntervals = []time.Duration{0, 24 * time.Hour, 3 * 24 * time.Hour, 7 * 24 * time.Hour, 16 * 24 * time.Hour}
+
+// NewProgress returns empty progress.
+func NewProgress() *Progress {
+	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}}
+}
+
+// LoadProgress decodes saved progress; damage gives an error wrapping
+// ErrCorrupt and the caller starts afresh.
+func LoadProgress(b []byte) (*Progress, error) {
+	p := NewProgress()
+	if err := json.Unmarshal(b, p); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if p.Version != ProgressVersion {
+		return nil, fmt.Errorf("%w: progress version %d", ErrCorrupt, p.Version)
+	}
+	if p.Completed == nil {
+		p.Completed = map[string]bool{}
+	}
+	if p.Quizzes == nil {
+		p.Quizzes = map[string]QuizScore{}
+	}
+	if p.Cards == nil {
+		p.Cards = map[string]CardState{}
+	}
+	for id, c := range p.Cards {
+		if c.Box < 1 || c.Box > len(ReviewIntervals) {
+			return nil, fmt.Errorf("%w: card %s in box %d", ErrCorrupt, id, c.Box)
+		}
+	}
+	return p, nil
+}
+
+// Save encodes the progress.
+func (p *Progress) Save() ([]byte, error) { return json.Marshal(p) }
+
+// Score records a quiz result. A lesson is complete once all of its quiz
+// questions were answered right.
+func (p *Progress) Score(lesson, quiz string, right, total int) {
+	s := p.Quizzes[quiz]
+	s.Right, s.Total = right, total
+	s.Best = max(s.Best, right)
+	p.Quizzes[quiz] = s
+	if total > 0 && right == total {
+		p.Completed[lesson] = true
+	}
+}
+
+// Percent is the share of lessons completed, 0 to 100.
+func (p *Progress) Percent(lessons int) int {
+	if lessons == 0 {
+		return 0
+	}
+	n := len(p.Completed)
+	return min(100, n*100/lessons)
+}
+
+// Due returns the cards of the deck (all card ids of the course) that are
+// due at now, new cards (never reviewed) included, in deck order.
+func (p *Progress) Due(deck []string, now time.Time) []string {
+	var due []string
+	for _, id := range deck {
+		c, seen := p.Cards[id]
+		if !seen || c.Due <= now.Unix() {
+			due = append(due, id)
+		}
+	}
+	return due
+}
+
+// Review records an answer to a card: known moves it up a box and
+// schedules it later; not known sends it back to box 1, due now.
+func (p *Progress) Review(id string, known bool, now time.Time) {
+	c := p.Cards[id]
+	if c.Box == 0 {
+		c.Box = 1
+	}
+	if known {
+		c.Box = min(c.Box+1, len(ReviewIntervals))
+	} else {
+		c.Box = 1
+	}
+	c.Due = now.Add(ReviewIntervals[c.Box-1]).Unix()
+	p.Cards[id] = c
+}
+
+// CompletedSlugs lists the completed lessons, sorted.
+func (p *Progress) CompletedSlugs() []string {
+	var s []string
+	for slug := range p.Completed {
+		s = append(s, slug)
+	}
+	sort.Strings(s)
+	return s
+}

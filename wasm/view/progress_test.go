@@ -1,0 +1,61 @@
+package view
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestProgressQuizAndCompletion(t *testing.T) {
+	p := NewProgress()
+	p.Score("01-where", "01-where-quiz1", 2, 4)
+	if p.Completed["01-where"] || p.Percent(10) != 0 {
+		t.Fatal("a partly right quiz completed the lesson")
+	}
+	p.Score("01-where", "01-where-quiz1", 4, 4)
+	p.Score("01-where", "01-where-quiz1", 1, 4)
+	if !p.Completed["01-where"] || p.Percent(10) != 10 || p.Quizzes["01-where-quiz1"] != (QuizScore{Right: 1, Total: 4, Best: 4}) {
+		t.Fatalf("progress %+v", p)
+	}
+	b, _ := p.Save()
+	q, err := LoadProgress(b)
+	if err != nil || !reflect.DeepEqual(q, p) {
+		t.Fatalf("round trip %+v, %v", q, err)
+	}
+}
+
+func TestLeitnerSchedule(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	p := NewProgress()
+	deck := []string{"a", "b", "c"}
+	if got := p.Due(deck, now); !reflect.DeepEqual(got, deck) {
+		t.Fatalf("new cards due: %v", got)
+	}
+	p.Review("a", true, now)  // box 2: tomorrow
+	p.Review("b", false, now) // box 1: now
+	if got := p.Due(deck, now); !reflect.DeepEqual(got, []string{"b", "c"}) {
+		t.Fatalf("due after review: %v", got)
+	}
+	if got := p.Due(deck, now.Add(25*time.Hour)); !reflect.DeepEqual(got, deck) {
+		t.Fatalf("due tomorrow: %v", got)
+	}
+	for range 10 {
+		p.Review("a", true, now)
+	}
+	if p.Cards["a"].Box != len(ReviewIntervals) {
+		t.Fatalf("box %d", p.Cards["a"].Box)
+	}
+	p.Review("a", false, now)
+	if p.Cards["a"].Box != 1 {
+		t.Fatal("a forgotten card goes back to box 1")
+	}
+}
+
+func TestLoadProgressCorrupt(t *testing.T) {
+	for _, in := range []string{"", "[]", `{"v":9}`, `{"v":1,"cards":{"x":{"box":0,"due":1}}}`} {
+		if _, err := LoadProgress([]byte(in)); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("LoadProgress(%q) = %v", in, err)
+		}
+	}
+}
