@@ -84,3 +84,34 @@ func (a *app) download(name, mime string, data []byte) {
 func confirmDialog(question string) bool {
 	return js.Global().Call("confirm", question).Bool()
 }
+
+// fetchText GETs a URL relative to the page and returns its body. It
+// blocks its goroutine until the answer (never call it in a callback).
+func fetchText(url string) (string, bool) {
+	fetch := js.Global().Get("fetch")
+	if !fetch.Truthy() {
+		return "", false
+	}
+	type result struct {
+		text string
+		ok   bool
+	}
+	done := make(chan result, 1)
+	var onResp, onText, onFail js.Func
+	onFail = js.FuncOf(func(js.Value, []js.Value) any { done <- result{}; return nil })
+	onText = js.FuncOf(func(_ js.Value, args []js.Value) any { done <- result{args[0].String(), true}; return nil })
+	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if !args[0].Get("ok").Bool() {
+			done <- result{}
+			return nil
+		}
+		args[0].Call("text").Call("then", onText, onFail)
+		return nil
+	})
+	defer onResp.Release()
+	defer onText.Release()
+	defer onFail.Release()
+	fetch.Invoke(url, map[string]any{"cache": "no-cache"}).Call("then", onResp, onFail)
+	r := <-done
+	return r.text, r.ok
+}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,7 +19,7 @@ import (
 // runs after the page is interactive, so the first paint does not wait for
 // the markdown renderer.
 func (a *app) loadCourse() {
-	course, err := lessons.Course()
+	course, err := a.siteCourse()
 	if err != nil {
 		a.notice("The course could not be loaded: " + err.Error())
 		return
@@ -44,6 +45,21 @@ func (a *app) loadCourse() {
 	a.byID("course-bar").RemoveAttribute("hidden")
 	a.renderProgress()
 	a.bindLessonPane()
+}
+
+// siteCourse loads the course the site was built with (its
+// lessons/sources.json: an author's own course, or the built-in one), and
+// falls back to the built-in course compiled into the app.
+func (a *app) siteCourse() ([]*lessons.Lesson, error) {
+	if b, ok := fetchText("lessons/sources.json"); ok {
+		var src struct{ Files lessons.Files }
+		if json.Unmarshal([]byte(b), &src) == nil && len(src.Files) > 0 {
+			if course, err := lessons.Load(src.Files); err == nil {
+				return course, nil
+			}
+		}
+	}
+	return lessons.Course()
 }
 
 // bindLessonPane wires the lesson menu and the delegated handlers of the

@@ -47,7 +47,7 @@ func runLessons(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		usage()
 		return errUsage{"want at most one folder"}
 	}
-	fsys, prefix, err := courseSource(flags.Arg(0))
+	fsys, prefix, err := courseSource(courseChoice{Dir: flags.Arg(0)})
 	if err != nil {
 		return err
 	}
@@ -61,24 +61,38 @@ func runLessons(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d lessons OK\n", len(course))
+	fmt.Fprintf(stdout, "%s OK\n", lessonCount(len(course)))
 	return nil
 }
 
 // courseSource opens a course folder, or the built-in course for "". The
 // prefix names the folder in problem lines.
-func courseSource(dir string) (fs.FS, string, error) {
-	if dir == "" {
+func courseSource(c courseChoice) (fs.FS, string, error) {
+	if c.Dir == "" {
 		return lessons.CourseFS(), builtinCourseDir, nil
 	}
-	info, err := os.Stat(dir)
+	info, err := os.Stat(c.Dir)
 	if err != nil {
 		return nil, "", err
 	}
 	if !info.IsDir() {
-		return nil, "", fmt.Errorf("%s is not a folder: give the folder that holds the lesson .md files", dir)
+		return nil, "", fmt.Errorf("%s is not a folder: give the folder that holds the lesson .md files", c.Dir)
 	}
-	return os.DirFS(dir), dir, nil
+	if !c.AddToBuiltin {
+		return os.DirFS(c.Dir), c.Dir, nil
+	}
+	merged, err := lessons.Merge(lessons.CourseFS(), os.DirFS(c.Dir))
+	if err != nil {
+		return nil, "", err
+	}
+	return merged, c.Dir, nil
+}
+
+// courseChoice says which course a site gets: the built-in one (Dir ""),
+// an author's folder instead of it, or added to it.
+type courseChoice struct {
+	Dir          string
+	AddToBuiltin bool
 }
 
 // problemLine writes a problem as "DIR/file:line: msg".
@@ -98,4 +112,12 @@ func problemsError(prefix string, problems []lessons.Problem) error {
 		lines[i] = problemLine(prefix, p)
 	}
 	return fmt.Errorf("the course has %d problem(s); run `pop3lab lessons check`:\n%s", len(problems), strings.Join(lines, "\n"))
+}
+
+// lessonCount says "1 lesson" or "N lessons".
+func lessonCount(n int) string {
+	if n == 1 {
+		return "1 lesson"
+	}
+	return fmt.Sprintf("%d lessons", n)
 }

@@ -45,6 +45,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	flags.SetOutput(stderr)
 	out := flags.String("o", "dist", "write the site into `DIR`")
 	lessons := flags.String("lessons", "", "build the course from the lessons in `DIR` (default: the built-in course)")
+	addLessons := flags.Bool("add", false, "with --lessons: add the lessons to the built-in course instead of replacing it")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: pop3lab build [-o DIR] [--lessons DIR]")
 		fmt.Fprintln(stderr, "Builds the browser app as a static site with relative URLs: copy DIR to any web host, under any path.")
@@ -64,7 +65,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		return errUsage{"-o DIR is empty"}
 	}
-	return buildSite(ctx, *out, *lessons, stdout, stderr)
+	return buildSite(ctx, *out, courseChoice{*lessons, *addLessons}, stdout, stderr)
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,6 +74,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := flags.String("addr", "127.0.0.1:8080", "listen on `ADDR` (port 0 picks a free port)")
 	dir := flags.String("dir", "", "serve the site built in `DIR`, building it first if DIR does not exist (default: build into a temporary directory)")
 	lessons := flags.String("lessons", "", "when building, take the lessons from `DIR`")
+	addLessons := flags.Bool("add", false, "with --lessons: add the lessons to the built-in course instead of replacing it")
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	classroomOn := flags.Bool("classroom", false, "also run the real POP3 server with one account per student, and show their sessions live on the page")
 	students := flags.Int("students", 30, "with --classroom: how many student accounts to make (random passwords, printed as a sheet)")
@@ -105,14 +107,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer os.RemoveAll(tmp)
 		site = tmp
-		if err := buildSite(ctx, site, *lessons, stdout, stderr); err != nil {
+		if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, stdout, stderr); err != nil {
 			return err
 		}
 	default:
 		info, err := os.Stat(site)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			if err := buildSite(ctx, site, *lessons, stdout, stderr); err != nil {
+			if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, stdout, stderr); err != nil {
 				return err
 			}
 		case err != nil:
@@ -181,7 +183,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // buildSite writes the static site into out: the page shell, app.wasm
 // compiled from ./wasm of the pop3lab module, wasm_exec.js of the toolchain
 // that compiled it, app.wasm.gz, app.json and the rendered lessons.
-func buildSite(ctx context.Context, out, lessonsDir string, stdout, stderr io.Writer) error {
+func buildSite(ctx context.Context, out string, course courseChoice, stdout, stderr io.Writer) error {
 	start := time.Now()
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -278,7 +280,12 @@ func buildSite(ctx context.Context, out, lessonsDir string, stdout, stderr io.Wr
 	if err := write("app.json", append(manifest, '\n')); err != nil {
 		return err
 	}
-	if err := renderLessons(out, lessonsDir); err != nil {
+	// No classroom on a static host; `serve --classroom` answers this
+	// name itself. The file keeps the page's probe from failing with 404.
+	if err := write("classroom.json", []byte(`{"pop3":""}`+"\n")); err != nil {
+		return err
+	}
+	if err := renderLessons(out, course); err != nil {
 		return fmt.Errorf("lessons: %w", err)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,13 +12,13 @@ import (
 	"pop3lab/lessons"
 )
 
-// renderLessons writes the course into the built site in dir, from the
-// lessons in lessonsDir ("" for the built-in course): one static page per
+// renderLessons writes the course into the built site in dir (see
+// courseChoice): one static page per
 // lesson, DIR/lessons/SLUG.html, readable without JavaScript, and
 // DIR/lessons/index.json listing them. A course that fails
 // lessons.Check is not published: the error names file:line.
-func renderLessons(dir string, lessonsDir string) error {
-	fsys, prefix, err := courseSource(lessonsDir)
+func renderLessons(dir string, choice courseChoice) error {
+	fsys, prefix, err := courseSource(choice)
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,54 @@ func renderLessons(dir string, lessonsDir string) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "index.json"), append(data, '\n'), 0o644)
+	if err := os.WriteFile(filepath.Join(out, "index.json"), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte(contentsPage(course)), 0o644); err != nil {
+		return err
+	}
+	// The app renders the course in the page from these sources, so an
+	// author's course replaces the built-in one there too.
+	sources, err := courseSources(fsys)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, "sources.json"), sources, 0o644)
+}
+
+// courseSources encodes the lesson files as {"files": {name: markdown}}.
+func courseSources(fsys fs.FS) ([]byte, error) {
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]string{}
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		files[n] = string(b)
+	}
+	return json.Marshal(struct {
+		Files map[string]string `json:"files"`
+	}{files})
+}
+
+// contentsPage lists the course, for reading without JavaScript.
+func contentsPage(course []*lessons.Lesson) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+	b.WriteString(`<meta name="viewport" content="width=device-width, initial-scale=1">` + "\n")
+	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="%s">`+"\n", lessonPageCSP)
+	b.WriteString("<title>The course · pop3lab</title>\n")
+	b.WriteString(`<link rel="stylesheet" href="../style.css">` + "\n</head>\n")
+	b.WriteString(`<body class="lesson-page">` + "\n<main>\n<h1>The course</h1>\n<ol>\n")
+	for _, l := range course {
+		fmt.Fprintf(&b, `<li><a href="%s.html">%s</a> · about %d minutes</li>`+"\n", html.EscapeString(l.Slug), html.EscapeString(l.Title), l.Minutes)
+	}
+	b.WriteString("</ol>\n" + `<p><a href="../index.html">Open the simulator</a></p>` + "\n</main>\n</body>\n</html>\n")
+	return b.String()
 }
 
 // lessonPageCSP allows the page's own style sheet and nothing active: the
