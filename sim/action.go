@@ -93,6 +93,10 @@ func (s *Simulation) Apply(a Action) (Result, error) {
 	s.mu.Unlock()
 	s.actions = append(s.actions, a)
 	s.clock.tick()
+	switch a.Kind {
+	case ActGetMail, ActPreview, ActSettings:
+		s.localCache = nil
+	}
 	res, err := s.apply(a)
 	if serr := s.settle(); serr != nil && err == nil {
 		err = serr

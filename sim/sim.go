@@ -80,10 +80,11 @@ type Simulation struct {
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
 
-	actions []Action
-	term    *connection
-	attack  attackState
-	headers map[string]client.Headers // by server UID
+	actions    []Action
+	term       *connection
+	attack     attackState
+	headers    map[string]client.Headers // by server UID
+	localCache *localView                // nil: read the local mailbox again
 
 	mu     sync.Mutex // guards what observers, taps and middleboxes touch
 	events []Event

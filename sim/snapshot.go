@@ -81,14 +81,28 @@ func (s *Simulation) Snapshot() Snapshot {
 		view[i].Subject, view[i].From = h.Subject, h.From
 	}
 	snap.Server = view
-	snap.Local, _ = s.mail.LocalMessages()
-	if mem, err := s.mail.Downloaded(); err == nil {
-		for uid := range mem {
-			snap.Remembered = append(snap.Remembered, uid)
+	// The local mailbox and UID memory change only through the mail
+	// client; reading them costs a maildrop scan and a JSON decode, so
+	// they are kept until a mail-client action or a device switch.
+	if s.localCache == nil {
+		c := &localView{}
+		c.messages, _ = s.mail.LocalMessages()
+		if mem, err := s.mail.Downloaded(); err == nil {
+			for uid := range mem {
+				c.remembered = append(c.remembered, uid)
+			}
+			slices.Sort(c.remembered)
 		}
-		slices.Sort(snap.Remembered)
+		s.localCache = c
 	}
+	snap.Local, snap.Remembered = s.localCache.messages, s.localCache.remembered
 	return snap
+}
+
+// localView is the mail client's side of a Snapshot.
+type localView struct {
+	messages   []client.LocalMessage
+	remembered []string
 }
 
 // ServerMessageText returns a server message's text by UID, for views.

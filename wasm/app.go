@@ -48,8 +48,9 @@ type app struct {
 	progress      *view.Progress
 	reviewCard    string
 
-	typedCount int // lines handled from the terminal
-	liveLines  int // lines in the classroom log
+	typedCount  int  // lines handled from the terminal
+	savePending bool // a save is scheduled
+	liveLines   int  // lines in the classroom log
 
 	store   *store
 	history view.History
@@ -62,8 +63,14 @@ type app struct {
 	lastSent    map[int]sim.Event // newest client-to-server data segment, by conn
 	pendingRsp  map[int][]int     // conn → arrows awaiting their S->C segment
 	hex         bool
-	wireItems   int // items in the wire panel
-	reportItems int // lines in the mail client's report
+	serverSig   string      // what the server table shows, to skip rebuilding it
+	localSig    string      // likewise for the local mailbox
+	drawn       int         // arrows of a.arrows drawn in the diagram
+	shown       int         // arrow groups in the diagram
+	arrowBase   int         // absolute number of a.arrows[0]
+	arrowLayer  dom.Element // the diagram's group of arrows; nil: draw afresh
+	wireItems   int         // items in the wire panel
+	reportItems int         // lines in the mail client's report
 	// skipWireBefore: segments of the current batch older than this Seq
 	// are not drawn (the wire panel keeps the newest only).
 	skipWireBefore int
@@ -87,6 +94,7 @@ func (a *app) resetRender() {
 	a.lastSent = map[int]sim.Event{}
 	a.pendingRsp = map[int][]int{}
 	a.wireItems, a.reportItems = 0, 0
+	a.drawn, a.shown, a.arrowBase, a.arrowLayer = 0, 0, 0, nil
 }
 
 // newSim makes a fresh sandbox simulation.
@@ -132,18 +140,40 @@ func (a *app) restore() {
 	}
 }
 
-// save writes the sandbox to the browser store.
+// saveDelay coalesces saves: IndexedDB writes take milliseconds, and an
+// answer must be on screen before that.
+const saveDelay = 100 * time.Millisecond
+
+// save writes the sandbox to the browser store soon, once for a burst of
+// actions. When it is written, dataset.saved holds the step it holds.
 func (a *app) save() {
-	if a.store == nil {
+	if a.store == nil || a.savePending {
 		return
 	}
-	b, err := view.Save(a.seed, a.sim.Actions())
-	if err == nil {
-		err = a.store.write(sessionFile, b)
-	}
+	a.savePending = true
+	go func() {
+		time.Sleep(saveDelay)
+		a.post(a.saveNow)
+	}()
+}
+
+func (a *app) saveNow() {
+	a.savePending = false
+	actions := a.sim.Actions()
+	b, err := view.Save(a.seed, actions)
 	if err != nil {
-		a.notice("Your session could not be saved in this browser: " + err.Error())
+		a.notice("Your session could not be saved: " + err.Error())
+		return
 	}
+	a.store.writeLater(sessionFile, b, func(err error) {
+		a.post(func() {
+			if err != nil {
+				a.notice("Your session could not be saved in this browser: " + err.Error())
+				return
+			}
+			a.doc.DocumentElement().Underlying().Get("dataset").Set("saved", strconv.Itoa(len(actions)))
+		})
+	})
 }
 
 // notice shows one sentence at the top of the page.

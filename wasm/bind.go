@@ -18,20 +18,37 @@ func (a *app) on(id, event string, fn func()) {
 	a.byID(id).AddEventListener(event, false, func(dom.Event) { a.post(fn) })
 }
 
-// onActivate runs fn on click, and on Enter or Space for keyboard users.
-func (a *app) onActivate(e dom.Element, fn func()) {
-	e.AddEventListener("click", false, func(dom.Event) { a.post(fn) })
-	e.AddEventListener("keydown", false, func(ev dom.Event) {
+// onActivateWithin handles clicks, Enter and Space on elements matching
+// selector inside container with one listener (rows and arrows come and
+// go; their handlers must not pile up).
+func (a *app) onActivateWithin(container dom.Element, selector string, fn func(dom.Element)) {
+	handle := func(ev dom.Event) {
+		if el := ev.Target().Closest(selector); el != nil && container.Contains(el) {
+			a.post(func() { fn(el) })
+		}
+	}
+	container.AddEventListener("click", false, handle)
+	container.AddEventListener("keydown", false, func(ev dom.Event) {
 		key := ev.Underlying().Get("key").String()
 		if key == "Enter" || key == " " {
-			ev.PreventDefault()
-			a.post(fn)
+			if el := ev.Target().Closest(selector); el != nil && container.Contains(el) {
+				ev.PreventDefault()
+				a.post(func() { fn(el) })
+			}
 		}
 	})
 }
 
 // bind connects the page's controls.
 func (a *app) bind() {
+	a.bindTables()
+	a.onActivateWithin(a.byID("sequence"), "g.arrow", func(g dom.Element) {
+		if n, err := strconv.Atoi(g.GetAttribute("data-arrow")); err == nil {
+			if ar, ok := a.arrowAt(n); ok {
+				a.showArrowBytes(ar)
+			}
+		}
+	})
 	input := a.byID("terminal-input")
 	a.byID("terminal-form").AddEventListener("submit", false, func(ev dom.Event) {
 		ev.PreventDefault()

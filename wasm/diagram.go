@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+
+	"honnef.co/go/js/dom/v2"
 	"strconv"
 	"strings"
 
@@ -54,10 +56,12 @@ func (a *app) addArrow(e sim.Event, dir wire.Dir) {
 	if dir == wire.ServerToClient {
 		a.pendingRsp[e.Conn] = append(a.pendingRsp[e.Conn], len(a.arrows)-1)
 	}
-	if len(a.arrows) > maxArrows*2 {
-		// Keep memory bounded; indexes in pendingRsp shift with it.
-		drop := len(a.arrows) - maxArrows
+	if len(a.arrows) > maxArrows*4 && a.drawn >= len(a.arrows)-1 {
+		// Keep memory bounded: forget arrows long scrolled away.
+		drop := len(a.arrows) - 2*maxArrows
 		a.arrows = a.arrows[drop:]
+		a.arrowBase += drop
+		a.drawn -= drop
 		for c, idx := range a.pendingRsp {
 			var kept []int
 			for _, i := range idx {
@@ -106,65 +110,88 @@ func (a *app) bindSegment(e sim.Event) {
 	}
 }
 
-// drawDiagram draws the newest arrows as an SVG sequence diagram.
+// drawDiagram adds the arrows not drawn yet to the SVG sequence diagram.
+// Arrows sit at fixed rows in a group that slides up as old ones are
+// removed, so adding one never redraws the others.
 func (a *app) drawDiagram() {
 	svg := a.byID("sequence")
-	clearChildren(svg)
-	shown := a.arrows
-	if len(shown) > maxArrows {
-		shown = shown[len(shown)-maxArrows:]
+	if a.arrowLayer == nil {
+		clearChildren(svg)
+		for _, l := range []struct {
+			x    int
+			name string
+		}{{laneClient, "client"}, {laneWire, "wire (eavesdropper)"}, {laneServer, "server"}} {
+			svg.AppendChild(a.svg("line", "class", "lane", "x1", strconv.Itoa(l.x), "y1", "28", "x2", strconv.Itoa(l.x), "y2", "100%"))
+			t := a.svg("text", "class", "lane-label", "x", strconv.Itoa(l.x), "y", "18")
+			t.SetTextContent(l.name)
+			svg.AppendChild(t)
+		}
+		a.arrowLayer = a.svg("g", "class", "arrows")
+		svg.AppendChild(a.arrowLayer)
+		a.drawn, a.shown = 0, 0
 	}
-	height := headH + rowH*len(shown) + 16
+	for ; a.drawn < len(a.arrows); a.drawn++ {
+		abs := a.arrowBase + a.drawn
+		g := a.arrowGroup(a.arrows[a.drawn], abs)
+		g.SetAttribute("data-arrow", strconv.Itoa(abs))
+		a.arrowLayer.AppendChild(g)
+		a.shown++
+	}
+	for ; a.shown > maxArrows; a.shown-- {
+		a.arrowLayer.RemoveChild(a.arrowLayer.FirstChild())
+	}
+	first := a.arrowBase + a.drawn - a.shown
+	a.arrowLayer.SetAttribute("transform", fmt.Sprintf("translate(0,%d)", -rowH*first))
+	height := headH + rowH*a.shown + 16
 	svg.SetAttribute("viewBox", fmt.Sprintf("0 0 %d %d", diagramW, height))
 	svg.SetAttribute("height", strconv.Itoa(height))
-	for _, l := range []struct {
-		x    int
-		name string
-	}{{laneClient, "client"}, {laneWire, "wire (eavesdropper)"}, {laneServer, "server"}} {
-		svg.AppendChild(a.svg("line", "class", "lane", "x1", strconv.Itoa(l.x), "y1", "28", "x2", strconv.Itoa(l.x), "y2", strconv.Itoa(height)))
-		t := a.svg("text", "class", "lane-label", "x", strconv.Itoa(l.x), "y", "18")
-		t.SetTextContent(l.name)
-		svg.AppendChild(t)
+}
+
+// arrowAt returns the arrow with an absolute number, if still kept.
+func (a *app) arrowAt(abs int) (arrow, bool) {
+	i := abs - a.arrowBase
+	if i < 0 || i >= len(a.arrows) {
+		return arrow{}, false
 	}
-	for i, ar := range shown {
-		y := headH + rowH*i + rowH/2
-		x1, x2, cls := laneClient, laneServer, "arrow c2s"
-		if ar.dir == wire.ServerToClient {
-			x1, x2, cls = laneServer, laneClient, "arrow s2c"
-		}
-		if ar.tls {
-			cls += " tls"
-		}
-		what := "command"
-		if ar.dir == wire.ServerToClient {
-			what = "response"
-		}
-		enc := "in plaintext"
-		if ar.tls {
-			enc = "inside TLS"
-		}
-		g := a.svg("g", "class", cls, "tabindex", "0", "role", "button",
-			"aria-label", fmt.Sprintf("%s %s on connection %d, %s: show its bytes", what, ar.label, ar.conn, enc))
-		g.AppendChild(a.svg("line", "x1", strconv.Itoa(x1), "y1", strconv.Itoa(y), "x2", strconv.Itoa(x2), "y2", strconv.Itoa(y)))
-		head := 8
-		if x2 < x1 {
-			head = -8
-		}
-		g.AppendChild(a.svg("polygon", "points", fmt.Sprintf("%d,%d %d,%d %d,%d", x2, y, x2-head, y-5, x2-head, y+5)))
-		text := a.svg("text", "x", strconv.Itoa(min(x1, x2)+10), "y", strconv.Itoa(y-5))
-		label := ar.label
-		if ar.tls {
-			label = "[TLS] " + label
-		}
-		text.SetTextContent(label)
-		g.AppendChild(text)
-		title := a.svg("title")
-		title.SetTextContent(ar.label)
-		g.AppendChild(title)
-		arc := ar
-		a.onActivate(g, func() { a.showArrowBytes(arc) })
-		svg.AppendChild(g)
+	return a.arrows[i], true
+}
+
+// arrowGroup draws one arrow in row i.
+func (a *app) arrowGroup(ar arrow, i int) dom.Element {
+	y := headH + rowH*i + rowH/2
+	x1, x2, cls := laneClient, laneServer, "arrow c2s"
+	if ar.dir == wire.ServerToClient {
+		x1, x2, cls = laneServer, laneClient, "arrow s2c"
 	}
+	if ar.tls {
+		cls += " tls"
+	}
+	what, enc := "command", "in plaintext"
+	if ar.dir == wire.ServerToClient {
+		what = "response"
+	}
+	if ar.tls {
+		enc = "inside TLS"
+	}
+	g := a.svg("g", "class", cls, "tabindex", "0", "role", "button",
+		"aria-label", fmt.Sprintf("%s %s on connection %d, %s: show its bytes", what, ar.label, ar.conn, enc))
+	g.AppendChild(a.svg("line", "x1", strconv.Itoa(x1), "y1", strconv.Itoa(y), "x2", strconv.Itoa(x2), "y2", strconv.Itoa(y)))
+	head := 8
+	if x2 < x1 {
+		head = -8
+	}
+	g.AppendChild(a.svg("polygon", "points", fmt.Sprintf("%d,%d %d,%d %d,%d", x2, y, x2-head, y-5, x2-head, y+5)))
+	text := a.svg("text", "x", strconv.Itoa(min(x1, x2)+10), "y", strconv.Itoa(y-5))
+	label := ar.label
+	if ar.tls {
+		label = "[TLS] " + label
+	}
+	text.SetTextContent(label)
+	g.AppendChild(text)
+	title := a.svg("title")
+	title.SetTextContent(ar.label)
+	g.AppendChild(title)
+	return g
 }
 
 // showArrowBytes shows the segment that carried an arrow: text and hex.

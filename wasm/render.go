@@ -25,6 +25,7 @@ const (
 // resetPanels empties every panel rendered from the event log.
 func (a *app) resetPanels() {
 	a.resetRender()
+	a.serverSig, a.localSig = "", ""
 	for _, id := range []string{"terminal-log", "wire-log", "client-report", "arrow-bytes"} {
 		clearChildren(a.byID(id))
 	}
@@ -286,6 +287,26 @@ func (a *app) renderSnapshot() {
 		lock.SetAttribute("class", "badge")
 	}
 
+	a.renderServerTable(snap)
+	a.renderLocalTable(snap)
+	mem := fmt.Sprintf("UID memory on %s: %d remembered.", snap.Settings.Client.Device, len(snap.Remembered))
+	a.byID("uid-memory").SetTextContent(mem)
+	a.byID("device-status").SetTextContent(snap.Settings.Client.Device)
+	a.showSettings(snap)
+}
+
+// renderServerTable shows the server maildrop; rows are rebuilt only when
+// something in them changed. Clicks are handled once, on the table body
+// (bindTables).
+func (a *app) renderServerTable(snap sim.Snapshot) {
+	var sig strings.Builder
+	for _, m := range snap.Server {
+		fmt.Fprintf(&sig, "%d|%s|%d|%t|%s\n", m.Number, m.UID, m.Size, m.Deleted, m.Subject)
+	}
+	if sig.String() == a.serverSig && a.serverSig != "" {
+		return
+	}
+	a.serverSig = sig.String()
 	body := a.byID("server-maildrop").QuerySelector("tbody")
 	clearChildren(body)
 	if len(snap.Server) == 0 {
@@ -306,13 +327,21 @@ func (a *app) renderSnapshot() {
 		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", status, "class", "status"))
-		uid := m.UID
-		a.onActivate(tr, func() {
-			a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) })
-		})
 		body.AppendChild(tr)
 	}
+}
 
+// renderLocalTable shows the mail client's mailbox, when it changed.
+func (a *app) renderLocalTable(snap sim.Snapshot) {
+	var sig strings.Builder
+	fmt.Fprintf(&sig, "%s\n", snap.Settings.Client.Device)
+	for _, m := range snap.Local {
+		fmt.Fprintf(&sig, "%s|%d\n", m.UID, m.Size)
+	}
+	if sig.String() == a.localSig {
+		return
+	}
+	a.localSig = sig.String()
 	local := a.byID("local-mailbox").QuerySelector("tbody")
 	clearChildren(local)
 	if len(snap.Local) == 0 {
@@ -321,20 +350,26 @@ func (a *app) renderSnapshot() {
 		local.AppendChild(tr)
 	}
 	for _, m := range snap.Local {
-		tr := a.el("tr", "", "tabindex", "0", "aria-label", "Downloaded message "+m.Subject+", open as text")
+		tr := a.el("tr", "", "tabindex", "0", "data-local-uid", m.UID, "aria-label", "Downloaded message "+m.Subject+", open as text")
 		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
 		tr.AppendChild(a.el("td", m.Subject))
 		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
-		uid := m.UID
-		a.onActivate(tr, func() {
-			a.showMessage("Downloaded message", func() ([]byte, error) { return a.sim.LocalMessageText(uid) })
-		})
 		local.AppendChild(tr)
 	}
-	mem := fmt.Sprintf("UID memory on %s: %d remembered.", snap.Settings.Client.Device, len(snap.Remembered))
-	a.byID("uid-memory").SetTextContent(mem)
-	a.byID("device-status").SetTextContent(snap.Settings.Client.Device)
-	a.showSettings(snap)
+}
+
+// bindTables opens a message when its row is clicked or activated by
+// keyboard: one listener per table, whatever the rows.
+func (a *app) bindTables() {
+	for _, id := range []string{"server-maildrop", "local-mailbox"} {
+		a.onActivateWithin(a.byID(id).QuerySelector("tbody"), "tr", func(row dom.Element) {
+			if uid := row.GetAttribute("data-uid"); uid != "" {
+				a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) })
+			} else if uid := row.GetAttribute("data-local-uid"); uid != "" {
+				a.showMessage("Downloaded message", func() ([]byte, error) { return a.sim.LocalMessageText(uid) })
+			}
+		})
+	}
 }
 
 // showMessage opens a message in the dialog, strictly as text: a message

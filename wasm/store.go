@@ -18,8 +18,19 @@ const (
 	progressFile = "progress.json"
 )
 
-// store is the browser's IndexedDB, through hackpadfs.
-type store struct{ fs hackpadfs.FS }
+// store is the browser's IndexedDB, through hackpadfs. Writes may go
+// through one writer goroutine, so that the UI's work queue never waits
+// for IndexedDB.
+type store struct {
+	fs     hackpadfs.FS
+	writes chan pendingWrite
+}
+
+type pendingWrite struct {
+	name string
+	data []byte
+	done func(error)
+}
 
 // dbName is the IndexedDB database of the page.
 const dbName = "pop3lab"
@@ -32,7 +43,7 @@ func openStore() (*store, string) {
 	fsys, err := indexeddb.NewFS(context.Background(), dbName, indexeddb.Options{})
 	if err == nil {
 		if _, err = hackpadfs.Stat(fsys, "."); err == nil {
-			return &store{fs: fsys}, ""
+			return newStore(fsys), ""
 		}
 	}
 	if !deleteDatabase(dbName) {
@@ -42,7 +53,7 @@ func openStore() (*store, string) {
 	if err != nil {
 		return nil, "This browser refuses to store data for the page, so your session will not survive a reload."
 	}
-	return &store{fs: fsys}, "The data this page saved in your browser could not be read, so it was replaced with a fresh store."
+	return newStore(fsys), "The data this page saved in your browser could not be read, so it was replaced with a fresh store."
 }
 
 // deleteDatabase deletes an IndexedDB database and waits for the result.
@@ -63,6 +74,28 @@ func deleteDatabase(name string) bool {
 	req.Set("onerror", onErr)
 	req.Set("onblocked", onErr)
 	return <-done
+}
+
+func newStore(fsys hackpadfs.FS) *store {
+	s := &store{fs: fsys, writes: make(chan pendingWrite, 16)}
+	go s.writer()
+	return s
+}
+
+// writer performs queued writes in order.
+func (s *store) writer() {
+	for w := range s.writes {
+		err := s.write(w.name, w.data)
+		if w.done != nil {
+			w.done(err)
+		}
+	}
+}
+
+// writeLater queues a write. done, if not nil, is called with the result
+// on the writer goroutine: it must hand any work to the app's queue.
+func (s *store) writeLater(name string, data []byte, done func(error)) {
+	s.writes <- pendingWrite{name, data, done}
 }
 
 func (s *store) read(name string) ([]byte, error) { return hackpadfs.ReadFile(s.fs, name) }

@@ -204,6 +204,7 @@ func TestReloadKeepsTheSandbox(t *testing.T) {
 	for _, l := range []string{"USER alice", "PASS wonderland", "DELE 2", "QUIT"} {
 		typeCommand(t, ctx, l)
 	}
+	waitFor(t, ctx, "the save", `document.documentElement.dataset.saved === document.documentElement.dataset.step`)
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
@@ -383,6 +384,7 @@ func TestLessonScenarioQuizAndProgress(t *testing.T) {
 	want := strconv.Itoa(total) + " of " + strconv.Itoa(total) + " right"
 	waitFor(t, ctx, "the second grading", `document.querySelector("#lesson output.quiz-result").textContent === "`+want+`"`)
 	waitFor(t, ctx, "progress", `document.documentElement.dataset.progress === "10"`)
+	waitFor(t, ctx, "the save", `document.documentElement.dataset.progressSaved === "10"`)
 	screenshot(t, ctx, "lesson-quiz")
 
 	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {

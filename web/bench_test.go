@@ -74,3 +74,56 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric((sum.Instantiated-sum.Fetched)/n, "compile-ms/op")
 	b.ReportMetric((sum.Ready-sum.Instantiated)/n, "init-ms/op")
 }
+
+// BenchmarkTerminalLatency measures, in the page, the time from Enter in
+// the terminal to the answer being on screen (the app counts handled lines
+// in dataset.typed), over 200 commands after a login, and reports the
+// median and the 95th percentile to the DOM update (dom-*) and to the next
+// animation frame, when the browser paints it (frame-*). Target: p95
+// under 16 ms.
+func BenchmarkTerminalLatency(b *testing.B) {
+	ctx := newTab(b)
+	open(b, ctx, "")
+	const measure = `new Promise(async done => {
+		const input = document.getElementById("terminal-input");
+		const form = document.getElementById("terminal-form");
+		const html = document.documentElement;
+		const send = line => new Promise(ok => {
+			const want = String(Number(html.dataset.typed || "0") + 1);
+			const t0 = performance.now();
+			const seen = new MutationObserver(() => {
+				if (html.dataset.typed === want) { seen.disconnect(); const dom = performance.now() - t0; requestAnimationFrame(() => ok([dom, performance.now() - t0])); }
+			});
+			seen.observe(html, {attributes: true});
+			input.value = line;
+			form.requestSubmit();
+		});
+		await send("USER alice");
+		await send("PASS wonderland");
+		const lines = ["STAT", "NOOP", "LIST 1", "UIDL 2", "LIST", "UIDL"];
+		const dom = [], frame = [];
+		for (let i = 0; i < 200; i++) { const [d, f] = await send(lines[i % lines.length]); dom.push(d); frame.push(f); }
+		dom.sort((x, y) => x - y);
+		frame.sort((x, y) => x - y);
+		done([dom[99], dom[189], frame[99], frame[189]]);
+	})`
+	var sum [4]float64
+	for b.Loop() {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](measure, chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatalf("measuring: %v%s", err, diagnose(ctx))
+		}
+		for i := range sum {
+			sum[i] += v[i]
+		}
+		b.StopTimer()
+		chromedp.Do(ctx, chromedp.Reload())
+		waitReady(b, ctx)
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	b.ReportMetric(sum[0]/n, "dom-p50-ms")
+	b.ReportMetric(sum[1]/n, "dom-p95-ms")
+	b.ReportMetric(sum[2]/n, "frame-p50-ms")
+	b.ReportMetric(sum[3]/n, "frame-p95-ms")
+}
