@@ -48,6 +48,10 @@ type app struct {
 	progress      *view.Progress
 	reviewCard    string
 
+	// The sandbox before the last reset, for Back to bring it back.
+	beforeReset     []sim.Action
+	beforeResetSeed uint64
+
 	typedCount  int  // lines handled from the terminal
 	savePending bool // a save is scheduled
 	liveLines   int  // lines in the classroom log
@@ -301,6 +305,18 @@ func (a *app) back() {
 		return
 	}
 	if len(a.sim.Actions()) == 0 {
+		if a.beforeReset != nil {
+			s, err := a.newSim(a.beforeResetSeed, a.beforeReset)
+			if err != nil {
+				a.notice("Could not undo the reset: " + err.Error())
+				return
+			}
+			a.sim.Close()
+			a.sim, a.seed, a.beforeReset = s, a.beforeResetSeed, nil
+			a.resetPanels()
+			a.renderAll()
+			a.save()
+		}
 		return
 	}
 	s, err := a.sim.Back()
@@ -324,14 +340,23 @@ func (a *app) reset() {
 		a.notice(err.Error())
 		return
 	}
+	// Back undoes a reset: R is one key away from B.
+	if acts := a.sim.Actions(); len(acts) > 0 && a.runner == nil {
+		a.beforeReset = acts
+		a.beforeResetSeed = a.seed
+	}
 	a.sim.Close()
 	a.sim = s
 	a.byID("narration").SetAttribute("hidden", "")
-	a.byID("notice").SetAttribute("hidden", "")
 	a.resetPanels()
 	a.renderAll()
 	a.save()
 	a.updateControls()
+	if a.beforeReset != nil {
+		a.notice("Back to the sample mailbox. Press Back (B) to undo the reset.")
+	} else {
+		a.byID("notice").SetAttribute("hidden", "")
+	}
 }
 
 func (a *app) narrate(text string) {

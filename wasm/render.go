@@ -413,7 +413,7 @@ func (a *app) updateControls() {
 		play.SetTextContent("▶ Play")
 		play.SetAttribute("aria-pressed", "false")
 	}
-	back := len(a.sim.Actions()) > 0
+	back := len(a.sim.Actions()) > 0 || a.beforeReset != nil
 	if scenarioMode {
 		back = a.runner.StepsDone() > 0
 	}

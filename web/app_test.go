@@ -222,6 +222,12 @@ func TestReloadKeepsTheSandbox(t *testing.T) {
 	if rows := serverRows(t, ctx); len(rows) != 5 {
 		t.Fatalf("after reset: %q", rows)
 	}
+	// R is one key from B: Back undoes the reset.
+	chromedp.Do(ctx, chromedp.KeyEvent("b"))
+	waitFor(t, ctx, "the undone reset", `document.documentElement.dataset.step !== "0"`)
+	if rows := serverRows(t, ctx); len(rows) != 4 {
+		t.Fatalf("after undoing the reset: %q", rows)
+	}
 }
 
 // TestCorruptStoreIsReplaced: a damaged IndexedDB is reported in one
