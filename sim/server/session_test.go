@@ -147,7 +147,9 @@ func TestIdleAutologout(t *testing.T) {
 }
 
 func TestLoginDelay(t *testing.T) {
-	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	// A clock that stands still, near the real time: net.Pipe measures
+	// the server's deadlines (taken from this clock) against the real one.
+	now := time.Now()
 	env := newEnv(t, func(c *Config) {
 		c.LoginDelay = time.Minute
 		c.Now = func() time.Time { return now }
