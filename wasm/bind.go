@@ -5,6 +5,7 @@ package main
 import (
 	"strconv"
 	"strings"
+	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
 
@@ -129,8 +130,7 @@ func (a *app) bind() {
 		if u.Get("ctrlKey").Bool() || u.Get("metaKey").Bool() || u.Get("altKey").Bool() {
 			return
 		}
-		tag := strings.ToLower(u.Get("target").Get("tagName").String())
-		if tag == "input" || tag == "textarea" || tag == "select" || u.Get("target").Get("isContentEditable").Bool() {
+		if typing(u.Get("target")) {
 			return
 		}
 		switch u.Get("key").String() {
@@ -158,6 +158,26 @@ func (a *app) bind() {
 			return
 		}
 	})
+}
+
+// typing reports whether an element takes text, where keys are the
+// learner's and not shortcuts: text fields, selects and editable content
+// (a checkbox or a button does not).
+func typing(el js.Value) bool {
+	if !el.Truthy() || el.Get("tagName").IsUndefined() {
+		return false
+	}
+	switch strings.ToLower(el.Get("tagName").String()) {
+	case "textarea", "select":
+		return true
+	case "input":
+		switch strings.ToLower(el.Get("type").String()) {
+		case "checkbox", "radio", "button", "submit", "reset", "range", "color":
+			return false
+		}
+		return true
+	}
+	return el.Get("isContentEditable").Bool()
 }
 
 // settingsChanged applies the mail-client and server settings form.

@@ -402,3 +402,25 @@ func TestLessonScenarioQuizAndProgress(t *testing.T) {
 		t.Fatalf("progress text %q", text)
 	}
 }
+
+// TestPredictMode: with predict on, a step first asks the room what the
+// server will answer, and the next press runs it.
+func TestPredictMode(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	chromedp.Do(ctx, chromedp.Click(chromedp.ID("predict")))
+	// Step 1 changes the client settings: no question.
+	chromedp.Do(ctx, chromedp.KeyEvent("n"))
+	waitFor(t, ctx, "step 1", `document.documentElement.dataset.step !== "0"`)
+	step := js[string](t, ctx, `document.documentElement.dataset.step`)
+	// Step 2 connects: first the question, nothing runs.
+	chromedp.Do(ctx, chromedp.KeyEvent("n"))
+	waitFor(t, ctx, "the question", `document.getElementById("narration").textContent.includes("What will the server answer?")`)
+	if now := js[string](t, ctx, `document.documentElement.dataset.step`); now != step {
+		t.Fatalf("predict ran the step before revealing it (step %s, was %s)", now, step)
+	}
+	chromedp.Do(ctx, chromedp.KeyEvent("n"))
+	waitFor(t, ctx, "the answer", `document.getElementById("terminal-log").textContent.includes("S: +OK POP3 server ready")`)
+}

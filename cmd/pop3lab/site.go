@@ -47,7 +47,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	lessons := flags.String("lessons", "", "build the course from the lessons in `DIR` (default: the built-in course)")
 	addLessons := flags.Bool("add", false, "with --lessons: add the lessons to the built-in course instead of replacing it")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: pop3lab build [-o DIR] [--lessons DIR]")
+		fmt.Fprintln(stderr, "Usage: pop3lab build [-o DIR] [--lessons DIR [--add]]")
 		fmt.Fprintln(stderr, "Builds the browser app as a static site with relative URLs: copy DIR to any web host, under any path.")
 		fmt.Fprintln(stderr, "Run it inside the pop3lab source tree: it compiles ./wasm with the Go toolchain.")
 		flags.PrintDefaults()
