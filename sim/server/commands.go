@@ -391,6 +391,7 @@ func (s *session) login(user string, credentialsOK bool) error {
 	}
 	s.mbox = mbox
 	s.authUser = user
+	s.srv.recordLogin(user, s.cfg.now())
 	s.setState(StateTransaction)
 	n, size := mbox.Stat()
 	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, plural(n, "message"), size))

@@ -153,8 +153,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 }
 
-// checkLoginDelay enforces LOGIN-DELAY (RFC 2449 §6.5) and records the
-// login when allowed.
+// checkLoginDelay enforces LOGIN-DELAY (RFC 2449 §6.5): it reports how
+// long the user must still wait since the last login.
 func (s *Server) checkLoginDelay(user string, now time.Time) (wait time.Duration, ok bool) {
 	if s.cfg.LoginDelay <= 0 {
 		return 0, true
@@ -166,8 +166,18 @@ func (s *Server) checkLoginDelay(user string, now time.Time) (wait time.Duration
 			return next.Sub(now), false
 		}
 	}
-	s.lastLogin[user] = now
 	return 0, true
+}
+
+// recordLogin notes a successful login for LOGIN-DELAY; a login refused
+// for another reason ([IN-USE]) does not count.
+func (s *Server) recordLogin(user string, now time.Time) {
+	if s.cfg.LoginDelay <= 0 {
+		return
+	}
+	s.mu.Lock()
+	s.lastLogin[user] = now
+	s.mu.Unlock()
 }
 
 func (s *Server) observe(e Event) {

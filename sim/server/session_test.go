@@ -389,3 +389,28 @@ func TestObserveBodies(t *testing.T) {
 		t.Fatalf("bodies = %q, want %q and %q", bodies, want0, want1)
 	}
 }
+
+// TestLoginDelayCountsOnlyLogins: a login refused with [IN-USE] is not a
+// login, so it does not start the LOGIN-DELAY wait.
+func TestLoginDelayCountsOnlyLogins(t *testing.T) {
+	now := time.Now()
+	env := newEnv(t, func(c *Config) {
+		c.LoginDelay = time.Minute
+		c.Now = func() time.Time { return now }
+	})
+	m, err := env.store.Open("alice") // another session holds the maildrop
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, pipe.dial(t, env.srv))
+	c.greeting()
+	c.cmd("USER alice")
+	c.expect("+OK Send your password.")
+	c.cmd("PASS wonderland")
+	c.expect("-ERR [IN-USE] Maildrop is locked by another POP3 session.")
+	m.Close()
+	c.cmd("USER alice")
+	c.expect("+OK Send your password.")
+	c.cmd("PASS wonderland")
+	c.expectPrefix("+OK alice's maildrop has 3 messages")
+}
