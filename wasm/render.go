@@ -153,8 +153,11 @@ func (a *app) termBody(e sim.Event) {
 		b.WriteByte('\n')
 	}
 	a.byID("terminal-log").AppendChild(a.el("div", strings.TrimSuffix(b.String(), "\n"), "class", "s"))
-	if len(lines) > len(shown) || e.Text != "" {
-		a.termLine("more", fmt.Sprintf("   … %d more lines not shown here; the wire panel and the downloads have every byte", len(lines)-len(shown)))
+	switch {
+	case e.Text != "": // the server's observer kept only the start of a big body
+		a.termLine("more", fmt.Sprintf("   … the rest of this body is not shown (the first %d lines are); the pcap download has every byte", len(shown)))
+	case len(lines) > len(shown):
+		a.termLine("more", fmt.Sprintf("   … %d more lines not shown here; the transcript and pcap downloads have every byte", len(lines)-len(shown)))
 	}
 }
 
