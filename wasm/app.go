@@ -203,6 +203,7 @@ func (a *app) leaveScenario() {
 	if a.runner == nil {
 		return
 	}
+	a.doc.DocumentElement().Underlying().Get("dataset").Delete("stepKind")
 	a.seed = a.runner.Scenario.Seed
 	a.runner, a.runnerSrc = nil, ""
 	a.stopPlaying()
@@ -262,6 +263,8 @@ func (a *app) step() {
 		return
 	}
 	sr, err := a.runner.Next()
+	// Presenter mode shows the panels this kind of step needs.
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("stepKind", sr.Step.Kind.String())
 	a.renderNew()
 	note := sr.Step.Note
 	if err != nil {

@@ -344,6 +344,12 @@ func TestPresenterModeAndKeys(t *testing.T) {
 	step := js[string](t, ctx, `document.documentElement.dataset.step`)
 	chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowRight))
 	waitFor(t, ctx, "a step", `document.documentElement.dataset.step !== "`+step+`"`)
+	if kind := js[string](t, ctx, `document.documentElement.dataset.stepKind`); kind != "server" {
+		t.Fatalf("first step of the lab is %q, want server settings", kind)
+	}
+	if shown := js[bool](t, ctx, `getComputedStyle(document.getElementById("client-pane")).display !== "none"`); shown {
+		t.Fatal("presenter mode shows the mail client for a server step")
+	}
 	screenshot(t, ctx, "presenter-mode")
 	chromedp.Do(ctx, chromedp.KeyEvent("p"))
 	waitFor(t, ctx, "presenter mode off", `!document.documentElement.classList.contains("presenter")`)
