@@ -430,3 +430,24 @@ func TestPredictMode(t *testing.T) {
 	chromedp.Do(ctx, chromedp.KeyEvent("n"))
 	waitFor(t, ctx, "the answer", `document.getElementById("terminal-log").textContent.includes("S: +OK POP3 server ready")`)
 }
+
+// TestSpeakerNotes: the narration of each step reaches the speaker-notes
+// page in another window.
+func TestSpeakerNotes(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	// A second tab in the same browser profile plays the notes window.
+	notes, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	if err := chromedp.Do(notes, chromedp.Navigate(siteURL(t, "notes.html"))); err != nil {
+		t.Fatal(err)
+	}
+	js[bool](t, ctx, `(document.getElementById("btn-notes").click(), true)`)
+	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	for i := 0; i < 2; i++ {
+		js[bool](t, ctx, `(document.getElementById("btn-step").click(), true)`)
+	}
+	want := js[string](t, ctx, `document.getElementById("narration").textContent`)
+	waitFor(t, notes, "the notes", `document.getElementById("notes").textContent === `+strconv.Quote(want))
+}
