@@ -92,3 +92,6 @@ scripts/sizes.sh "$tmp/site"
 echo
 echo "== go test -bench BenchmarkLoad ./web ($LOADS loads, HTTP cache off)"
 POP3LAB_SITE="$tmp/site" go test -run '^$' -bench '^BenchmarkLoad$' -benchtime "${LOADS}x" ./web
+echo
+echo "== go test -bench BenchmarkTerminalLatency ./web (Enter to answer on screen, 200 commands; target p95 < 16 ms)"
+POP3LAB_SITE="$tmp/site" go test -run '^$' -bench '^BenchmarkTerminalLatency$' -benchtime 3x ./web
