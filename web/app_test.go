@@ -312,9 +312,11 @@ func TestSharedLinkReproducesTheStep(t *testing.T) {
 		chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-step")))
 		time.Sleep(100 * time.Millisecond)
 	}
-	want := terminalText(t, ctx)
 	chromedp.Do(ctx, chromedp.Click(chromedp.ID("btn-share")))
 	waitFor(t, ctx, "the link", `location.hash.startsWith("#v1.")`)
+	// The app handles inputs in order: the steps are all on screen once
+	// the link (made after them) is.
+	want := terminalText(t, ctx)
 	hash := js[string](t, ctx, `location.hash`)
 
 	fresh := newTab(t)
