@@ -77,7 +77,14 @@ func (a *app) download(name, mime string, data []byte) {
 	a.doc.Underlying().Get("body").Call("appendChild", link.Underlying())
 	link.Underlying().Call("click")
 	link.Remove()
-	js.Global().Get("URL").Call("revokeObjectURL", url)
+	// Revoking at once can cancel the download in some browsers: later.
+	var revoke js.Func
+	revoke = js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		revoke.Release()
+		return nil
+	})
+	js.Global().Call("setTimeout", revoke, 60000)
 }
 
 // confirmDialog asks a yes/no question with the browser's dialog.

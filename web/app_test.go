@@ -453,3 +453,37 @@ func TestSpeakerNotes(t *testing.T) {
 	want := js[string](t, ctx, `document.getElementById("narration").textContent`)
 	waitFor(t, notes, "the notes", `document.getElementById("notes").textContent === `+strconv.Quote(want))
 }
+
+// TestDownloads: the transcript and pcap buttons offer files with the
+// right names and contents (the pcap starts with its magic number).
+func TestDownloads(t *testing.T) {
+	ctx := newTab(t)
+	// Record what the page offers instead of letting the browser save it.
+	addInitScript(t, ctx, `window.__downloads = [];
+		const blobs = new Map();
+		const create = URL.createObjectURL;
+		URL.createObjectURL = b => { const u = create.call(URL, b); blobs.set(u, b); return u; };
+		const click = HTMLAnchorElement.prototype.click;
+		HTMLAnchorElement.prototype.click = function () {
+			const blob = blobs.get(this.href);
+			if (this.download && blob) {
+				const name = this.download;
+				blob.arrayBuffer().then(b => window.__downloads.push({name, bytes: [...new Uint8Array(b).slice(0, 4)], text: new TextDecoder().decode(b)}));
+				return;
+			}
+			return click.call(this);
+		};`)
+	open(t, ctx, "")
+	typeCommand(t, ctx, "USER alice")
+	typeCommand(t, ctx, "PASS wonderland")
+	js[bool](t, ctx, `(document.getElementById("btn-transcript").click(), document.getElementById("btn-pcap").click(), true)`)
+	waitFor(t, ctx, "two downloads", `window.__downloads.length === 2`)
+	transcript := js[string](t, ctx, `window.__downloads.find(d => d.name === "pop3lab-transcript.txt").text`)
+	if !strings.Contains(transcript, "C: PASS ********") || strings.Contains(transcript, "wonderland") {
+		t.Fatalf("masked transcript:\n%s", transcript)
+	}
+	magic := js[[]int](t, ctx, `window.__downloads.find(d => d.name === "pop3lab.pcap").bytes`)
+	if len(magic) != 4 || magic[0] != 0xd4 || magic[1] != 0xc3 || magic[2] != 0xb2 || magic[3] != 0xa1 {
+		t.Fatalf("pcap magic %x", magic)
+	}
+}
