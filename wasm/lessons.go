@@ -45,6 +45,9 @@ func (a *app) loadCourse() {
 	a.byID("course-bar").RemoveAttribute("hidden")
 	a.renderProgress()
 	a.bindLessonPane()
+	if a.progress.Last != "" {
+		a.showLesson(a.progress.Last)
+	}
 }
 
 // siteCourse loads the course the site was built with (its
@@ -104,14 +107,22 @@ func (a *app) showLesson(slug string) {
 	if l == nil {
 		// The introduction that the page shell carries.
 		a.showLessonHTML(a.introHTML)
+		setValue(a.byID("lesson-select"), "")
 		a.currentLesson = ""
+		if a.progress.Last != "" {
+			a.progress.Last = ""
+			a.saveProgress()
+		}
 		return
 	}
 	a.showLessonHTML(l.HTML)
 	setValue(a.byID("lesson-select"), slug)
 	a.currentLesson = slug
-	if len(l.Quizzes) == 0 && !a.progress.Completed[slug] {
+	if len(l.Quizzes) == 0 {
 		a.progress.Completed[slug] = true
+	}
+	if a.progress.Last != slug {
+		a.progress.Last = slug
 		a.saveProgress()
 	}
 	a.renderProgress()

@@ -409,6 +409,8 @@ func TestLessonScenarioQuizAndProgress(t *testing.T) {
 	if text := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "1 of 10 lessons done") {
 		t.Fatalf("progress text %q", text)
 	}
+	// The lesson the learner was reading opens again.
+	waitFor(t, ctx, "the last lesson", `document.querySelector("#lesson h1") && document.querySelector("#lesson h1").textContent === "Where POP3 fits"`)
 }
 
 // TestPredictMode: with predict on, a step first asks the room what the

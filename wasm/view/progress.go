@@ -17,6 +17,8 @@ type Progress struct {
 	Completed map[string]bool      `json:"completed,omitempty"`
 	Quizzes   map[string]QuizScore `json:"quizzes,omitempty"`
 	Cards     map[string]CardState `json:"cards,omitempty"`
+	// Last is the lesson open when the learner left, reopened on return.
+	Last string `json:"last,omitempty"`
 }
 
 // QuizScore is the latest and best result of one quiz.
