@@ -167,8 +167,9 @@ func redactTyped(line string) string {
 	return line
 }
 
-// terminalPort is where the terminal connects under the client's policy.
-func (s *Simulation) terminalPort() uint16 {
+// clientPort is where the terminal and the mail client connect under the
+// client's TLS policy.
+func (s *Simulation) clientPort() uint16 {
 	if s.settings.Client.TLS == client.TLSImplicit {
 		return PortPOP3S
 	}
@@ -179,7 +180,7 @@ func (s *Simulation) connect() (Result, error) {
 	if s.term != nil {
 		return Result{}, &LearnerError{errors.New("already connected: QUIT or drop first")}
 	}
-	port := s.terminalPort()
+	port := s.clientPort()
 	c, err := s.dial(port, WhoTerminal)
 	if err != nil {
 		return Result{}, err
@@ -320,11 +321,7 @@ func (s *Simulation) mailSettings() client.Settings {
 // policy wants.
 func (s *Simulation) mailDial() client.Dialer {
 	return func() (net.Conn, error) {
-		port := uint16(PortPOP3)
-		if s.settings.Client.TLS == client.TLSImplicit {
-			port = PortPOP3S
-		}
-		c, err := s.dial(port, WhoMailClient)
+		c, err := s.dial(s.clientPort(), WhoMailClient)
 		if err != nil {
 			return nil, err
 		}
@@ -357,7 +354,13 @@ func (s *Simulation) preview() (Result, error) {
 	return res, nil
 }
 
+// logReport logs the mail client's account of an action, once the
+// server has finished with the action's connections: the server's events
+// (its close after QUIT) then always come before the account.
 func (s *Simulation) logReport(rep client.Report) {
+	if err := s.settle(); err != nil {
+		s.log(Event{Kind: EvError, Text: err.Error()})
+	}
 	for _, step := range rep.Steps {
 		s.log(Event{Kind: EvClient, Text: step})
 	}

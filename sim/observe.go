@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"strconv"
+
 	"bytes"
 	"fmt"
 	"net"
+	"pop3lab/sim/pop3"
 	"strings"
 
 	"pop3lab/sim/server"
@@ -49,6 +52,9 @@ func (s *Simulation) observe(e server.Event) {
 		// would make time depend on scheduling.
 		s.clock.tick()
 		ev.Kind, ev.Text = EvCommand, e.Line
+		if c != nil {
+			c.lastCommand = e.Line
+		}
 		if !e.Secret.Empty() {
 			ev.Secrets = []Span{{e.Secret.Start, e.Secret.End}}
 			if !e.TLS {
@@ -58,7 +64,7 @@ func (s *Simulation) observe(e server.Event) {
 	case server.EventResponse:
 		ev.Kind, ev.Text = EvResponse, e.Line
 		if c != nil {
-			s.trackResponseLocked(c, e.Line)
+			trackMarks(c, e.Line)
 		}
 	case server.EventBody:
 		ev.Kind, ev.Data = EvBody, e.Data
@@ -79,11 +85,8 @@ func (s *Simulation) observe(e server.Event) {
 			}
 		}
 	case server.EventTLS:
+		// e.TLS is true once the handshake succeeded.
 		ev.Kind, ev.Text = EvTLS, e.Note
-		if c != nil && strings.HasPrefix(e.Note, "TLS ") {
-			c.tls = true
-			ev.TLS = true
-		}
 	case server.EventDiscard:
 		ev.Kind, ev.Text, ev.Data = EvDiscard, e.Note, []byte(e.Line)
 	case server.EventClose:
@@ -99,19 +102,22 @@ func (s *Simulation) observe(e server.Event) {
 	s.logLocked(ev)
 }
 
-// trackResponseLocked follows DELE, RSET and QUIT so that views show the
-// deletion marks the server holds.
-func (s *Simulation) trackResponseLocked(c *connection, line string) {
-	if !strings.HasPrefix(line, "+OK") {
+// trackMarks follows DELE and RSET, by the command a +OK answers, so that
+// views show the deletion marks the server holds (RFC 1939 §5).
+func trackMarks(c *connection, status string) {
+	if !strings.HasPrefix(status, "+OK") {
 		return
 	}
-	var n int
-	switch {
-	case strings.HasPrefix(line, "+OK Message ") && strings.HasSuffix(line, " marked for deletion."):
-		if _, err := fmt.Sscanf(line, "+OK Message %d marked", &n); err == nil {
+	cmd, err := pop3.ParseCommand([]byte(c.lastCommand))
+	if err != nil {
+		return
+	}
+	switch cmd.Name {
+	case "DELE":
+		if n, err := strconv.Atoi(cmd.Rest); err == nil {
 			c.marks[n] = true
 		}
-	case strings.HasPrefix(line, "+OK Maildrop has "):
+	case "RSET":
 		c.marks = map[int]bool{}
 	}
 }

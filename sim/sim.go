@@ -77,6 +77,7 @@ type Simulation struct {
 	srv                *server.Server
 	srvSettings        ServerSettings
 	cert               tls.Certificate
+	clientTLSConfig    *tls.Config                   // trusts exactly cert
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
 
@@ -106,7 +107,9 @@ type connection struct {
 	closed bool
 	view   []maildrop.Message // the maildrop as numbered at login
 	marks  map[int]bool       // DELE marks of this session
-	served chan struct{}      // closed when the server's session has ended
+	// lastCommand is the newest command line, to know what a +OK answers.
+	lastCommand string
+	served      chan struct{} // closed when the server's session has ended
 }
 
 var (
@@ -145,6 +148,7 @@ func New(opts Options) (*Simulation, error) {
 		}
 		s.cert = cert
 	}
+	s.clientTLSConfig = pinned(s.cert)
 	var err error
 	if s.serverFS, err = mem.NewFS(); err != nil {
 		return nil, err
@@ -184,12 +188,12 @@ func Replay(opts Options, actions []Action) (*Simulation, error) {
 	return s, nil
 }
 
-// Back returns a new simulation at the step before this one's last.
+// Back returns a new simulation at the step before this one's last. The
+// receiver is left as it was; the caller closes it when done with it.
 func (s *Simulation) Back() (*Simulation, error) {
 	if len(s.actions) == 0 {
 		return New(s.opts)
 	}
-	s.Close()
 	return Replay(s.opts, s.actions[:len(s.actions)-1])
 }
 
@@ -229,7 +233,7 @@ func (s *Simulation) buildServer() {
 	cfg := server.Config{
 		Hostname:                        ServerName,
 		Store:                           s.store,
-		Users:                           server.Users{sample.User: sample.Password, "bob": "builder"},
+		Users:                           server.Users{sample.User: sample.Password},
 		AllowInsecureAuth:               true,
 		AuthFailureDelay:                st.AuthFailureDelay,
 		LoginDelay:                      st.LoginDelay,
@@ -276,12 +280,15 @@ func (s *Simulation) useDevice(name string) error {
 	return nil
 }
 
-// clientTLS trusts exactly the simulated server's certificate (pinning).
-func (s *Simulation) clientTLS() *tls.Config {
+// clientTLS is the clients' TLS configuration: it trusts exactly the
+// simulated server's certificate (pinning).
+func (s *Simulation) clientTLS() *tls.Config { return s.clientTLSConfig }
+
+func pinned(cert tls.Certificate) *tls.Config {
 	pool := x509.NewCertPool()
-	if s.cert.Leaf != nil {
-		pool.AddCert(s.cert.Leaf)
-	} else if leaf, err := x509.ParseCertificate(s.cert.Certificate[0]); err == nil {
+	if cert.Leaf != nil {
+		pool.AddCert(cert.Leaf)
+	} else if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
 		pool.AddCert(leaf)
 	}
 	return &tls.Config{RootCAs: pool, ServerName: ServerName, CurvePreferences: []tls.CurveID{tls.X25519}}

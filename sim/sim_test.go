@@ -39,7 +39,7 @@ func TestTerminalSession(t *testing.T) {
 	if len(res.Lines) != 1 || !strings.HasPrefix(res.Lines[0], "+OK POP3 server ready <") {
 		t.Fatalf("greeting %q", res.Lines)
 	}
-	if snap := s.Snapshot(); !snap.Connected || snap.State != "AUTHORIZATION" || snap.Locked {
+	if snap := s.Snapshot(); !snap.Connected || !s.Connected() || snap.State != "AUTHORIZATION" || snap.Locked {
 		t.Fatalf("after connect: %+v", snap)
 	}
 	mustApply(t, s, typed("USER alice"))
@@ -64,7 +64,7 @@ func TestTerminalSession(t *testing.T) {
 	}
 	mustApply(t, s, typed("QUIT"))
 	snap = s.Snapshot()
-	if snap.Connected || snap.Locked || len(snap.Server) != 4 {
+	if snap.Connected || s.Connected() || snap.Locked || len(snap.Server) != 4 {
 		t.Fatalf("after QUIT: connected=%v locked=%v %d messages", snap.Connected, snap.Locked, len(snap.Server))
 	}
 	var tr strings.Builder

@@ -45,6 +45,10 @@ type ServerMessage struct {
 	Deleted bool
 }
 
+// Connected reports whether the terminal has a connection: a cheap part
+// of the Snapshot, for deciding whether a typed line must connect first.
+func (s *Simulation) Connected() bool { return s.term != nil }
+
 // Snapshot returns the current state.
 func (s *Simulation) Snapshot() Snapshot {
 	snap := Snapshot{

@@ -70,15 +70,8 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", server.DefaultAuthFailureDelay, "delay before answering a failed login")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
 	fs.StringVar(&opts.hostname, "hostname", "localhost", "host name in the greeting's APOP timestamp")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "pop3lab pop3: unexpected arguments %q\n", fs.Args())
-		return errUsage{"arguments"}
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
 	}
 	if (opts.certFile == "") != (opts.keyFile == "") {
 		return errors.New("--cert and --key go together")
@@ -345,7 +338,7 @@ func (l *sessionLog) Observe(e server.Event) {
 			st.failures++
 		}
 	case server.EventTLS:
-		st.tls = st.tls || strings.HasPrefix(e.Note, "TLS 1.")
+		st.tls = st.tls || e.TLS
 	case server.EventClose:
 		user := e.User
 		if user == "" {

@@ -48,7 +48,8 @@ const (
 	EventResponse
 	// EventState: the session state changed (State, User).
 	EventState
-	// EventTLS: TLS is up (Note: version and cipher suite).
+	// EventTLS: a TLS handshake ended: TLS is true when it succeeded (Note:
+	// version and cipher suite), false when it failed (Note: why).
 	EventTLS
 	// EventDiscard: bytes were thrown away (Note says why), such as
 	// plaintext pipelined after STLS.

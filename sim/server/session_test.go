@@ -216,7 +216,7 @@ func TestSTLS(t *testing.T) {
 				if e.Kind == EventCommand && e.Command == "PASS" && !e.TLS {
 					t.Fatal("PASS reported as plaintext after STLS")
 				}
-				sawTLS = sawTLS || e.Kind == EventTLS && strings.HasPrefix(e.Note, "TLS 1.3")
+				sawTLS = sawTLS || e.Kind == EventTLS && e.TLS && strings.HasPrefix(e.Note, "TLS 1.3")
 			}
 			if !sawTLS {
 				t.Fatal("no TLS 1.3 event")
@@ -413,4 +413,26 @@ func TestLoginDelayCountsOnlyLogins(t *testing.T) {
 	c.expect("+OK Send your password.")
 	c.cmd("PASS wonderland")
 	c.expectPrefix("+OK alice's maildrop has 3 messages")
+}
+
+// TestFailedHandshakeIsNotTLS: a failed implicit-TLS handshake is
+// reported with TLS false, so a log never counts it as encrypted.
+func TestFailedHandshakeIsNotTLS(t *testing.T) {
+	serverTLS, _ := testTLS(t)
+	env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS })
+	cc, sc := net.Pipe()
+	done := make(chan struct{})
+	go func() { env.srv.ServeConnTLS(sc); close(done) }()
+	cc.Write([]byte("USER alice\r\n")) // plaintext where a ClientHello belongs
+	cc.Close()
+	<-done
+	var tlsEvents []Event
+	for _, e := range env.events.all() {
+		if e.Kind == EventTLS {
+			tlsEvents = append(tlsEvents, e)
+		}
+	}
+	if len(tlsEvents) != 1 || tlsEvents[0].TLS || !strings.HasPrefix(tlsEvents[0].Note, "TLS handshake failed: ") {
+		t.Fatalf("TLS events %+v", tlsEvents)
+	}
 }
