@@ -37,6 +37,8 @@ type entry struct {
 	nsec    int64
 	dupBase bool // another message has the same base
 	deleted bool
+	// wireChecked: Open has counted the file's wire size this session.
+	wireChecked bool
 }
 
 func (e *entry) path() string { return path.Join(e.dir, e.name) }
@@ -118,26 +120,41 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 	// The name's W= was trusted at the scan because the file size had
 	// not changed; an edit that kept the size but changed line endings
 	// would still make LIST lie. Counting the wire form costs one fast
-	// pass over the file (GB/s), and a mismatch fixes the name for the
-	// next session and fails this one, as for any edited message.
-	_, wire, err := wireSize(f)
-	_ = f.Close()
-	if err != nil {
-		return nil, m.errorf("message %d: %w", n, err)
-	}
-	if wire != e.wire {
-		full := path.Join(m.dir, e.path())
-		target := sizedName(parseName(e.name).base, e.size, wire, parseName(e.name).info)
-		if m.store.renameFree(full, path.Join(m.dir, e.dir, target)) {
-			e.name = target
+	// pass over the file (GB/s), once per message and session; a
+	// mismatch fixes the name for the next session and fails this one,
+	// as for any edited message.
+	if !e.wireChecked {
+		_, wire, err := wireSize(f)
+		if err == nil && wire != e.wire {
+			_ = f.Close()
+			name := parseName(e.name)
+			if target := sizedName(name.base, e.size, wire, name.info); m.store.renameFree(path.Join(m.dir, e.path()), path.Join(m.dir, e.dir, target)) {
+				e.name = target
+			}
+			return nil, m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
 		}
-		return nil, m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
-	}
-	f, err = m.store.fsys.Open(path.Join(m.dir, e.path()))
-	if err != nil {
-		return nil, m.errorf("message %d: %w", n, err)
+		if err != nil {
+			_ = f.Close()
+			return nil, m.errorf("message %d: %w", n, err)
+		}
+		if f, err = m.rewind(f, e); err != nil {
+			return nil, m.errorf("message %d: %w", n, err)
+		}
+		e.wireChecked = true
 	}
 	return newWireReader(f), nil
+}
+
+// rewind returns f read from its start again: seeked if it can be, else
+// opened anew.
+func (m *Maildrop) rewind(f hackpadfs.File, e *entry) (hackpadfs.File, error) {
+	if sk, ok := f.(io.Seeker); ok {
+		if _, err := sk.Seek(0, io.SeekStart); err == nil {
+			return f, nil
+		}
+	}
+	_ = f.Close()
+	return m.store.fsys.Open(path.Join(m.dir, e.path()))
 }
 
 // Delete marks message n for deletion at Commit (DELE, RFC 1939 §5). It
