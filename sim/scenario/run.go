@@ -69,20 +69,21 @@ func (r *Runner) Next() (StepResult, error) {
 	i := r.next
 	r.next++
 	st := r.Scenario.Steps[i]
+	sr := StepResult{Index: i, Step: st}
 	if st.Note != "" {
 		if _, err := r.Sim.Apply(sim.Action{Kind: sim.ActNote, Line: st.Note}); err != nil {
-			return StepResult{}, err
+			return sr, err
 		}
 	}
 	if st.Kind == ActNarrate {
-		return StepResult{Index: i, Step: st}, nil
+		return sr, nil
 	}
 	action, err := r.action(st)
 	if err != nil {
-		return StepResult{}, &Divergence{Line: st.Line, Step: i + 1, Msg: err.Error()}
+		return sr, &Divergence{Line: st.Line, Step: i + 1, Msg: err.Error()}
 	}
 	res, err := r.Sim.Apply(action)
-	sr := StepResult{Index: i, Step: st, Result: res}
+	sr.Result = res
 	if err != nil && !sim.IsLearnerError(err) {
 		return sr, &Divergence{Line: st.Line, Step: i + 1, Msg: "the simulation failed: " + err.Error()}
 	}
@@ -101,7 +102,7 @@ func (r *Runner) Next() (StepResult, error) {
 func (r *Runner) Run(each func(StepResult)) error {
 	for !r.Done() {
 		sr, err := r.Next()
-		if each != nil && (err == nil || sr.Step.Line != 0) {
+		if each != nil {
 			each(sr)
 		}
 		if err != nil {
@@ -111,8 +112,8 @@ func (r *Runner) Run(each func(StepResult)) error {
 	return nil
 }
 
-// Run parses nothing: it runs a parsed scenario on a fresh simulation and
-// returns the simulation for exports.
+// Run runs a parsed scenario on a fresh simulation, calling each (if not
+// nil) after each step, and returns the simulation for exports.
 func Run(sc *Scenario, base sim.Options, each func(StepResult)) (*sim.Simulation, error) {
 	r, err := NewRunner(sc, base)
 	if err != nil {
