@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,15 +36,8 @@ func runLessons(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	flags := flag.NewFlagSet("pop3lab lessons check", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = usage
-	if err := flags.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
-	}
-	if flags.NArg() > 1 {
-		usage()
-		return errUsage{"want at most one folder"}
+	if err := parseFlags(flags, args[1:], 1); err != nil {
+		return err
 	}
 	fsys, prefix, err := courseSource(courseChoice{Dir: flags.Arg(0)})
 	if err != nil {

@@ -9,6 +9,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -56,6 +58,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			if err := c.run(ctx, args[1:], stdout, stderr); err != nil {
+				if errors.Is(err, errHelp) {
+					return 0
+				}
 				if _, ok := err.(errUsage); ok {
 					return 2
 				}
@@ -68,6 +73,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "pop3lab: unknown command %q\n\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// errHelp: the command printed its help, as asked.
+var errHelp = errors.New("help shown")
+
+// parseFlags parses a command's arguments, allowing at most maxArgs
+// positional ones. Asking for help gives errHelp; a bad flag or too many
+// arguments give errUsage, after the reason and the usage are printed.
+func parseFlags(fs *flag.FlagSet, args []string, maxArgs int) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage{err.Error()}
+	}
+	if fs.NArg() > maxArgs {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q\n", fs.Name(), fs.Args()[maxArgs:])
+		fs.Usage()
+		return errUsage{"unexpected arguments"}
+	}
+	return nil
 }
 
 func usage(w io.Writer) {

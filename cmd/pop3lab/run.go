@@ -18,11 +18,8 @@ import (
 func runLabs(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pop3lab labs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
 	}
 	for _, lab := range scenario.Labs() {
 		fmt.Fprintf(stdout, "%-20s %s\n", lab.Name, lab.Summary)
@@ -45,11 +42,8 @@ func runScenario(_ context.Context, args []string, stdout, stderr io.Writer) err
 	// Flags may come after the scenario name too.
 	var positional []string
 	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil
-			}
-			return errUsage{err.Error()}
+		if err := parseFlags(fs, args, len(args)); err != nil {
+			return err
 		}
 		args = fs.Args()
 		if len(args) > 0 {

@@ -52,15 +52,8 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "Run it inside the pop3lab source tree: it compiles ./wasm with the Go toolchain.")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
-	}
-	if flags.NArg() != 0 {
-		flags.Usage()
-		return errUsage{"unexpected arguments"}
+	if err := parseFlags(flags, args, 0); err != nil {
+		return err
 	}
 	if *out == "" {
 		return errUsage{"-o DIR is empty"}
@@ -87,15 +80,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "Serves the browser app with its MIME types, compression and Content-Security-Policy.")
 		flags.PrintDefaults()
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage{err.Error()}
-	}
-	if flags.NArg() != 0 {
-		flags.Usage()
-		return errUsage{"unexpected arguments"}
+	if err := parseFlags(flags, args, 0); err != nil {
+		return err
 	}
 
 	site := *dir
