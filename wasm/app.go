@@ -75,9 +75,6 @@ type app struct {
 	arrowLayer  dom.Element // the diagram's group of arrows; nil: draw afresh
 	wireItems   int         // items in the wire panel
 	reportItems int         // lines in the mail client's report
-	// skipWireBefore: segments of the current batch older than this Seq
-	// are not drawn (the wire panel keeps the newest only).
-	skipWireBefore int
 }
 
 func newApp() *app {
@@ -106,6 +103,17 @@ func (a *app) newSim(seed uint64, actions []sim.Action) (*sim.Simulation, error)
 	return sim.Replay(sim.Options{Seed: seed}, actions)
 }
 
+// replaceSim makes s the simulation the page shows, ends the old one (its
+// server sessions hold goroutines), and renders s from its first event.
+func (a *app) replaceSim(s *sim.Simulation) {
+	if a.sim != nil && a.sim != s {
+		a.sim.Close()
+	}
+	a.sim = s
+	a.resetPanels()
+	a.renderAll()
+}
+
 // restore opens the browser store and replays the saved sandbox, or
 // starts the sample state.
 func (a *app) restore() {
@@ -114,16 +122,14 @@ func (a *app) restore() {
 	var actions []sim.Action
 	seed := uint64(defaultSeed)
 	if a.store != nil {
-		if b, err := a.store.read(sessionFile); err == nil && len(b) > 0 {
-			if sd, acts, err := view.Load(b); err == nil {
-				seed, actions = sd, acts
-			} else {
-				msg = "Your saved session could not be read, so a fresh one was started."
-				a.store.remove(sessionFile)
-			}
-		} else if err != nil && !isNotExist(err) {
+		b, err := a.store.read(sessionFile)
+		if err == nil && len(b) > 0 {
+			seed, actions, err = view.Load(b)
+		}
+		if err != nil && !isNotExist(err) {
 			msg = "Your saved session could not be read, so a fresh one was started."
 			a.store.remove(sessionFile)
+			seed, actions = defaultSeed, nil
 		}
 	}
 	s, err := a.newSim(seed, actions)
@@ -215,7 +221,7 @@ func (a *app) leaveScenario() {
 func (a *app) typed(line string) {
 	a.leaveScenario()
 	a.history.Add(line)
-	if !a.sim.Snapshot().Connected {
+	if !a.sim.Connected() {
 		if _, err := a.apply(sim.Action{Kind: sim.ActConnect}); err != nil {
 			return
 		}
@@ -228,28 +234,39 @@ func (a *app) typed(line string) {
 
 // startScenario loads a scenario and shows its first narration.
 func (a *app) startScenario(src string) {
-	sc, err := scenario.Parse(src)
+	r, err := a.newRunner(src)
 	if err != nil {
-		a.notice("That scenario does not parse: " + strings.ReplaceAll(err.Error(), "\n", "; "))
-		return
-	}
-	r, err := scenario.NewRunner(sc, sim.Options{})
-	if err != nil {
-		a.notice("The scenario could not start: " + err.Error())
+		a.notice(scenarioNotice(err))
 		return
 	}
 	a.stopPlaying()
 	a.runner, a.runnerSrc = r, src
 	a.predicted = false
-	a.sim = r.Sim
-	a.resetPanels()
-	a.renderAll()
-	title := sc.Title
+	a.replaceSim(r.Sim)
+	title := r.Scenario.Title
 	if title == "" {
 		title = "Scenario"
 	}
-	a.narrate(fmt.Sprintf("%s: %d steps. Press Step (N) or Play (Space).", title, len(sc.Steps)))
+	a.narrate(fmt.Sprintf("%s: %d steps. Press Step (N) or Play (Space).", title, len(r.Scenario.Steps)))
 	a.updateControls()
+}
+
+// newRunner parses a scenario and readies it on a fresh simulation.
+func (a *app) newRunner(src string) (*scenario.Runner, error) {
+	sc, err := scenario.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.NewRunner(sc, sim.Options{})
+}
+
+// scenarioNotice is the page's sentence for a scenario that cannot run.
+func scenarioNotice(err error) string {
+	var list scenario.ErrorList
+	if errors.As(err, &list) {
+		return "That scenario does not parse: " + strings.ReplaceAll(err.Error(), "\n", "; ")
+	}
+	return "The scenario could not start: " + err.Error()
 }
 
 // step runs the next scenario step.
@@ -293,68 +310,64 @@ func (a *app) back() {
 		if done == 0 {
 			return
 		}
-		a.startScenario(a.runnerSrc)
+		r, err := a.newRunner(a.runnerSrc)
+		if err != nil {
+			a.notice(scenarioNotice(err))
+			return
+		}
 		for i := 0; i < done-1; i++ {
-			if _, err := a.runner.Next(); err != nil {
+			if _, err := r.Next(); err != nil {
 				break
 			}
 		}
-		a.resetPanels()
-		a.renderAll()
+		a.runner, a.predicted = r, false
+		a.replaceSim(r.Sim)
 		if done > 1 {
-			a.narrate(a.runner.Scenario.Steps[done-2].Note)
+			a.narrate(r.Scenario.Steps[done-2].Note)
 		}
 		a.updateControls()
 		return
 	}
-	if len(a.sim.Actions()) == 0 {
-		if a.beforeReset != nil {
-			s, err := a.newSim(a.beforeResetSeed, a.beforeReset)
-			if err != nil {
-				a.notice("Could not undo the reset: " + err.Error())
-				return
-			}
-			a.sim.Close()
-			a.sim, a.seed, a.beforeReset = s, a.beforeResetSeed, nil
-			a.resetPanels()
-			a.renderAll()
-			a.save()
-		}
+	seed, actions := a.seed, a.sim.Actions()
+	switch {
+	case len(actions) > 0:
+		actions = actions[:len(actions)-1]
+	case a.beforeReset != nil:
+		seed, actions = a.beforeResetSeed, a.beforeReset
+		a.beforeReset = nil
+	default:
 		return
 	}
-	s, err := a.sim.Back()
+	s, err := a.newSim(seed, actions)
 	if err != nil {
 		a.notice("Could not step back: " + err.Error())
 		return
 	}
-	a.sim = s
-	a.resetPanels()
-	a.renderAll()
+	a.seed = seed
+	a.replaceSim(s)
 	a.save()
 }
 
-// reset restores the sample state and forgets the saved session.
+// reset restores the sample state; Back undoes it (R is one key from B).
 func (a *app) reset() {
 	a.stopPlaying()
+	if acts := a.sim.Actions(); len(acts) > 0 {
+		a.beforeReset, a.beforeResetSeed = acts, a.seed
+		if a.runner != nil {
+			a.beforeResetSeed = a.runner.Scenario.Seed
+		}
+	}
 	a.runner, a.runnerSrc = nil, ""
-	a.seed = defaultSeed
-	s, err := a.newSim(a.seed, nil)
+	a.doc.DocumentElement().Underlying().Get("dataset").Delete("stepKind")
+	s, err := a.newSim(defaultSeed, nil)
 	if err != nil {
 		a.notice(err.Error())
 		return
 	}
-	// Back undoes a reset: R is one key away from B.
-	if acts := a.sim.Actions(); len(acts) > 0 && a.runner == nil {
-		a.beforeReset = acts
-		a.beforeResetSeed = a.seed
-	}
-	a.sim.Close()
-	a.sim = s
+	a.seed = defaultSeed
 	a.byID("narration").SetAttribute("hidden", "")
-	a.resetPanels()
-	a.renderAll()
+	a.replaceSim(s)
 	a.save()
-	a.updateControls()
 	if a.beforeReset != nil {
 		a.notice("Back to the sample mailbox. Press Back (B) to undo the reset.")
 	} else {

@@ -82,10 +82,8 @@ func (a *app) openShared() bool {
 		a.notice(view.ShareMessage(view.ErrShareDamaged))
 		return false
 	}
-	a.sim.Close()
-	a.sim, a.seed = s, sh.Seed
-	a.resetPanels()
-	a.renderAll()
+	a.seed = sh.Seed
+	a.replaceSim(s)
 	return true
 }
 

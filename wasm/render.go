@@ -44,12 +44,12 @@ func (a *app) renderNew() {
 	events := a.sim.Events(a.rendered)
 	// A 2 MB RETR is over a thousand segments: the wire panel keeps only
 	// the newest maxWireItems, so older ones in this batch are not drawn.
-	a.skipWireBefore = 0
+	firstDrawn := 0
 	if n := countSegments(events); n > maxWireItems {
-		a.skipWireBefore = nthSegmentSeq(events, n-maxWireItems)
+		firstDrawn = nthSegmentSeq(events, n-maxWireItems)
 	}
 	for _, e := range events {
-		a.renderEvent(e)
+		a.renderEvent(e, e.Seq >= firstDrawn)
 	}
 	a.rendered += len(events)
 	if len(events) > 0 {
@@ -60,13 +60,15 @@ func (a *app) renderNew() {
 	a.renderSnapshot()
 }
 
-func (a *app) renderEvent(e sim.Event) {
+// renderEvent renders one event into the panels it concerns; a segment
+// goes into the wire panel only if drawSegment.
+func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 	switch e.Kind {
 	case sim.EvSession:
 		if e.Who == sim.WhoTerminal {
 			a.termConns[e.Conn] = true
-			a.termLine("sys", "-- "+e.Text)
-		} else if a.termConns[e.Conn] {
+		}
+		if a.termConns[e.Conn] {
 			a.termLine("sys", "-- "+e.Text)
 		}
 	case sim.EvCommand:
@@ -104,7 +106,7 @@ func (a *app) renderEvent(e sim.Event) {
 		a.clientReport(e)
 	case sim.EvSegment:
 		a.bindSegment(e)
-		if e.Seq >= a.skipWireBefore {
+		if drawSegment {
 			a.wireSegment(e)
 		}
 	}
@@ -306,16 +308,9 @@ func (a *app) renderServerTable(snap sim.Snapshot) {
 	for _, m := range snap.Server {
 		fmt.Fprintf(&sig, "%d|%s|%d|%t|%s\n", m.Number, m.UID, m.Size, m.Deleted, m.Subject)
 	}
-	if sig.String() == a.serverSig && a.serverSig != "" {
+	body, rebuild := a.rebuildTable("server-maildrop", &a.serverSig, sig.String(), len(snap.Server), "The maildrop is empty.", 6)
+	if !rebuild {
 		return
-	}
-	a.serverSig = sig.String()
-	body := a.byID("server-maildrop").QuerySelector("tbody")
-	clearChildren(body)
-	if len(snap.Server) == 0 {
-		tr := a.el("tr", "")
-		tr.AppendChild(a.el("td", "The maildrop is empty.", "colspan", "6", "class", "empty"))
-		body.AppendChild(tr)
 	}
 	for _, m := range snap.Server {
 		tr := a.el("tr", "", "tabindex", "0", "data-uid", m.UID, "aria-label", fmt.Sprintf("Message %d, %s, open as text", m.Number, m.Subject))
@@ -341,16 +336,9 @@ func (a *app) renderLocalTable(snap sim.Snapshot) {
 	for _, m := range snap.Local {
 		fmt.Fprintf(&sig, "%s|%d\n", m.UID, m.Size)
 	}
-	if sig.String() == a.localSig {
+	local, rebuild := a.rebuildTable("local-mailbox", &a.localSig, sig.String(), len(snap.Local), "Nothing downloaded on this device yet.", 3)
+	if !rebuild {
 		return
-	}
-	a.localSig = sig.String()
-	local := a.byID("local-mailbox").QuerySelector("tbody")
-	clearChildren(local)
-	if len(snap.Local) == 0 {
-		tr := a.el("tr", "")
-		tr.AppendChild(a.el("td", "Nothing downloaded on this device yet.", "colspan", "3", "class", "empty"))
-		local.AppendChild(tr)
 	}
 	for _, m := range snap.Local {
 		tr := a.el("tr", "", "tabindex", "0", "data-local-uid", m.UID, "aria-label", "Downloaded message "+m.Subject+", open as text")
@@ -359,6 +347,24 @@ func (a *app) renderLocalTable(snap sim.Snapshot) {
 		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
 		local.AppendChild(tr)
 	}
+}
+
+// rebuildTable readies a table body for new rows when what it shows (sig)
+// changed: it empties it, or shows the empty text when there are no rows.
+// It reports whether the caller must add the rows.
+func (a *app) rebuildTable(id string, last *string, sig string, rows int, empty string, cols int) (dom.Element, bool) {
+	body := a.byID(id).QuerySelector("tbody")
+	if sig == *last && body.HasChildNodes() {
+		return body, false
+	}
+	*last = sig
+	clearChildren(body)
+	if rows == 0 {
+		tr := a.el("tr", "")
+		tr.AppendChild(a.el("td", empty, "colspan", strconv.Itoa(cols), "class", "empty"))
+		body.AppendChild(tr)
+	}
+	return body, rows > 0
 }
 
 // bindTables opens a message when its row is clicked or activated by
