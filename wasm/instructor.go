@@ -94,12 +94,9 @@ func (a *app) editorChanged() {
 	clearChildren(list)
 	sc, err := scenario.Parse(src)
 	if err != nil {
-		var errs scenario.ErrorList
-		if el, ok := err.(scenario.ErrorList); ok {
-			errs = el
-		}
-		for _, e := range errs {
-			list.AppendChild(a.el("li", e.Error()))
+		// One problem per line ("line N: ..."), as Parse reports them.
+		for _, line := range strings.Split(err.Error(), "\n") {
+			list.AppendChild(a.el("li", line))
 		}
 		setDisabled(a.byID("editor-run"), true)
 		setDisabled(a.byID("editor-share"), true)
