@@ -161,10 +161,10 @@ func (a *app) save() {
 		return
 	}
 	a.savePending = true
-	go func() {
+	spawn(func() {
 		time.Sleep(saveDelay)
 		a.post(a.saveNow)
-	}()
+	})
 }
 
 func (a *app) saveNow() {
@@ -396,23 +396,25 @@ func (a *app) togglePlay() {
 	gen := a.playGen
 	a.updateControls()
 	interval := a.speed()
-	go func() {
+	spawn(func() {
 		for {
 			time.Sleep(interval)
-			done := make(chan bool, 1)
+			more := make(chan bool, 1)
 			a.post(func() {
+				still := false
+				// Sent even if the step panics, so this loop ends.
+				defer func() { more <- still }()
 				if !a.playing || a.playGen != gen {
-					done <- false
 					return
 				}
 				a.step()
-				done <- a.playing
+				still = a.playing && a.playGen == gen
 			})
-			if !<-done {
+			if !<-more {
 				return
 			}
 		}
-	}()
+	})
 }
 
 func (a *app) stopPlaying() {

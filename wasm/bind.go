@@ -16,7 +16,7 @@ import (
 
 // on adds a listener that posts fn to the work queue.
 func (a *app) on(id, event string, fn func()) {
-	a.byID(id).AddEventListener(event, false, func(dom.Event) { a.post(fn) })
+	listen(a.byID(id), event, func(dom.Event) { a.post(fn) })
 }
 
 // onActivateWithin handles clicks, Enter and Space on elements matching
@@ -28,8 +28,8 @@ func (a *app) onActivateWithin(container dom.Element, selector string, fn func(d
 			a.post(func() { fn(el) })
 		}
 	}
-	container.AddEventListener("click", false, handle)
-	container.AddEventListener("keydown", false, func(ev dom.Event) {
+	listen(container, "click", handle)
+	listen(container, "keydown", func(ev dom.Event) {
 		key := ev.Underlying().Get("key").String()
 		if key == "Enter" || key == " " {
 			if el := ev.Target().Closest(selector); el != nil && container.Contains(el) {
@@ -51,13 +51,13 @@ func (a *app) bind() {
 		}
 	})
 	input := a.byID("terminal-input")
-	a.byID("terminal-form").AddEventListener("submit", false, func(ev dom.Event) {
+	listen(a.byID("terminal-form"), "submit", func(ev dom.Event) {
 		ev.PreventDefault()
 		line := value(input)
 		setValue(input, "")
 		a.post(func() { a.typed(line) })
 	})
-	input.AddEventListener("keydown", false, func(ev dom.Event) {
+	listen(input, "keydown", func(ev dom.Event) {
 		switch ev.Underlying().Get("key").String() {
 		case "ArrowUp":
 			ev.PreventDefault()
@@ -124,61 +124,70 @@ func (a *app) bind() {
 		a.renderAll()
 	})
 
-	// Keyboard shortcuts, outside text fields.
-	a.doc.AddEventListener("keydown", false, func(ev dom.Event) {
+	// Keyboard shortcuts, never taking a key from the focused control.
+	listen(a.doc, "keydown", func(ev dom.Event) {
 		u := ev.Underlying()
-		if u.Get("ctrlKey").Bool() || u.Get("metaKey").Bool() || u.Get("altKey").Bool() {
+		modified := u.Get("ctrlKey").Bool() || u.Get("metaKey").Bool() || u.Get("altKey").Bool()
+		cmd := view.Shortcut(jsString(u.Get("key")), modified, focusOf(u.Get("target")))
+		if cmd == view.CmdNone {
 			return
 		}
-		if typing(u.Get("target")) {
-			return
-		}
-		switch u.Get("key").String() {
-		case "n", "ArrowRight":
+		ev.PreventDefault()
+		switch cmd {
+		case view.CmdStep:
 			a.post(a.step)
-		case "b", "ArrowLeft":
+		case view.CmdBack:
 			a.post(a.back)
-		case " ":
-			ev.PreventDefault()
+		case view.CmdPlay:
 			a.post(a.togglePlay)
-		case "p", "P":
+		case view.CmdPresenter:
 			a.post(a.togglePresenter)
-		case "PageDown":
-			ev.PreventDefault()
-			a.post(a.step)
-		case "PageUp":
-			ev.PreventDefault()
-			a.post(a.back)
-		case "r":
+		case view.CmdReset:
 			a.post(a.reset)
-		case "/":
-			ev.PreventDefault()
+		case view.CmdTerminal:
 			input.Underlying().Call("focus")
-		default:
-			return
 		}
 	})
 }
 
-// typing reports whether an element takes text, where keys are the
-// learner's and not shortcuts: text fields, selects and editable content
-// (a checkbox or a button does not).
-func typing(el js.Value) bool {
-	if !el.Truthy() || el.Get("tagName").IsUndefined() {
-		return false
+// focusOf describes a focused element for view.Shortcut. Any node may be
+// the target (an SVG element, the document itself), so every property is
+// read by its JavaScript type, never assumed.
+func focusOf(el js.Value) view.Focus {
+	if el.Type() != js.TypeObject {
+		return view.Focus{}
 	}
-	switch strings.ToLower(el.Get("tagName").String()) {
-	case "textarea", "select":
-		return true
-	case "input":
-		switch strings.ToLower(el.Get("type").String()) {
-		case "checkbox", "radio", "button", "submit", "reset", "range", "color":
-			return false
-		}
-		return true
+	f := view.Focus{
+		Tag:      strings.ToLower(jsString(el.Get("tagName"))),
+		Type:     strings.ToLower(jsString(el.Get("type"))),
+		Editable: jsBool(el.Get("isContentEditable")),
 	}
-	return el.Get("isContentEditable").Bool()
+	if el.Get("getAttribute").Type() == js.TypeFunction {
+		f.Role = jsString(el.Call("getAttribute", "role"))
+		f.Href = jsString(el.Call("getAttribute", "href")) != ""
+	}
+	if f.Role == "" && f.Tag == "tr" {
+		f.Role = "row"
+	}
+	switch {
+	case f.Role == "log" || f.Role == "region":
+		f.Scrollable = true
+	case f.Role == "" && (f.Tag == "pre" || f.Tag == "ol" || f.Tag == "ul" || f.Tag == "div"):
+		f.Scrollable = true // a focusable region: the keys scroll it
+	}
+	return f
 }
+
+// jsString is v as a Go string when it is a JavaScript string, else "".
+func jsString(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+// jsBool is v as a Go bool when it is a JavaScript boolean, else false.
+func jsBool(v js.Value) bool { return v.Type() == js.TypeBoolean && v.Bool() }
 
 // settingsChanged applies the mail-client and server settings form.
 func (a *app) settingsChanged() {
@@ -227,7 +236,7 @@ func (a *app) renderLabs() {
 		li.AppendChild(a.el("p", lab.Summary))
 		btn := a.el("button", "Run lab", "type", "button", "data-lab", lab.Name, "aria-label", "Run lab: "+lab.Title)
 		src := lab.Source
-		btn.AddEventListener("click", false, func(dom.Event) { a.post(func() { a.startScenario(src) }) })
+		listen(btn, "click", func(dom.Event) { a.post(func() { a.startScenario(src) }) })
 		li.AppendChild(btn)
 		list.AppendChild(li)
 	}

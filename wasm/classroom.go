@@ -34,13 +34,13 @@ func (a *app) startClassroom() {
 		return
 	}
 	var onResp, onJSON, onFail js.Func
-	onFail = js.FuncOf(func(js.Value, []js.Value) any { return nil })
-	onJSON = js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onFail = jsFunc(func([]js.Value) any { return nil })
+	onJSON = jsFunc(func(args []js.Value) any {
 		info := js.Global().Get("JSON").Call("stringify", args[0]).String()
 		a.post(func() { a.openClassroom(info) })
 		return nil
 	})
-	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onResp = jsFunc(func(args []js.Value) any {
 		if !args[0].Get("ok").Bool() {
 			return nil
 		}
@@ -62,7 +62,7 @@ func (a *app) openClassroom(infoJSON string) {
 	pane.RemoveAttribute("hidden")
 	a.byID("classroom-info").SetTextContent(fmt.Sprintf("%d student accounts. Students connect to POP3 at %s (STLS offered) or POP3S at %s. Passwords are masked.", info.Students, info.POP3, info.POP3S))
 	es := js.Global().Get("EventSource").New("classroom/events")
-	es.Set("onmessage", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	es.Set("onmessage", jsFunc(func(args []js.Value) any {
 		data := args[0].Get("data").String()
 		a.post(func() { a.liveEvent(data) })
 		return nil

@@ -79,7 +79,7 @@ func (a *app) download(name, mime string, data []byte) {
 	link.Remove()
 	// Revoking at once can cancel the download in some browsers: later.
 	var revoke js.Func
-	revoke = js.FuncOf(func(js.Value, []js.Value) any {
+	revoke = jsFunc(func([]js.Value) any {
 		js.Global().Get("URL").Call("revokeObjectURL", url)
 		revoke.Release()
 		return nil
@@ -105,9 +105,9 @@ func fetchText(url string) (string, bool) {
 	}
 	done := make(chan result, 1)
 	var onResp, onText, onFail js.Func
-	onFail = js.FuncOf(func(js.Value, []js.Value) any { done <- result{}; return nil })
-	onText = js.FuncOf(func(_ js.Value, args []js.Value) any { done <- result{args[0].String(), true}; return nil })
-	onResp = js.FuncOf(func(_ js.Value, args []js.Value) any {
+	onFail = jsFunc(func([]js.Value) any { done <- result{}; return nil })
+	onText = jsFunc(func(args []js.Value) any { done <- result{args[0].String(), true}; return nil })
+	onResp = jsFunc(func(args []js.Value) any {
 		if !args[0].Get("ok").Bool() {
 			done <- result{}
 			return nil

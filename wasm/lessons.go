@@ -77,7 +77,7 @@ func (a *app) bindLessonPane() {
 	a.on("review-close", "click", func() { a.byID("review").SetAttribute("hidden", "") })
 	a.on("editor-preview", "click", a.previewLesson)
 	pane := a.byID("lesson")
-	pane.AddEventListener("click", false, func(ev dom.Event) {
+	listen(pane, "click", func(ev dom.Event) {
 		target := ev.Target()
 		if btn := target.Closest("button.run-scenario"); btn != nil {
 			src := btn.ParentElement().QuerySelector("textarea.scenario-source")
@@ -93,7 +93,7 @@ func (a *app) bindLessonPane() {
 			a.post(func() { a.showLesson(slug) })
 		}
 	})
-	pane.AddEventListener("submit", false, func(ev dom.Event) {
+	listen(pane, "submit", func(ev dom.Event) {
 		ev.PreventDefault()
 		form := ev.Target()
 		a.post(func() { a.gradeQuiz(form) })

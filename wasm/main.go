@@ -33,19 +33,8 @@ func main() {
 	a.post(a.loadCourse)
 	a.post(a.editorInput)
 	for work := range a.queue {
-		a.run(work)
+		guard(work)
 	}
-}
-
-// run does one piece of queued work, turning a panic into a message
-// instead of a dead page.
-func (a *app) run(work func()) {
-	defer func() {
-		if r := recover(); r != nil {
-			a.notice(fmt.Sprintf("Something went wrong inside the simulator (%v). Press Reset to start afresh.", r))
-		}
-	}()
-	work()
 }
 
 func hideLoading(doc dom.Document) {
@@ -60,6 +49,6 @@ func (a *app) post(work func()) {
 	select {
 	case a.queue <- work:
 	default:
-		go a.notice("The simulator is busy; that input was dropped.")
+		spawn(func() { a.notice("The simulator is busy; that input was dropped.") })
 	}
 }

@@ -66,8 +66,8 @@ func deleteDatabase(name string) bool {
 	done := make(chan bool, 1)
 	req := idb.Call("deleteDatabase", name)
 	var onOK, onErr js.Func
-	onOK = js.FuncOf(func(js.Value, []js.Value) any { done <- true; return nil })
-	onErr = js.FuncOf(func(js.Value, []js.Value) any { done <- false; return nil })
+	onOK = jsFunc(func([]js.Value) any { done <- true; return nil })
+	onErr = jsFunc(func([]js.Value) any { done <- false; return nil })
 	defer onOK.Release()
 	defer onErr.Release()
 	req.Set("onsuccess", onOK)
@@ -78,7 +78,7 @@ func deleteDatabase(name string) bool {
 
 func newStore(fsys hackpadfs.FS) *store {
 	s := &store{fs: fsys, writes: make(chan pendingWrite, 16)}
-	go s.writer()
+	spawn(s.writer)
 	return s
 }
 
