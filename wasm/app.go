@@ -115,13 +115,22 @@ func (a *app) replaceSim(s *sim.Simulation) {
 }
 
 // restore opens the browser store and replays the saved sandbox, or
-// starts the sample state.
+// starts the sample state. The journal, written synchronously after every
+// action, is the newest copy; IndexedDB is read when there is none.
 func (a *app) restore() {
 	var msg string
 	a.store, msg = openStore()
-	var actions []sim.Action
-	seed := uint64(defaultSeed)
-	if a.store != nil {
+	seed, actions, found := uint64(defaultSeed), []sim.Action(nil), false
+	if b, ok := journalRead(); ok {
+		var err error
+		if seed, actions, err = view.Load(b); err == nil {
+			found = true
+		} else {
+			journalClear()
+			seed, actions = defaultSeed, nil
+		}
+	}
+	if !found && a.store != nil {
 		b, err := a.store.read(sessionFile)
 		if err == nil && len(b) > 0 {
 			seed, actions, err = view.Load(b)
@@ -138,6 +147,7 @@ func (a *app) restore() {
 		if a.store != nil {
 			a.store.remove(sessionFile)
 		}
+		journalClear()
 		seed = defaultSeed
 		s, err = a.newSim(seed, nil)
 		if err != nil {
@@ -154,9 +164,13 @@ func (a *app) restore() {
 // answer must be on screen before that.
 const saveDelay = 100 * time.Millisecond
 
-// save writes the sandbox to the browser store soon, once for a burst of
-// actions. When it is written, dataset.saved holds the step it holds.
+// save journals the sandbox at once and writes it to the browser store
+// soon, once for a burst of actions. When IndexedDB has it, dataset.saved
+// holds the number of actions it holds.
 func (a *app) save() {
+	if b, err := view.Save(a.seed, a.sim.Actions()); err != nil || journalWrite(b) != nil {
+		journalClear() // a stale journal must not win over IndexedDB
+	}
 	if a.store == nil || a.savePending {
 		return
 	}

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"syscall/js"
 
@@ -107,3 +108,52 @@ func (s *store) write(name string, b []byte) error {
 func (s *store) remove(name string) { _ = hackpadfs.Remove(s.fs, name) }
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// journalKey is the localStorage entry that holds the newest sandbox.
+// IndexedDB writes finish after the page may be gone (a reload right after
+// QUIT); localStorage.setItem is synchronous, so the action a learner just
+// took is kept before the answer is even painted. IndexedDB stays the
+// store of record; the journal is never older than it.
+const journalKey = "pop3lab-session"
+
+// journalWrite stores b in the journal at once. It fails (never panics)
+// when the browser refuses storage or the quota is full.
+func journalWrite(b []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the browser refused to store the session (%v)", r)
+		}
+	}()
+	ls := js.Global().Get("localStorage")
+	if !ls.Truthy() {
+		return errors.New("this browser has no localStorage")
+	}
+	ls.Call("setItem", journalKey, string(b))
+	return nil
+}
+
+// journalRead returns the journal, if there is one.
+func journalRead() (b []byte, ok bool) {
+	defer func() {
+		if recover() != nil {
+			b, ok = nil, false
+		}
+	}()
+	ls := js.Global().Get("localStorage")
+	if !ls.Truthy() {
+		return nil, false
+	}
+	v := ls.Call("getItem", journalKey)
+	if v.Type() != js.TypeString {
+		return nil, false
+	}
+	return []byte(v.String()), true
+}
+
+// journalClear removes the journal.
+func journalClear() {
+	defer func() { _ = recover() }()
+	if ls := js.Global().Get("localStorage"); ls.Truthy() {
+		ls.Call("removeItem", journalKey)
+	}
+}
