@@ -62,19 +62,14 @@ type app struct {
 	// Rendering state, rebuilt from the event log.
 	rendered    int
 	termConns   map[int]bool
-	arrows      []arrow
-	segEvents   map[int]sim.Event // data segments arrows point to, by Seq
-	lastSent    map[int]sim.Event // newest client-to-server data segment, by conn
-	pendingRsp  map[int][]int     // conn → arrows awaiting their S->C segment
+	diagram     *view.Diagram
+	drawnArrows int // arrows drawn: the N of the next one
+	arrowFocus  int // the arrow that is the diagram's tab stop; -1: the newest
 	hex         bool
-	serverSig   string      // what the server table shows, to skip rebuilding it
-	localSig    string      // likewise for the local mailbox
-	drawn       int         // arrows of a.arrows drawn in the diagram
-	shown       int         // arrow groups in the diagram
-	arrowBase   int         // absolute number of a.arrows[0]
-	arrowLayer  dom.Element // the diagram's group of arrows; nil: draw afresh
-	wireItems   int         // items in the wire panel
-	reportItems int         // lines in the mail client's report
+	serverSig   string // what the server table shows, to skip rebuilding it
+	localSig    string // likewise for the local mailbox
+	wireItems   int    // items in the wire panel
+	reportItems int    // lines in the mail client's report
 }
 
 func newApp() *app {
@@ -90,12 +85,9 @@ func newApp() *app {
 func (a *app) resetRender() {
 	a.rendered = 0
 	a.termConns = map[int]bool{}
-	a.arrows = nil
-	a.segEvents = map[int]sim.Event{}
-	a.lastSent = map[int]sim.Event{}
-	a.pendingRsp = map[int][]int{}
+	a.diagram = view.NewDiagram()
+	a.drawnArrows, a.arrowFocus = 0, -1
 	a.wireItems, a.reportItems = 0, 0
-	a.drawn, a.shown, a.arrowBase, a.arrowLayer = 0, 0, 0, nil
 }
 
 // newSim makes a fresh sandbox simulation.

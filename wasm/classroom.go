@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 
 	"pop3lab/sim"
-	"pop3lab/sim/wire"
 )
 
 // liveEvent is one event of a real session, from `pop3lab serve
@@ -110,11 +109,11 @@ func (a *app) liveEvent(data string) {
 	}
 	scrollToEnd(log)
 	if e.Kind == "command" || e.Kind == "response" {
-		dir := wire.ClientToServer
+		kind := sim.EvCommand
 		if e.Kind == "response" {
-			dir = wire.ServerToClient
+			kind = sim.EvResponse
 		}
-		a.addArrow(sim.Event{Text: prefix + e.Line, Conn: int(e.Session), TLS: e.TLS}, dir)
+		a.diagram.Add(sim.Event{Kind: kind, Text: prefix + e.Line, Conn: int(e.Session), TLS: e.TLS})
 		a.drawDiagram()
 	}
 }

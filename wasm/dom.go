@@ -122,3 +122,19 @@ func fetchText(url string) (string, bool) {
 	r := <-done
 	return r.text, r.ok
 }
+
+// childCount is the number of element children of e.
+func childCount(e dom.Element) int { return e.Underlying().Get("childElementCount").Int() }
+
+// firstElement and lastElement return e's first and last element
+// children, or nil.
+func firstElement(e dom.Element) dom.Element { return wrapOrNil(e.Underlying().Get("firstElementChild")) }
+
+func lastElement(e dom.Element) dom.Element { return wrapOrNil(e.Underlying().Get("lastElementChild")) }
+
+func wrapOrNil(v js.Value) dom.Element {
+	if v.Type() != js.TypeObject {
+		return nil
+	}
+	return dom.WrapElement(v)
+}

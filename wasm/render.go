@@ -18,7 +18,6 @@ import (
 const (
 	maxBodyLines    = 300 // terminal lines shown of one body
 	maxWireItems    = 400 // segments kept in the wire panel
-	maxArrows       = 80  // arrows kept in the sequence diagram
 	maxPayloadShown = 4096
 )
 
@@ -75,7 +74,7 @@ func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 		if a.termConns[e.Conn] {
 			a.termLine("c", "C: "+e.Text)
 		}
-		a.addArrow(e, wire.ClientToServer)
+		a.diagram.Add(e)
 	case sim.EvResponse:
 		if a.termConns[e.Conn] {
 			cls := "s"
@@ -84,7 +83,7 @@ func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 			}
 			a.termLine(cls, "S: "+e.Text)
 		}
-		a.addArrow(e, wire.ServerToClient)
+		a.diagram.Add(e)
 	case sim.EvBody:
 		if a.termConns[e.Conn] {
 			a.termBody(e)
@@ -105,7 +104,7 @@ func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 	case sim.EvClient:
 		a.clientReport(e)
 	case sim.EvSegment:
-		a.bindSegment(e)
+		a.diagram.Add(e)
 		if drawSegment {
 			a.wireSegment(e)
 		}
@@ -216,7 +215,7 @@ func (a *app) wireSegment(e sim.Event) {
 			}
 			for _, p := range view.Pieces(capBytes(e.Data), spans) {
 				if p.Secret {
-					payload.AppendChild(a.el("mark", p.Text, "class", "secret", "title", "a credential, readable by anyone on the path"))
+					payload.AppendChild(a.el("mark", p.Text, "class", "secret", "data-what", p.What, "title", p.What+", readable by anyone on the path"))
 				} else {
 					payload.AppendChild(a.doc.CreateTextNode(p.Text))
 				}

@@ -131,10 +131,10 @@ func TestTerminalSession(t *testing.T) {
 	}
 	// The sequence diagram has an arrow per command and response.
 	// The greeting, then six commands and their answers.
-	if n := js[int](t, ctx, `document.querySelectorAll("#sequence g.arrow").length`); n != 13 {
+	if n := js[int](t, ctx, `document.querySelectorAll("#sequence button.arrow").length`); n != 13 {
 		t.Fatalf("%d arrows in the sequence diagram", n)
 	}
-	js[bool](t, ctx, `document.querySelector("#sequence g.arrow.c2s").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	js[bool](t, ctx, `document.querySelector("#sequence button.arrow.c2s").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
 	waitFor(t, ctx, "the bytes of an arrow", `document.getElementById("arrow-bytes").textContent.includes("55 53 45 52")`)
 }
 

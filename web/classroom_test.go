@@ -106,7 +106,7 @@ p.user("student01"); p.pass_(sys.argv[3]); p.stat(); p.quit()`
 	if strings.Contains(log, password) {
 		t.Fatalf("the classroom view shows a password:\n%s", log)
 	}
-	if n := js[int](t, tab, `document.querySelectorAll("#sequence g.arrow").length`); n == 0 {
+	if n := js[int](t, tab, `document.querySelectorAll("#sequence button.arrow").length`); n == 0 {
 		t.Fatal("no live arrows in the sequence diagram")
 	}
 	screenshot(t, tab, "classroom-live")

@@ -12,6 +12,27 @@ type Span struct{ Start, End int }
 type Piece struct {
 	Text   string
 	Secret bool
+	// What names a secret as the lessons do: "password", "APOP digest"
+	// (not the password, but a captured one can be replayed to a server
+	// that reuses its timestamp) or "password, base64" (AUTH PLAIN).
+	What string
+}
+
+// secretWhat names the credential at sp by the command word of its line,
+// as an eavesdropper reading the bytes would.
+func secretWhat(payload []byte, sp Span) string {
+	line := payload[:sp.Start]
+	if i := strings.LastIndexByte(string(line), '\n'); i >= 0 {
+		line = line[i+1:]
+	}
+	word, _, _ := strings.Cut(strings.ToUpper(string(line)), " ")
+	switch word {
+	case "APOP":
+		return "APOP digest"
+	case "PASS":
+		return "password"
+	}
+	return "password, base64"
 }
 
 // Pieces splits payload into printable text runs, with the secret spans
@@ -29,7 +50,7 @@ func Pieces(payload []byte, secrets []Span) []Piece {
 		if sp.Start > at {
 			out = append(out, Piece{Text: Printable(payload[at:sp.Start])})
 		}
-		out = append(out, Piece{Text: Printable(payload[sp.Start:sp.End]), Secret: true})
+		out = append(out, Piece{Text: Printable(payload[sp.Start:sp.End]), Secret: true, What: secretWhat(payload, sp)})
 		at = sp.End
 	}
 	if at < len(payload) {

@@ -1,0 +1,226 @@
+package view
+
+import (
+	"fmt"
+
+	"pop3lab/sim"
+	"pop3lab/sim/wire"
+)
+
+// DiagramKeep is how many arrows the sequence diagram keeps; older ones
+// are counted (Dropped) and the page says so. The transcript and the pcap
+// have them all.
+const DiagramKeep = 200
+
+// Arrow is one command or response in the sequence diagram.
+type Arrow struct {
+	// N numbers the arrows of a simulation from 0.
+	N int
+	// Dir is who sent it: ClientToServer for a command.
+	Dir wire.Dir
+	// Line is the command or status line, as it crossed.
+	Line string
+	Conn int
+	// TLS is true when it crossed inside TLS.
+	TLS bool
+	// Secret is true when the line carries a credential.
+	Secret bool
+	// Origin is the attacker's part: an injected command was never sent
+	// by the client; a rewritten response is not what the server sent.
+	Origin wire.Origin
+	// Seg is the Seq of the segment that carried it; -1 when not known.
+	Seg int
+}
+
+// From and To are the diagram's lanes of an arrow.
+func (ar Arrow) From() Lane {
+	switch {
+	case ar.Dir == wire.ClientToServer && ar.Origin == wire.Injected:
+		return LaneWire
+	case ar.Dir == wire.ClientToServer:
+		return LaneClient
+	}
+	return LaneServer
+}
+
+// To is the lane an arrow ends at.
+func (ar Arrow) To() Lane {
+	if ar.Dir == wire.ClientToServer {
+		return LaneServer
+	}
+	return LaneClient
+}
+
+// Label is the arrow's visible text. A credential is shown as it
+// crossed: the diagram shows what the wire carried, and an eavesdropper
+// reads it as plainly.
+func (ar Arrow) Label() string {
+	l := ar.Line
+	if len(l) > 46 {
+		l = l[:45] + "…"
+	}
+	switch {
+	case ar.Dir == wire.ClientToServer && ar.Origin == wire.Injected:
+		l = "attacker injects " + l
+	case ar.Dir == wire.ServerToClient && ar.Origin == wire.Rewritten:
+		l += " · rewritten by the attacker"
+	}
+	if ar.TLS {
+		l = "🔒 " + l
+	}
+	return l
+}
+
+// Name is the arrow's accessible name: what it is, who sent it, whether
+// an eavesdropper can read it, and what activating it does.
+func (ar Arrow) Name() string {
+	what := "command"
+	if ar.Dir == wire.ServerToClient {
+		what = "response"
+	}
+	who := "from the client"
+	switch {
+	case ar.Dir == wire.ClientToServer && ar.Origin == wire.Injected:
+		who = "injected by the attacker"
+	case ar.Dir == wire.ServerToClient && ar.Origin == wire.Rewritten:
+		who = "from the server, rewritten by the attacker"
+	case ar.Dir == wire.ServerToClient:
+		who = "from the server"
+	}
+	seen := "readable by an eavesdropper"
+	if ar.TLS {
+		seen = "inside TLS, hidden from an eavesdropper"
+	}
+	if ar.Secret && !ar.TLS {
+		seen = "carries a credential readable by an eavesdropper"
+	}
+	return fmt.Sprintf("%s %s %s on connection %d, %s. Show its bytes", what, ar.Line, who, ar.Conn, seen)
+}
+
+// Lane is a column of the sequence diagram.
+type Lane int
+
+// The diagram's columns.
+const (
+	LaneClient Lane = iota
+	LaneWire        // the network path: the eavesdropper and the attacker
+	LaneServer
+)
+
+// Diagram is the sequence diagram's model, built from the event log. Its
+// bookkeeping is linear in the events and bounded by DiagramKeep arrows,
+// whatever the length of the session.
+type Diagram struct {
+	arrows   []Arrow // the kept arrows, oldest first
+	next     int     // N of the next arrow
+	segs     map[int]sim.Event
+	refs     map[int]int       // segment Seq → kept arrows that point to it
+	lastSent map[int]sim.Event // newest client data segment, by conn
+	pending  map[int][]int     // conn → N of responses awaiting their segment
+}
+
+// NewDiagram returns an empty diagram.
+func NewDiagram() *Diagram {
+	return &Diagram{segs: map[int]sim.Event{}, refs: map[int]int{}, lastSent: map[int]sim.Event{}, pending: map[int][]int{}}
+}
+
+// Add takes one event of the log, in order.
+func (d *Diagram) Add(e sim.Event) {
+	switch e.Kind {
+	case sim.EvCommand:
+		ar := Arrow{Dir: wire.ClientToServer, Line: e.Text, Conn: e.Conn, TLS: e.TLS, Secret: len(e.Secrets) > 0, Seg: -1}
+		if seg, ok := d.lastSent[e.Conn]; ok {
+			ar.Seg, ar.Origin = seg.Seq, seg.Origin
+		}
+		d.push(ar)
+	case sim.EvResponse:
+		d.push(Arrow{Dir: wire.ServerToClient, Line: e.Text, Conn: e.Conn, TLS: e.TLS, Seg: -1})
+		d.pending[e.Conn] = append(d.pending[e.Conn], d.next-1)
+	case sim.EvSegment:
+		if e.SegmentKind != wire.Data {
+			return
+		}
+		if e.Dir == wire.ClientToServer {
+			d.lastSent[e.Conn] = e
+			return
+		}
+		for _, n := range d.pending[e.Conn] {
+			if i := d.index(n); i >= 0 {
+				d.arrows[i].Seg, d.arrows[i].Origin = e.Seq, e.Origin
+				d.ref(e)
+			}
+		}
+		delete(d.pending, e.Conn)
+	}
+}
+
+// push appends an arrow, forgetting the oldest beyond DiagramKeep.
+func (d *Diagram) push(ar Arrow) {
+	ar.N = d.next
+	d.next++
+	if ar.Seg >= 0 {
+		d.ref(d.lastSent[ar.Conn])
+	}
+	d.arrows = append(d.arrows, ar)
+	if len(d.arrows) > 2*DiagramKeep {
+		for _, old := range d.arrows[:len(d.arrows)-DiagramKeep] {
+			d.unref(old.Seg)
+		}
+		d.arrows = append(d.arrows[:0], d.arrows[len(d.arrows)-DiagramKeep:]...)
+	}
+}
+
+func (d *Diagram) ref(seg sim.Event) {
+	d.segs[seg.Seq] = seg
+	d.refs[seg.Seq]++
+}
+
+func (d *Diagram) unref(seq int) {
+	if seq < 0 {
+		return
+	}
+	if d.refs[seq]--; d.refs[seq] <= 0 {
+		delete(d.refs, seq)
+		delete(d.segs, seq)
+	}
+}
+
+// index returns the position of arrow n in d.arrows, or -1.
+func (d *Diagram) index(n int) int {
+	if len(d.arrows) == 0 {
+		return -1
+	}
+	i := n - d.arrows[0].N
+	if i < 0 || i >= len(d.arrows) {
+		return -1
+	}
+	return i
+}
+
+// Arrows returns the arrows to show, oldest first: at most DiagramKeep.
+func (d *Diagram) Arrows() []Arrow {
+	if len(d.arrows) > DiagramKeep {
+		return d.arrows[len(d.arrows)-DiagramKeep:]
+	}
+	return d.arrows
+}
+
+// Dropped is how many arrows are older than those Arrows returns.
+func (d *Diagram) Dropped() int { return d.next - len(d.Arrows()) }
+
+// Total is how many arrows the session has had.
+func (d *Diagram) Total() int { return d.next }
+
+// Arrow returns arrow n, if it is still kept.
+func (d *Diagram) Arrow(n int) (Arrow, bool) {
+	if i := d.index(n); i >= 0 {
+		return d.arrows[i], true
+	}
+	return Arrow{}, false
+}
+
+// Segment returns the segment that carried an arrow, if it is kept.
+func (d *Diagram) Segment(ar Arrow) (sim.Event, bool) {
+	e, ok := d.segs[ar.Seg]
+	return e, ok && ar.Seg >= 0
+}
