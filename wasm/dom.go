@@ -128,7 +128,9 @@ func childCount(e dom.Element) int { return e.Underlying().Get("childElementCoun
 
 // firstElement and lastElement return e's first and last element
 // children, or nil.
-func firstElement(e dom.Element) dom.Element { return wrapOrNil(e.Underlying().Get("firstElementChild")) }
+func firstElement(e dom.Element) dom.Element {
+	return wrapOrNil(e.Underlying().Get("firstElementChild"))
+}
 
 func lastElement(e dom.Element) dom.Element { return wrapOrNil(e.Underlying().Get("lastElementChild")) }
 
