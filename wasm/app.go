@@ -4,10 +4,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"syscall/js"
 	"time"
 
@@ -15,7 +13,6 @@ import (
 
 	"pop3lab/lessons"
 	"pop3lab/sim"
-	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
 
@@ -32,8 +29,10 @@ type app struct {
 	seed uint64
 
 	// Scenario mode: a lab or a lesson's scenario steps the simulation.
-	runner    *scenario.Runner
-	runnerSrc string
+	player    *view.Player
+	explored  bool // the learner acted in the lab: its steps cannot go on
+	// narrationPanel is the pane the narration sits beside.
+	narrationPanel string
 	playing   bool
 	playGen   int
 	predicted bool // predict mode asked about the next step
@@ -48,9 +47,10 @@ type app struct {
 	progress      *view.Progress
 	reviewCard    string
 
-	// The sandbox before the last reset, for Back to bring it back.
-	beforeReset     []sim.Action
-	beforeResetSeed uint64
+	// What Back brings back beyond the last action: the sandbox before a
+	// reset, the sandbox outside a lab.
+	undo    view.Undo
+	notices view.Notices
 
 	typedCount  int  // lines handled from the terminal
 	savePending bool // a save is scheduled
@@ -66,9 +66,15 @@ type app struct {
 	drawnArrows int // arrows drawn: the N of the next one
 	arrowFocus  int // the arrow that is the diagram's tab stop; -1: the newest
 	hex         bool
+	shownState  string // the newest session state rendered from the log
 	serverSig   string // what the server table shows, to skip rebuilding it
 	localSig    string // likewise for the local mailbox
-	wireItems   int    // items in the wire panel
+	events      []sim.Event // the log as rendered; events[i].Seq == i
+	wire        *view.WireLog
+	wireFilter  view.WireFilter
+	wireLimit   int // wire rows drawn before "show earlier"
+	wireShown   int // wire rows drawn
+	wireHidden  int // older rows behind "show earlier"
 	reportItems int    // lines in the mail client's report
 }
 
@@ -87,7 +93,9 @@ func (a *app) resetRender() {
 	a.termConns = map[int]bool{}
 	a.diagram = view.NewDiagram()
 	a.drawnArrows, a.arrowFocus = 0, -1
-	a.wireItems, a.reportItems = 0, 0
+	a.events, a.wire = nil, view.NewWireLog()
+	a.wireLimit, a.wireShown, a.wireHidden = wirePage, 0, 0
+	a.reportItems = 0
 }
 
 // newSim makes a fresh sandbox simulation.
@@ -160,6 +168,9 @@ const saveDelay = 100 * time.Millisecond
 // soon, once for a burst of actions. When IndexedDB has it, dataset.saved
 // holds the number of actions it holds.
 func (a *app) save() {
+	if a.player != nil {
+		return // a lab is not the sandbox
+	}
 	if b, err := view.Save(a.seed, a.sim.Actions()); err != nil || journalWrite(b) != nil {
 		journalClear() // a stale journal must not win over IndexedDB
 	}
@@ -192,40 +203,58 @@ func (a *app) saveNow() {
 	})
 }
 
-// notice shows one sentence at the top of the page.
-func (a *app) notice(msg string) {
-	n := a.byID("notice")
-	n.SetTextContent(msg)
-	n.RemoveAttribute("hidden")
+// notice shows one sentence at the top of the page until the learner's
+// next action.
+func (a *app) notice(msg string) { a.noticeFor(msg, view.UntilAction) }
+
+// noticeFor shows one sentence at the top of the page for as long as it
+// stays true.
+func (a *app) noticeFor(msg string, lasts view.Lifetime) {
+	a.notices.Show(msg, lasts)
+	a.showNotice()
 }
 
-// apply runs a sandbox action, renders what it did and saves.
+// acted lets notices that the learner's action made stale go.
+func (a *app) acted() {
+	if a.notices.Acted() {
+		a.showNotice()
+	}
+}
+
+func (a *app) showNotice() {
+	n, close := a.byID("notice"), a.byID("notice-close")
+	if text, ok := a.notices.Current(); ok {
+		n.SetTextContent(text)
+		n.RemoveAttribute("hidden")
+		close.RemoveAttribute("hidden")
+		return
+	}
+	n.SetAttribute("hidden", "")
+	close.SetAttribute("hidden", "")
+}
+
+// apply runs an action, renders what it did and saves the sandbox. In a
+// lab, the learner explores the lab's simulation: the lab's steps stop
+// and the sandbox outside it stays as it was.
 func (a *app) apply(act sim.Action) (sim.Result, error) {
+	a.acted()
+	if a.player != nil && !a.explored {
+		a.explored = true
+		a.stopPlaying()
+		a.showLab("You are exploring the lab's session. Back returns to its last step; Leave lab returns to your sandbox.", "")
+	}
 	res, err := a.sim.Apply(act)
 	if err != nil && !sim.IsLearnerError(err) {
 		a.notice("The simulator failed: " + err.Error())
 	}
 	a.renderNew()
 	a.save()
-	return res, err
-}
-
-// leaveScenario returns to the free sandbox, keeping the state.
-func (a *app) leaveScenario() {
-	if a.runner == nil {
-		return
-	}
-	a.doc.DocumentElement().Underlying().Get("dataset").Delete("stepKind")
-	a.seed = a.runner.Scenario.Seed
-	a.runner, a.runnerSrc = nil, ""
-	a.stopPlaying()
-	a.byID("narration").SetAttribute("hidden", "")
 	a.updateControls()
+	return res, err
 }
 
 // typed handles a line from the terminal.
 func (a *app) typed(line string) {
-	a.leaveScenario()
 	a.history.Add(line)
 	if !a.sim.Connected() {
 		if _, err := a.apply(sim.Action{Kind: sim.ActConnect}); err != nil {
@@ -238,159 +267,9 @@ func (a *app) typed(line string) {
 	a.doc.DocumentElement().Underlying().Get("dataset").Set("typed", strconv.Itoa(a.typedCount))
 }
 
-// startScenario loads a scenario and shows its first narration.
-func (a *app) startScenario(src string) {
-	r, err := a.newRunner(src)
-	if err != nil {
-		a.notice(scenarioNotice(err))
-		return
-	}
-	a.stopPlaying()
-	a.runner, a.runnerSrc = r, src
-	a.predicted = false
-	a.replaceSim(r.Sim)
-	title := r.Scenario.Title
-	if title == "" {
-		title = "Scenario"
-	}
-	a.narrate(fmt.Sprintf("%s: %d steps. Press Step (N) or Play (Space).", title, len(r.Scenario.Steps)))
-	a.updateControls()
-}
-
-// newRunner parses a scenario and readies it on a fresh simulation.
-func (a *app) newRunner(src string) (*scenario.Runner, error) {
-	sc, err := scenario.Parse(src)
-	if err != nil {
-		return nil, err
-	}
-	return scenario.NewRunner(sc, sim.Options{})
-}
-
-// scenarioNotice is the page's sentence for a scenario that cannot run.
-func scenarioNotice(err error) string {
-	var list scenario.ErrorList
-	if errors.As(err, &list) {
-		return "That scenario does not parse: " + strings.ReplaceAll(err.Error(), "\n", "; ")
-	}
-	return "The scenario could not start: " + err.Error()
-}
-
-// step runs the next scenario step.
-func (a *app) step() {
-	if a.runner == nil || a.runner.Done() {
-		a.stopPlaying()
-		return
-	}
-	if a.predictPause() {
-		a.updateControls()
-		return
-	}
-	sr, err := a.runner.Next()
-	// Presenter mode shows the panels this kind of step needs.
-	a.doc.DocumentElement().Underlying().Get("dataset").Set("stepKind", sr.Step.Kind.String())
-	a.renderNew()
-	note := sr.Step.Note
-	if err != nil {
-		var d *scenario.Divergence
-		if errors.As(err, &d) {
-			note = "The session went differently from the scenario at " + d.Error()
-		} else {
-			note = err.Error()
-		}
-		a.leaveScenario()
-	} else if a.runner.Done() {
-		note = strings.TrimSpace(note + "\n\nEnd of the scenario. Type commands to explore from here, or press Back.")
-		a.stopPlaying()
-	}
-	if note != "" {
-		a.narrate(note)
-	}
-	a.updateControls()
-}
-
-// back undoes the last action by replaying from the seed.
-func (a *app) back() {
-	a.stopPlaying()
-	if a.runner != nil {
-		done := a.runner.StepsDone()
-		if done == 0 {
-			return
-		}
-		r, err := a.newRunner(a.runnerSrc)
-		if err != nil {
-			a.notice(scenarioNotice(err))
-			return
-		}
-		for i := 0; i < done-1; i++ {
-			if _, err := r.Next(); err != nil {
-				break
-			}
-		}
-		a.runner, a.predicted = r, false
-		a.replaceSim(r.Sim)
-		if done > 1 {
-			a.narrate(r.Scenario.Steps[done-2].Note)
-		}
-		a.updateControls()
-		return
-	}
-	seed, actions := a.seed, a.sim.Actions()
-	switch {
-	case len(actions) > 0:
-		actions = actions[:len(actions)-1]
-	case a.beforeReset != nil:
-		seed, actions = a.beforeResetSeed, a.beforeReset
-		a.beforeReset = nil
-	default:
-		return
-	}
-	s, err := a.newSim(seed, actions)
-	if err != nil {
-		a.notice("Could not step back: " + err.Error())
-		return
-	}
-	a.seed = seed
-	a.replaceSim(s)
-	a.save()
-}
-
-// reset restores the sample state; Back undoes it (R is one key from B).
-func (a *app) reset() {
-	a.stopPlaying()
-	if acts := a.sim.Actions(); len(acts) > 0 {
-		a.beforeReset, a.beforeResetSeed = acts, a.seed
-		if a.runner != nil {
-			a.beforeResetSeed = a.runner.Scenario.Seed
-		}
-	}
-	a.runner, a.runnerSrc = nil, ""
-	a.doc.DocumentElement().Underlying().Get("dataset").Delete("stepKind")
-	s, err := a.newSim(defaultSeed, nil)
-	if err != nil {
-		a.notice(err.Error())
-		return
-	}
-	a.seed = defaultSeed
-	a.byID("narration").SetAttribute("hidden", "")
-	a.replaceSim(s)
-	a.save()
-	if a.beforeReset != nil {
-		a.notice("Back to the sample mailbox. Press Back (B) to undo the reset.")
-	} else {
-		a.byID("notice").SetAttribute("hidden", "")
-	}
-}
-
-func (a *app) narrate(text string) {
-	n := a.byID("narration")
-	n.SetTextContent(text)
-	n.RemoveAttribute("hidden")
-	a.sendNotes(text)
-}
-
 // play steps the scenario on a timer until it ends or is paused.
 func (a *app) togglePlay() {
-	if a.runner == nil {
+	if a.player == nil {
 		return
 	}
 	if a.playing {

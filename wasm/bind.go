@@ -44,6 +44,8 @@ func (a *app) onActivateWithin(container dom.Element, selector string, fn func(d
 func (a *app) bind() {
 	a.bindTables()
 	a.bindDiagram()
+	a.bindWire()
+	a.bindTabs()
 	input := a.byID("terminal-input")
 	listen(a.byID("terminal-form"), "submit", func(ev dom.Event) {
 		ev.PreventDefault()
@@ -99,23 +101,22 @@ func (a *app) bind() {
 	a.on("editor-run", "click", func() { a.startScenario(value(a.byID("editor-source"))) })
 	a.on("editor-share", "click", func() { a.shareLink(view.Shared{Scenario: value(a.byID("editor-source"))}) })
 	a.on("btn-pcap", "click", a.exportPcap)
-	a.on("btn-getmail", "click", func() { a.leaveScenario(); a.apply(sim.Action{Kind: sim.ActGetMail}) })
-	a.on("btn-preview", "click", func() { a.leaveScenario(); a.apply(sim.Action{Kind: sim.ActPreview}) })
+	a.on("btn-getmail", "click", func() { a.apply(sim.Action{Kind: sim.ActGetMail}) })
+	a.on("btn-preview", "click", func() { a.apply(sim.Action{Kind: sim.ActPreview}) })
+	a.on("btn-leave-lab", "click", a.leaveLab)
+	a.on("notice-close", "click", func() { a.notices.Dismiss(); a.showNotice() })
 	for _, id := range []string{"set-auth", "set-tls", "set-leave", "set-days", "set-device", "unsafe-stls"} {
 		a.on(id, "change", a.settingsChanged)
 	}
 	a.on("attack-mode", "change", func() {
-		a.leaveScenario()
 		a.apply(sim.Action{Kind: sim.ActAttack, Attack: value(a.byID("attack-mode")), Line: value(a.byID("attack-line"))})
 	})
 	a.on("btn-replay", "click", func() {
-		a.leaveScenario()
 		a.apply(sim.Action{Kind: sim.ActAttack, Attack: sim.AttackReplayAPOP})
 	})
 	a.on("wire-hex", "change", func() {
 		a.hex = checked(a.byID("wire-hex"))
-		a.resetPanels()
-		a.renderAll()
+		a.redrawWire()
 	})
 
 	// Keyboard shortcuts, never taking a key from the focused control.
@@ -185,7 +186,6 @@ func jsBool(v js.Value) bool { return v.Type() == js.TypeBoolean && v.Bool() }
 
 // settingsChanged applies the mail-client and server settings form.
 func (a *app) settingsChanged() {
-	a.leaveScenario()
 	st := a.sim.Settings()
 	var days int
 	if n, err := strconv.Atoi(value(a.byID("set-days"))); err == nil && n >= 0 {

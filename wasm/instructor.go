@@ -29,8 +29,8 @@ func (a *app) togglePresenter() {
 // share puts the current session in the address bar and tries to copy it.
 func (a *app) share() {
 	sh := view.Shared{Presenter: a.presenter}
-	if a.runner != nil {
-		sh.Scenario, sh.Step = a.runnerSrc, a.runner.StepsDone()
+	if a.player != nil {
+		sh.Scenario, sh.Step = a.player.Source, a.player.Done()
 	} else {
 		sh.Seed, sh.Actions = a.seed, a.sim.Actions()
 	}
@@ -46,10 +46,31 @@ func (a *app) shareLink(sh view.Shared) {
 	loc := js.Global().Get("location")
 	js.Global().Get("history").Call("replaceState", nil, "", "#"+frag)
 	url := loc.Get("href").String()
-	a.notice("Link to this session (the whole state is in the link; nothing is uploaded): " + url)
-	if clip := js.Global().Get("navigator").Get("clipboard"); clip.Truthy() {
-		clip.Call("writeText", url)
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("shared", url)
+	// The link is long (the whole session is in it): say what happened
+	// with it rather than print it.
+	manual := "The link to this session is in the address bar: copy it from there. The whole session is in the link; nothing is uploaded."
+	clip := js.Global().Get("navigator").Get("clipboard")
+	if !clip.Truthy() || clip.Get("writeText").Type() != js.TypeFunction {
+		a.notice(manual)
+		return
 	}
+	var ok, fail js.Func
+	ok = jsFunc(func([]js.Value) any {
+		a.post(func() {
+			a.notice("Link copied. Anyone who opens it sees this session at this step; the whole session is in the link, nothing is uploaded.")
+		})
+		ok.Release()
+		fail.Release()
+		return nil
+	})
+	fail = jsFunc(func([]js.Value) any {
+		a.post(func() { a.notice(manual) })
+		ok.Release()
+		fail.Release()
+		return nil
+	})
+	clip.Call("writeText", url).Call("then", ok, fail)
 }
 
 // openShared restores a shared link from the address bar, if there is one.
@@ -69,11 +90,15 @@ func (a *app) openShared() bool {
 	}
 	if sh.Scenario != "" {
 		a.startScenario(sh.Scenario)
-		if a.runner == nil {
+		if a.player == nil {
 			return false
 		}
-		for i := 0; i < sh.Step && a.runner != nil && !a.runner.Done(); i++ {
-			a.step()
+		if sh.Step > 0 {
+			a.player.SkipTo(sh.Step)
+			a.renderNew()
+			last := a.player.Last()
+			a.showLab(last.Narration, last.Panel)
+			a.updateControls()
 		}
 		return true
 	}
@@ -117,26 +142,20 @@ func (a *app) editorInput() {
 // predictPause reports whether predict mode holds this step back to ask
 // the room what the server will answer; the next press runs it.
 func (a *app) predictPause() bool {
-	if !checked(a.byID("predict")) || a.runner == nil || a.runner.Done() {
+	if !checked(a.byID("predict")) || a.player == nil || a.player.Finished() || a.player.Revealing() {
 		return false
 	}
 	if a.predicted {
 		a.predicted = false
 		return false
 	}
-	st := a.runner.Scenario.Steps[a.runner.StepsDone()]
-	var q string
-	switch st.Kind {
-	case scenario.ActSend:
-		q = "The client sends: " + st.Text
-	case scenario.ActConnect:
-		q = "The client connects."
-	default:
+	st := a.player.Scenario.Steps[a.player.Done()]
+	q, _, ok := view.Question(st)
+	if !ok {
 		return false
 	}
 	a.predicted = true
-	note := strings.TrimSpace(st.Note + "\n\n" + q + "\nWhat will the server answer? Press Step to reveal.")
-	a.narrate(note)
+	a.narrate(strings.TrimSpace(view.Narrate(st) + "\n\n" + q + " Press Step to reveal."))
 	return true
 }
 
@@ -153,8 +172,16 @@ func (a *app) openNotes() {
 	}
 	js.Global().Call("open", "notes.html", "pop3lab-notes", "width=720,height=520")
 	if n := a.byID("narration"); !n.HasAttribute("hidden") {
-		a.sendNotes(n.TextContent())
+		a.sendNotes(a.speakerNotes(n.TextContent()))
 	}
+}
+
+// speakerNotes is what the notes window shows for the narration said.
+func (a *app) speakerNotes(said string) string {
+	if a.player == nil {
+		return said
+	}
+	return a.player.Notes(said)
 }
 
 func (a *app) sendNotes(text string) {

@@ -17,7 +17,7 @@ import (
 // Limits that keep the page fast with a 2 MB message on the wire.
 const (
 	maxBodyLines    = 300 // terminal lines shown of one body
-	maxWireItems    = 400 // segments kept in the wire panel
+	wirePage        = 400 // wire rows drawn at first; older ones one click away
 	maxPayloadShown = 4096
 )
 
@@ -25,10 +25,19 @@ const (
 func (a *app) resetPanels() {
 	a.resetRender()
 	a.serverSig, a.localSig = "", ""
-	for _, id := range []string{"terminal-log", "wire-log", "client-report", "arrow-bytes"} {
+	for _, id := range []string{"terminal-log", "wire-log", "client-report", "arrow-bytes", "sequence"} {
 		clearChildren(a.byID(id))
 	}
-	clearChildren(a.byID("sequence"))
+	conns := a.byID("wire-conn")
+	for childCount(conns) > 1 {
+		conns.RemoveChild(lastElement(conns))
+	}
+	a.wireFilter = view.WireFilter{}
+	for _, id := range []string{"wire-conn", "wire-dir", "wire-only"} {
+		a.byID(id).Underlying().Set("selectedIndex", 0)
+	}
+	a.byID("wire-earlier").SetAttribute("hidden", "")
+	a.byID("wire-count").SetTextContent("")
 }
 
 // renderAll renders the whole log and the snapshot.
@@ -41,28 +50,36 @@ func (a *app) renderAll() {
 // renderNew renders the events since the last call, then the snapshot.
 func (a *app) renderNew() {
 	events := a.sim.Events(a.rendered)
-	// A 2 MB RETR is over a thousand segments: the wire panel keeps only
-	// the newest maxWireItems, so older ones in this batch are not drawn.
-	firstDrawn := 0
-	if n := countSegments(events); n > maxWireItems {
-		firstDrawn = nthSegmentSeq(events, n-maxWireItems)
+	// During a mail-client step the lab shows one command per press: the
+	// log up to it, and the state it is in, not the state at the end.
+	partial := false
+	if a.player != nil {
+		if n := a.player.Shown(); n >= 0 && a.rendered+len(events) > n {
+			events, partial = events[:max(0, n-a.rendered)], true
+		}
 	}
 	for _, e := range events {
-		a.renderEvent(e, e.Seq >= firstDrawn)
+		a.renderEvent(e)
 	}
+	a.events = append(a.events, events...)
 	a.rendered += len(events)
 	if len(events) > 0 {
+		a.syncWire()
 		scrollToEnd(a.byID("terminal-log"))
-		scrollToEnd(a.byID("wire-log"))
 		a.drawDiagram()
+	}
+	if partial {
+		a.renderStates(a.shownState)
+		return
 	}
 	a.renderSnapshot()
 }
 
-// renderEvent renders one event into the panels it concerns; a segment
-// goes into the wire panel only if drawSegment.
-func (a *app) renderEvent(e sim.Event, drawSegment bool) {
+// renderEvent renders one event into the panels it concerns.
+func (a *app) renderEvent(e sim.Event) {
 	switch e.Kind {
+	case sim.EvState:
+		a.shownState = e.State
 	case sim.EvSession:
 		if e.Who == sim.WhoTerminal {
 			a.termConns[e.Conn] = true
@@ -75,6 +92,7 @@ func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 			a.termLine("c", "C: "+e.Text)
 		}
 		a.diagram.Add(e)
+		a.wire.Add(e)
 	case sim.EvResponse:
 		if a.termConns[e.Conn] {
 			cls := "s"
@@ -100,38 +118,13 @@ func (a *app) renderEvent(e sim.Event, drawSegment bool) {
 		a.termLine("sys", "-- "+e.Text)
 	case sim.EvAttack:
 		a.termLine("sys", "-- attacker: "+e.Text)
-		a.wireAttack(e)
+		a.wire.Add(e)
 	case sim.EvClient:
 		a.clientReport(e)
 	case sim.EvSegment:
 		a.diagram.Add(e)
-		if drawSegment {
-			a.wireSegment(e)
-		}
+		a.wire.Add(e)
 	}
-}
-
-func countSegments(events []sim.Event) int {
-	n := 0
-	for _, e := range events {
-		if e.Kind == sim.EvSegment {
-			n++
-		}
-	}
-	return n
-}
-
-// nthSegmentSeq returns the Seq of the n-th (0-based) segment event.
-func nthSegmentSeq(events []sim.Event, n int) int {
-	for _, e := range events {
-		if e.Kind == sim.EvSegment {
-			if n == 0 {
-				return e.Seq
-			}
-			n--
-		}
-	}
-	return 0
 }
 
 // termLine appends one line to the terminal, as text.
@@ -176,12 +169,15 @@ func (a *app) clientReport(e sim.Event) {
 	scrollToEnd(r)
 }
 
-// wireSegment shows what the eavesdropper sees of one segment.
-func (a *app) wireSegment(e sim.Event) {
+// segmentItem shows what the eavesdropper sees of one segment.
+func (a *app) segmentItem(e sim.Event) dom.Element {
 	dir := "c2s"
 	arrow := "client → server"
 	if e.Dir == wire.ServerToClient {
 		dir, arrow = "s2c", "server → client"
+	}
+	if e.Origin != wire.Sent {
+		dir += " attacker-bytes"
 	}
 	li := a.el("li", "", "class", dir)
 	meta := fmt.Sprintf("conn %d · %s · %s", e.Conn, arrow, e.Text)
@@ -226,20 +222,7 @@ func (a *app) wireSegment(e sim.Event) {
 		}
 		li.AppendChild(payload)
 	}
-	a.appendWire(li)
-}
-
-func (a *app) wireAttack(e sim.Event) {
-	a.appendWire(a.el("li", "attacker: "+e.Text, "class", "attack"))
-}
-
-func (a *app) appendWire(li dom.Element) {
-	w := a.byID("wire-log")
-	w.AppendChild(li)
-	a.wireItems++
-	for ; a.wireItems > maxWireItems; a.wireItems-- {
-		w.RemoveChild(w.FirstChild())
-	}
+	return li
 }
 
 func capBytes(b []byte) []byte {
@@ -272,13 +255,7 @@ func (a *app) renderSnapshot() {
 	if !snap.Connected {
 		state = ""
 	}
-	for _, li := range a.byID("state-machine").QuerySelectorAll("li") {
-		if li.GetAttribute("data-state") == state {
-			li.SetAttribute("aria-current", "step")
-		} else {
-			li.RemoveAttribute("aria-current")
-		}
-	}
+	a.renderStates(state)
 	hint := "Valid now: " + strings.Join(view.ValidCommands(state, snap.TLS), " ")
 	a.byID("terminal-hint").SetTextContent(hint)
 
@@ -297,6 +274,17 @@ func (a *app) renderSnapshot() {
 	a.byID("uid-memory").SetTextContent(mem)
 	a.byID("device-status").SetTextContent(snap.Settings.Client.Device)
 	a.showSettings(snap)
+}
+
+// renderStates lights the session's state in the server panel.
+func (a *app) renderStates(state string) {
+	for _, li := range a.byID("state-machine").QuerySelectorAll("li") {
+		if li.GetAttribute("data-state") == state {
+			li.SetAttribute("aria-current", "step")
+		} else {
+			li.RemoveAttribute("aria-current")
+		}
+	}
 }
 
 // renderServerTable shows the server maildrop; rows are rebuilt only when
@@ -410,9 +398,9 @@ func (a *app) showSettings(snap sim.Snapshot) {
 
 // updateControls enables what makes sense now.
 func (a *app) updateControls() {
-	scenarioMode := a.runner != nil
-	setDisabled(a.byID("btn-step"), !scenarioMode || a.runner.Done())
-	setDisabled(a.byID("btn-play"), !scenarioMode || a.runner.Done())
+	canStep := a.player != nil && !a.player.Finished() && !a.explored
+	setDisabled(a.byID("btn-step"), !canStep)
+	setDisabled(a.byID("btn-play"), !canStep)
 	play := a.byID("btn-play")
 	if a.playing {
 		play.SetTextContent("❚❚ Pause")
@@ -421,10 +409,7 @@ func (a *app) updateControls() {
 		play.SetTextContent("▶ Play")
 		play.SetAttribute("aria-pressed", "false")
 	}
-	back := len(a.sim.Actions()) > 0 || a.beforeReset != nil
-	if scenarioMode {
-		back = a.runner.StepsDone() > 0
-	}
+	back := a.player != nil || a.undo.CanBack(view.Sandbox{Seed: a.seed, Actions: a.sim.Actions()})
 	setDisabled(a.byID("btn-back"), !back)
 }
 

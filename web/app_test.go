@@ -452,8 +452,14 @@ func TestSpeakerNotes(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		js[bool](t, ctx, `(document.getElementById("btn-step").click(), true)`)
 	}
-	want := js[string](t, ctx, `document.getElementById("narration").textContent`)
-	waitFor(t, notes, "the notes", `document.getElementById("notes").textContent === `+strconv.Quote(want))
+	// The notes carry what to say (the narration), what to ask the room
+	// about the next step, and its answer.
+	said := js[string](t, ctx, `document.getElementById("narration").textContent`)
+	waitFor(t, notes, "the notes", `document.getElementById("notes").textContent.includes(`+strconv.Quote("Say: "+said)+`)`)
+	got := js[string](t, notes, `document.getElementById("notes").textContent`)
+	if !strings.Contains(got, "Ask the room: The client sends USER alice. What will the server answer?\nAnswer: +OK Send your password.") {
+		t.Fatalf("the notes do not ask the room about the next step:\n%s", got)
+	}
 }
 
 // TestDownloads: the transcript and pcap buttons offer files with the
