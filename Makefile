@@ -2,6 +2,10 @@
 
 GO       ?= go
 FUZZTIME ?= 30s
+# staticcheck, pinned; installed into bin/ so that it runs natively while it
+# checks the js/wasm build.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK         := bin/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
 .PHONY: all build serve test bench fuzz clean
 
@@ -18,16 +22,24 @@ build:
 serve: build
 	bin/pop3lab serve --dir dist
 
-# Installs the clients the interop tests drive, then: formatting, vet, the
-# race-enabled tests, and the simulator's tests under js/wasm (Node runs
-# them through go_js_wasm_exec, which Go 1.24+ keeps in lib/wasm).
-test:
+# Installs the clients the interop tests drive, then: formatting, go.mod
+# tidiness, vet and staticcheck (natively and for js/wasm), the race-enabled
+# tests, and the simulator's tests under js/wasm (Node runs them through
+# go_js_wasm_exec, which Go 1.24+ keeps in lib/wasm).
+test: $(STATICCHECK)
 	scripts/install-deps.sh
 	@unformatted="$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt:"; echo "$$unformatted"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	$(STATICCHECK) ./...
+	GOOS=js GOARCH=wasm $(STATICCHECK) ./wasm/... ./sim/...
 	$(GO) test -race ./...
 	PATH="$$($(GO) env GOROOT)/lib/wasm:$$PATH" GOOS=js GOARCH=wasm $(GO) test ./sim/... ./lessons/... ./wasm/view/...
+
+$(STATICCHECK):
+	GOBIN="$(CURDIR)/$(dir $(STATICCHECK))" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 bench:
 	scripts/bench.sh

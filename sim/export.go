@@ -35,8 +35,8 @@ func (s *Simulation) Transcript(w io.Writer, mask bool) error {
 					fmt.Fprintf(&b, "S: %s\n", strings.TrimSuffix(l, "\r\n"))
 				}
 			}
-			if e.Text != "" {
-				fmt.Fprintf(&b, "# %s\n", e.Text)
+			if e.Truncated {
+				fmt.Fprintf(&b, "# %s\n", truncatedNote(e))
 			}
 		case EvSession, EvTLS, EvDiscard, EvAttack, EvClock, EvDelivery, EvNote:
 			fmt.Fprintf(&b, "# %s\n", e.Text)
@@ -52,6 +52,11 @@ func (s *Simulation) Transcript(w io.Writer, mask bool) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// truncatedNote says that a body event holds only the start of the body.
+func truncatedNote(e Event) string {
+	return fmt.Sprintf("(first %d octets shown)", len(e.Data))
 }
 
 // maskSpans replaces the spans of s with Mask.

@@ -1,16 +1,15 @@
 package sim
 
 import (
-	"strconv"
-
-	"bytes"
 	"fmt"
 	"net"
-	"pop3lab/sim/pop3"
+	"strconv"
 	"strings"
 
+	"pop3lab/sim/maildrop"
 	"pop3lab/sim/server"
 	"pop3lab/sim/wire"
+	"pop3lab/sim/wording"
 )
 
 // connFor finds the connection of a server event by the client's port.
@@ -28,7 +27,8 @@ func (s *Simulation) connFor(remote net.Addr) *connection {
 }
 
 // observe turns server events into log events and keeps each
-// connection's view of its session.
+// connection's view of its session. Everything it knows of the session
+// comes from the event's fields; it never reads the server's text.
 func (s *Simulation) observe(e server.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -51,38 +51,53 @@ func (s *Simulation) observe(e server.Event) {
 		// TLS handshake both ends write at once and a tick per segment
 		// would make time depend on scheduling.
 		s.clock.tick()
-		ev.Kind, ev.Text = EvCommand, e.Line
+		ev.Kind, ev.Text, ev.Segment = EvCommand, e.Line, NoSegment
 		if c != nil {
-			c.lastCommand = e.Line
+			ev.Segment = c.commandSegment(e)
 		}
 		if !e.Secret.Empty() {
 			ev.Secrets = []Span{{e.Secret.Start, e.Secret.End}}
-			if !e.TLS {
-				s.markSecretLocked(id, e.Line, e.Secret)
+			if !e.TLS && c != nil {
+				s.markSecretLocked(c, e.Offset+int64(e.Secret.Start), e.Offset+int64(e.Secret.End))
 			}
 		}
 	case server.EventResponse:
-		ev.Kind, ev.Text = EvResponse, e.Line
-		if c != nil {
-			trackMarks(c, e.Line)
-		}
+		ev.Kind, ev.Text, ev.Status, ev.Code = EvResponse, e.Line, e.Status, e.Code
 	case server.EventBody:
-		ev.Kind, ev.Data = EvBody, e.Data
-		if e.Truncated {
-			ev.Text = fmt.Sprintf("(first %d octets shown)", len(e.Data))
-		}
+		ev.Kind, ev.Data, ev.Truncated = EvBody, e.Data, e.Truncated
 	case server.EventState:
 		ev.Kind, ev.State = EvState, e.State.String()
 		ev.Text = "session state: " + e.State.String()
 		if c != nil {
 			c.state = e.State.String()
 			c.user = e.User
-			if e.State == server.StateTransaction {
-				// The session numbers the maildrop as it is now
-				// (RFC 1939 §4); the view keeps that numbering.
-				c.view, _ = s.store.List(e.User)
-				c.marks = map[int]bool{}
-			}
+		}
+	case server.EventMaildrop:
+		ev.Kind, ev.Messages = EvMaildrop, messageRefs(e.Messages)
+		ev.Text = fmt.Sprintf("maildrop of %s locked and numbered for this session: %s", e.User, wording.Plural(len(e.Messages), "message"))
+		if c != nil {
+			// The session numbers the maildrop as it is now
+			// (RFC 1939 §4); the view keeps that numbering.
+			c.view, c.marks = ev.Messages, map[int]bool{}
+		}
+	case server.EventMark:
+		ev.Kind, ev.Message = EvMark, messageRef(e.Message)
+		ev.Text = fmt.Sprintf("message %d (UID %s) marked for deletion", e.Message.Number, e.Message.UID)
+		if c != nil {
+			c.marks[e.Message.Number] = true
+		}
+	case server.EventUnmark:
+		ev.Kind, ev.Message = EvUnmark, messageRef(e.Message)
+		ev.Text = fmt.Sprintf("message %d (UID %s) no longer marked for deletion", e.Message.Number, e.Message.UID)
+		if c != nil {
+			delete(c.marks, e.Message.Number)
+		}
+	case server.EventCommit:
+		ev.Kind, ev.Messages, ev.Failed = EvCommit, messageRefs(e.Messages), e.Err != nil
+		ev.Text = describeCommit(e)
+		s.lastUpdate = &UpdateReport{Conn: id, Step: s.step, Deleted: ev.Messages, Failed: ev.Failed}
+		if e.Err != nil {
+			s.lastUpdate.Reason = e.Err.Error()
 		}
 	case server.EventTLS:
 		// e.TLS is true once the handshake succeeded.
@@ -102,38 +117,67 @@ func (s *Simulation) observe(e server.Event) {
 	s.logLocked(ev)
 }
 
-// trackMarks follows DELE and RSET, by the command a +OK answers, so that
-// views show the deletion marks the server holds (RFC 1939 §5).
-func trackMarks(c *connection, status string) {
-	if !strings.HasPrefix(status, "+OK") {
-		return
-	}
-	cmd, err := pop3.ParseCommand([]byte(c.lastCommand))
-	if err != nil {
-		return
-	}
-	switch cmd.Name {
-	case "DELE":
-		if n, err := strconv.Atoi(cmd.Rest); err == nil {
-			c.marks[n] = true
-		}
-	case "RSET":
-		c.marks = map[int]bool{}
-	}
+func messageRef(m maildrop.Message) MessageRef {
+	return MessageRef{Number: m.Number, UID: m.UID, Size: m.Size}
 }
 
-// markSecretLocked finds the plaintext segment that carried a credential
-// and marks its bytes, so the wire view can highlight them.
-func (s *Simulation) markSecretLocked(conn int, line string, secret server.Span) {
-	needle := []byte(line)
-	for i := len(s.events) - 1; i >= 0; i-- {
-		ev := &s.events[i]
-		if ev.Kind != EvSegment || ev.Conn != conn || ev.Dir != wire.ClientToServer {
-			continue
+func messageRefs(ms []maildrop.Message) []MessageRef {
+	refs := make([]MessageRef, len(ms))
+	for i, m := range ms {
+		refs[i] = messageRef(m)
+	}
+	return refs
+}
+
+func describeCommit(e server.Event) string {
+	if e.Err != nil {
+		return "UPDATE failed, nothing removed: " + e.Err.Error()
+	}
+	if len(e.Messages) == 0 {
+		return "UPDATE: no message was marked, nothing removed; maildrop unlocked"
+	}
+	nums := make([]string, len(e.Messages))
+	for i, m := range e.Messages {
+		nums[i] = strconv.Itoa(m.Number)
+	}
+	return fmt.Sprintf("UPDATE: removed %s (%s); maildrop unlocked", wording.Plural(len(e.Messages), "message"), strings.Join(nums, ", "))
+}
+
+// inboundSegment is a client data segment: where its payload lies in the
+// client's byte stream, and its event.
+type inboundSegment struct {
+	start, end int64
+	seq        int
+}
+
+// commandSegment returns the Seq of the segment that carried the final
+// octet of a command line and forgets the segments before it. The server
+// reports where the line began in its input; the line's terminator is at
+// least one octet after the text. Inside TLS the offsets count decrypted
+// octets, so the newest client segment stands in.
+func (c *connection) commandSegment(e server.Event) int {
+	if e.TLS {
+		return c.lastInbound
+	}
+	last := e.Offset + int64(len(e.Line))
+	for i, seg := range c.inbound {
+		if seg.start <= last && last < seg.end {
+			c.inbound = c.inbound[i:]
+			return seg.seq
 		}
-		if at := bytes.Index(ev.Data, needle); at >= 0 {
-			ev.Secrets = append(ev.Secrets, Span{at + secret.Start, at + secret.End})
-			return
+	}
+	return c.lastInbound
+}
+
+// markSecretLocked marks the credential octets [start, end) of the
+// client's stream in the plaintext segments that carried them, so the
+// wire view can highlight them.
+func (s *Simulation) markSecretLocked(c *connection, start, end int64) {
+	for _, seg := range c.inbound {
+		lo, hi := max(start, seg.start), min(end, seg.end)
+		if lo < hi {
+			ev := &s.events[seg.seq]
+			ev.Secrets = append(ev.Secrets, Span{int(lo - seg.start), int(hi - seg.start)})
 		}
 	}
 }
@@ -148,6 +192,10 @@ func (s *Simulation) onSegment(c *connection, seg wire.Segment) {
 		ev.TLS = c.dec.IsTLS(seg.Dir)
 	}
 	ev.Text = describeSegment(seg, ev.Units, ev.TLS)
+	if seg.Kind == wire.Data && seg.Dir == wire.ClientToServer {
+		c.lastInbound = len(s.events)
+		c.inbound = append(c.inbound, inboundSegment{start: seg.Offset, end: seg.Offset + int64(len(seg.Payload)), seq: c.lastInbound})
+	}
 	s.logLocked(ev)
 }
 

@@ -87,10 +87,11 @@ type Simulation struct {
 	headers    map[string]client.Headers // by server UID
 	localCache *localView                // nil: read the local mailbox again
 
-	mu     sync.Mutex // guards what observers, taps and middleboxes touch
-	events []Event
-	step   int
-	conns  []*connection
+	mu         sync.Mutex // guards what observers, taps and middleboxes touch
+	events     []Event
+	step       int
+	conns      []*connection
+	lastUpdate *UpdateReport // the newest UPDATE state of any session
 }
 
 // connection is one simulated TCP connection and what the views know of
@@ -105,10 +106,13 @@ type connection struct {
 	state  string
 	user   string
 	closed bool
-	view   []maildrop.Message // the maildrop as numbered at login
-	marks  map[int]bool       // DELE marks of this session
-	// lastCommand is the newest command line, to know what a +OK answers.
-	lastCommand string
+	view   []MessageRef // the maildrop as the server numbered it at login
+	marks  map[int]bool // DELE marks of this session
+	// inbound are the client's data segments not yet matched to a
+	// command, to find the segment a command came in.
+	inbound []inboundSegment
+	// lastInbound is the Seq of the newest client data segment.
+	lastInbound int
 	served      chan struct{} // closed when the server's session has ended
 }
 
@@ -300,7 +304,7 @@ func (s *Simulation) dial(port uint16, who string) (*connection, error) {
 	s.mu.Lock()
 	id := len(s.conns) + 1
 	s.mu.Unlock()
-	c := &connection{id: id, port: 49151 + uint16(id), marks: map[int]bool{}, served: make(chan struct{})}
+	c := &connection{id: id, port: 49151 + uint16(id), marks: map[int]bool{}, lastInbound: NoSegment, served: make(chan struct{})}
 	isn := s.rnd.Uint64()
 	link, err := wire.NewLink(wire.Config{
 		Client:      netip.AddrPortFrom(ClientAddr, c.port),

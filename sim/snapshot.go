@@ -33,6 +33,24 @@ type Snapshot struct {
 	Local []client.LocalMessage
 	// Remembered are the UIDs the mail client has already fetched.
 	Remembered []string
+	// LastUpdate is what the newest UPDATE state did, on any connection
+	// (the terminal's or the mail client's); nil before the first QUIT
+	// from TRANSACTION. A session is in UPDATE only while QUIT commits,
+	// so this is where a view shows it after the action.
+	LastUpdate *UpdateReport
+}
+
+// UpdateReport is what a session's UPDATE state did (RFC 1939 §6).
+type UpdateReport struct {
+	// Conn is the connection and Step the action during which it ran.
+	Conn, Step int
+	// Deleted are the messages marked for deletion, as that session
+	// numbered them: removed, unless Failed.
+	Deleted []MessageRef
+	// Failed reports that the commit failed (the server answered
+	// -ERR [SYS/TEMP]); Reason says why.
+	Failed bool
+	Reason string
 }
 
 // ServerMessage is one message of the server maildrop.
@@ -64,6 +82,7 @@ func (s *Simulation) Snapshot() Snapshot {
 	s.mu.Lock()
 	var view []ServerMessage
 	var inSession bool
+	snap.LastUpdate = s.lastUpdate
 	if t := s.term; t != nil {
 		snap.Connected, snap.State, snap.TLS, snap.User = true, t.state, t.tls, t.user
 		if t.view != nil {

@@ -148,7 +148,7 @@ func (a *app) termBody(e sim.Event) {
 	}
 	a.byID("terminal-log").AppendChild(a.el("div", strings.TrimSuffix(b.String(), "\n"), "class", "s"))
 	switch {
-	case e.Text != "": // the server's observer kept only the start of a big body
+	case e.Truncated: // the server's observer kept only the start of a big body
 		a.termLine("more", fmt.Sprintf("   … the rest of this body is not shown (the first %d lines are); the pcap download has every byte", len(shown)))
 	case len(lines) > len(shown):
 		a.termLine("more", fmt.Sprintf("   … %d more lines not shown here; the transcript and pcap downloads have every byte", len(lines)-len(shown)))

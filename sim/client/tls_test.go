@@ -27,18 +27,17 @@ func cat(parts ...[]string) []string {
 // under TLSRequired no credentials may ever leave without TLS.
 func TestTLSPolicies(t *testing.T) {
 	type tc struct {
-		name       string
-		serverTLS  bool
-		policy     TLSPolicy
-		strip      bool // a man in the middle removes STLS from CAPA
-		implicit   bool
-		wantErr    error
-		wantTLS    string
-		warnings   []string
-		commands   []string // every command the server saw
-		plaintext  []string // those it saw without TLS
-		wantFetch  int
-		tlsVerbose bool
+		name      string
+		serverTLS bool
+		policy    TLSPolicy
+		strip     bool // a man in the middle removes STLS from CAPA
+		implicit  bool
+		wantErr   error
+		wantTLS   string
+		warnings  []string
+		commands  []string // every command the server saw
+		plaintext []string // those it saw without TLS
+		wantFetch int
 	}
 	tests := []tc{
 		{name: "TLS server, policy none", serverTLS: true, policy: TLSNone, wantTLS: "none",

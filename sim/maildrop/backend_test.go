@@ -94,15 +94,6 @@ func writeFile(t testing.TB, fsys hackpadfs.FS, p string, data string) {
 	}
 }
 
-func readFile(t testing.TB, fsys hackpadfs.FS, p string) string {
-	t.Helper()
-	b, err := hackpadfs.ReadFile(fsys, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // listDir returns the sorted names in a directory, nil if it is missing.
 func listDir(t testing.TB, fsys hackpadfs.FS, p string) []string {
 	t.Helper()

@@ -95,6 +95,43 @@ func trimEOL(b []byte) []byte {
 	return b
 }
 
+// Indicator is the status indicator a response line begins with
+// (RFC 1939 §3; the SASL continuation of RFC 5034 §4).
+type Indicator int
+
+// The indicators. The zero value marks a line that is no response.
+const (
+	NoIndicator Indicator = iota
+	// IndicatorOK: "+OK", the command succeeded.
+	IndicatorOK
+	// IndicatorERR: "-ERR", the command failed.
+	IndicatorERR
+	// IndicatorContinue: "+", a SASL challenge; the client answers it.
+	IndicatorContinue
+)
+
+// String returns the indicator as it is sent ("+OK", "-ERR", "+"), or ""
+// for NoIndicator.
+func (i Indicator) String() string {
+	switch i {
+	case IndicatorOK:
+		return OK
+	case IndicatorERR:
+		return ERR
+	case IndicatorContinue:
+		return Continue
+	}
+	return ""
+}
+
+// StatusIndicator returns IndicatorOK for ok, else IndicatorERR.
+func StatusIndicator(ok bool) Indicator {
+	if ok {
+		return IndicatorOK
+	}
+	return IndicatorERR
+}
+
 // Status is a parsed response status line.
 type Status struct {
 	// OK is true for +OK, false for -ERR.

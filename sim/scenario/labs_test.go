@@ -59,7 +59,9 @@ func TestDivergenceIsReported(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, err := Run(sc, sim.Options{}, nil)
-			defer s.Close()
+			if s != nil {
+				defer s.Close()
+			}
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("error:\n%v\nwant:\n%s", err, tt.want)
 			}

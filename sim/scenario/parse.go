@@ -159,12 +159,11 @@ func Parse(src string) (*Scenario, error) {
 }
 
 type parser struct {
-	sc       *Scenario
-	line     int
-	note     string
-	inHeader bool
-	started  bool
-	errs     ErrorList
+	sc      *Scenario
+	line    int
+	note    string
+	started bool
+	errs    ErrorList
 }
 
 func (p *parser) errorf(format string, args ...any) {

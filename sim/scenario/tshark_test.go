@@ -39,10 +39,10 @@ func TestLabCaptureInWireshark(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := Run(sc, sim.Options{}, nil)
-	defer s.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	var buf bytes.Buffer
 	if err := s.WritePcap(&buf); err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ var _ maildropSession = (*maildrop.Maildrop)(nil)
 // handle runs one command line. A non-nil error ends the session.
 func (s *session) handle(line []byte) error {
 	cmd, err := pop3.ParseCommand(line)
-	ev := Event{Kind: EventCommand, Line: string(line)}
+	ev := Event{Kind: EventCommand, Line: string(line), Offset: s.lineStart}
 	if err == nil {
 		ev.Command = cmd.Name
 		ev.Secret = secretSpan(line, cmd)
@@ -135,6 +135,9 @@ func (s *session) handleTransaction(cmd pop3.Command) error {
 			s.reply(false, "", messageError(n, err))
 			return nil
 		}
+		if s.observing() {
+			s.event(Event{Kind: EventMark, Message: s.mbox.Messages()[n-1]})
+		}
 		s.reply(true, "", fmt.Sprintf("Message %d marked for deletion.", n))
 	case "NOOP":
 		if len(cmd.Args) != 0 {
@@ -145,7 +148,15 @@ func (s *session) handleTransaction(cmd pop3.Command) error {
 		if len(cmd.Args) != 0 {
 			return s.bad("RSET takes no arguments.")
 		}
+		var marked []maildrop.Message
+		if s.observing() {
+			marked = markedMessages(s.mbox.Messages())
+		}
 		s.mbox.Reset()
+		for _, m := range marked {
+			m.Deleted = false
+			s.event(Event{Kind: EventUnmark, Message: m})
+		}
 		n, size := s.mbox.Stat()
 		s.reply(true, "", fmt.Sprintf("Maildrop has %s (%d octets).", plural(n, "message"), size))
 	case "QUIT":
@@ -183,14 +194,11 @@ func plural(n int, noun string) string {
 // quitTransaction enters UPDATE and commits the deletions (RFC 1939 §6).
 func (s *session) quitTransaction() error {
 	s.setState(StateUpdate)
-	marked := 0
-	for _, m := range s.mbox.Messages() {
-		if m.Deleted {
-			marked++
-		}
-	}
+	deleted := markedMessages(s.mbox.Messages())
+	marked := len(deleted)
 	err := s.mbox.Commit()
 	s.mbox = nil
+	s.event(Event{Kind: EventCommit, Messages: deleted, Err: err})
 	if err != nil {
 		s.reply(false, pop3.CodeSysTemp, "Could not remove the deleted messages; try again later.")
 		s.closeNote = "quit: commit failed: " + err.Error()
@@ -203,6 +211,17 @@ func (s *session) quitTransaction() error {
 	}
 	s.closeNote = "quit"
 	return errCloseSession
+}
+
+// markedMessages returns the messages marked for deletion.
+func markedMessages(msgs []maildrop.Message) []maildrop.Message {
+	var marked []maildrop.Message
+	for _, m := range msgs {
+		if m.Deleted {
+			marked = append(marked, m)
+		}
+	}
+	return marked
 }
 
 func (s *session) capa(cmd pop3.Command) error {
@@ -314,12 +333,12 @@ func (s *session) authCmd(cmd pop3.Command) error {
 	} else {
 		// RFC 5034 §4: an empty challenge, then the client's response.
 		s.w.WriteString(pop3.Continue + " \r\n")
-		s.event(Event{Kind: EventResponse, Line: pop3.Continue + " "})
+		s.event(Event{Kind: EventResponse, Line: pop3.Continue + " ", Status: pop3.IndicatorContinue})
 		if err := s.flush(); err != nil {
 			return err
 		}
 		s.lines.Limit = saslLineLimit
-		line, err := s.lines.ReadLine()
+		line, err := s.readLine()
 		s.lines.Limit = 0
 		if err == pop3.ErrLineTooLong {
 			s.reply(false, "", "Authentication response too long.")
@@ -328,7 +347,7 @@ func (s *session) authCmd(cmd pop3.Command) error {
 		if err != nil {
 			return errors.New(readFailure(err))
 		}
-		s.event(Event{Kind: EventCommand, Line: string(line), Command: "AUTH-RESPONSE", Secret: Span{0, len(line)}})
+		s.event(Event{Kind: EventCommand, Line: string(line), Command: "AUTH-RESPONSE", Secret: Span{0, len(line)}, Offset: s.lineStart})
 		if string(line) == "*" {
 			s.reply(false, "", "Authentication cancelled.")
 			return nil
@@ -393,6 +412,9 @@ func (s *session) login(user string, credentialsOK bool) error {
 	s.authUser = user
 	s.srv.recordLogin(user, s.cfg.now())
 	s.setState(StateTransaction)
+	if s.observing() {
+		s.event(Event{Kind: EventMaildrop, Messages: mbox.Messages()})
+	}
 	n, size := mbox.Stat()
 	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, plural(n, "message"), size))
 	return nil
@@ -441,7 +463,8 @@ func (s *session) upgradeKeeping(kept []byte) error {
 		return errCloseSession
 	}
 	if len(kept) > 0 {
-		s.lines.R.Reset(io.MultiReader(bytes.NewReader(kept), s.conn))
+		s.in = &countingReader{r: io.MultiReader(bytes.NewReader(kept), s.conn)}
+		s.lines.R.Reset(s.in)
 	}
 	return nil
 }

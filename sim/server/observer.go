@@ -3,6 +3,9 @@ package server
 import (
 	"net"
 	"time"
+
+	"pop3lab/sim/maildrop"
+	"pop3lab/sim/pop3"
 )
 
 // State is a POP3 session state (RFC 1939 §3).
@@ -42,9 +45,11 @@ type EventKind int
 const (
 	// EventConnect: a session began; Note holds the APOP timestamp.
 	EventConnect EventKind = iota
-	// EventCommand: a command line arrived (Line, Command, Secret).
+	// EventCommand: a command line arrived (Line, Command, Secret,
+	// Offset).
 	EventCommand
-	// EventResponse: a status line was sent (Line, Multiline, Body).
+	// EventResponse: a status line was sent (Line, Status, Code,
+	// Multiline, Body).
 	EventResponse
 	// EventState: the session state changed (State, User).
 	EventState
@@ -61,6 +66,23 @@ const (
 	// MaxObservedBody of them, Truncated if there were more). Only with
 	// Config.ObserveBodies.
 	EventBody
+	// EventMaildrop: TRANSACTION began on a locked maildrop (Messages:
+	// every message as this session numbers it, RFC 1939 §4). Sent right
+	// after the EventState that enters TRANSACTION.
+	EventMaildrop
+	// EventMark: DELE marked a message for deletion (Message, with
+	// Deleted set; RFC 1939 §5). Sent before the +OK.
+	EventMark
+	// EventUnmark: RSET removed a message's deletion mark (Message); one
+	// event per message that was marked, in number order, before the +OK.
+	EventUnmark
+	// EventCommit: the UPDATE state committed the session (RFC 1939 §6):
+	// Messages are the marked messages it removed, none if none was
+	// marked. Err is non-nil when the commit failed: the -ERR follows and
+	// the messages are not removed by this session (the maildrop finishes
+	// a commit whose journal was written at the next open). Sent after the
+	// EventState that enters UPDATE, before the response to QUIT.
+	EventCommit
 )
 
 // MaxObservedBody is how much of a multi-line body an EventBody carries.
@@ -85,6 +107,14 @@ func (k EventKind) String() string {
 		return "close"
 	case EventBody:
 		return "body"
+	case EventMaildrop:
+		return "maildrop"
+	case EventMark:
+		return "mark"
+	case EventUnmark:
+		return "unmark"
+	case EventCommit:
+		return "commit"
 	}
 	return "unknown"
 }
@@ -116,6 +146,24 @@ type Event struct {
 	// SASL data, an APOP digest). Views highlight them; logs must use
 	// Redacted.
 	Secret Span
+	// Offset is where the command line began in the octets received on
+	// the connection's current transport: the raw connection, or after a
+	// TLS handshake the decrypted stream, counted from the handshake. With
+	// it a view finds the TCP segment that carried a plaintext command.
+	Offset int64
+	// Status is the status indicator of an EventResponse: views colour a
+	// response by it, never by reading Line.
+	Status pop3.Indicator
+	// Code is the response code of an EventResponse, without brackets
+	// ("IN-USE"), or "" (RFC 2449 §8).
+	Code string
+	// Message is the message an EventMark or EventUnmark concerns.
+	Message maildrop.Message
+	// Messages are the session's messages of an EventMaildrop, or the
+	// removed ones of an EventCommit.
+	Messages []maildrop.Message
+	// Err is why an EventCommit failed; nil when it succeeded.
+	Err error
 	// Multiline is true for a status line followed by a multi-line body.
 	Multiline bool
 	// Body is the size of that body when known in advance (RETR, CAPA,

@@ -29,8 +29,10 @@ type session struct {
 	raw  net.Conn // the transport as accepted
 	conn net.Conn // raw, or the tls.Conn on top of it
 
-	lines *pop3.LineReader
-	w     *bufio.Writer
+	in        *countingReader // the transport's input, counted
+	lines     *pop3.LineReader
+	lineStart int64 // input offset of the line being read
+	w         *bufio.Writer
 
 	mu          sync.Mutex
 	state       State
@@ -54,9 +56,32 @@ func newSession(srv *Server, c net.Conn, id uint64) *session {
 
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
-	s.lines = pop3.NewLineReader(bufio.NewReaderSize(c, 4096))
+	s.in = &countingReader{r: c}
+	s.lines = pop3.NewLineReader(bufio.NewReaderSize(s.in, 4096))
 	s.w = bufio.NewWriterSize(c, 32*1024)
 }
+
+// readLine reads the next line and remembers where in the input it began.
+func (s *session) readLine() ([]byte, error) {
+	s.lineStart = s.in.n - int64(s.lines.R.Buffered())
+	return s.lines.ReadLine()
+}
+
+// countingReader counts the octets read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// observing reports whether events go anywhere, so that a session builds
+// costly ones only when they do.
+func (s *session) observing() bool { return s.srv.cfg.Observer != nil }
 
 // interrupt ends the session from outside (Shutdown) unless it is
 // committing its UPDATE.
@@ -112,7 +137,7 @@ func (s *session) run() {
 			}
 		}
 		s.conn.SetReadDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
-		line, err := s.lines.ReadLine()
+		line, err := s.readLine()
 		if err == pop3.ErrLineTooLong {
 			s.reply(false, "", fmt.Sprintf("Line too long: commands are at most %d octets (RFC 2449).", pop3.MaxCommandLine))
 			if s.badCommand() {
@@ -191,7 +216,7 @@ func (s *session) replyBody(ok bool, code, text string, size int64) {
 func (s *session) status(ok bool, code, text string, multiline bool, size int64) {
 	line := pop3.FormatStatus(ok, code, text)
 	s.w.Write(line)
-	s.event(Event{Kind: EventResponse, Line: string(line[:len(line)-2]), Multiline: multiline, Body: size})
+	s.event(Event{Kind: EventResponse, Line: string(line[:len(line)-2]), Status: pop3.StatusIndicator(ok), Code: code, Multiline: multiline, Body: size})
 }
 
 // replyLines sends a status line and a multi-line body of the given lines.

@@ -284,7 +284,7 @@ func TestImplicitTLS(t *testing.T) {
 func TestObserverRedacts(t *testing.T) {
 	env := newEnv(t, nil)
 	c := newClient(t, pipe.dial(t, env.srv))
-	ts := c.greeting()
+	c.greeting()
 	c.cmd("USER alice")
 	c.expect("+OK Send your password.")
 	c.cmd("PASS wonderland")
@@ -294,7 +294,7 @@ func TestObserverRedacts(t *testing.T) {
 	c.expectEOF()
 	env.events.waitFor(t, "close", func(ev []Event) bool { return closedSessions(ev) == 1 })
 	c2 := newClient(t, pipe.dial(t, env.srv))
-	ts = c2.greeting()
+	ts := c2.greeting()
 	c2.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
 	c2.expectPrefix("+OK")
 	c2.cmd("QUIT")

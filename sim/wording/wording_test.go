@@ -1,0 +1,21 @@
+package wording
+
+import "testing"
+
+func TestPlural(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{{0, "0 messages"}, {1, "1 message"}, {2, "2 messages"}, {-1, "-1 messages"}}
+	for _, tt := range tests {
+		if got := Plural(tt.n, "message"); got != tt.want {
+			t.Errorf("Plural(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestOnOff(t *testing.T) {
+	if OnOff(true) != "on" || OnOff(false) != "off" {
+		t.Fatalf("OnOff: got %q and %q", OnOff(true), OnOff(false))
+	}
+}
