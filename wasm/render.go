@@ -10,6 +10,7 @@ import (
 	"honnef.co/go/js/dom/v2"
 
 	"pop3lab/sim"
+	"pop3lab/sim/pop3"
 	"pop3lab/sim/wire"
 	"pop3lab/wasm/view"
 )
@@ -80,6 +81,12 @@ func (a *app) renderEvent(e sim.Event) {
 	switch e.Kind {
 	case sim.EvState:
 		a.shownState = e.State
+	case sim.EvCommit:
+		// The server commits before it answers QUIT; the terminal says
+		// so right after the answer, so the transcript reads C:, S:.
+		if a.termConns[e.Conn] {
+			a.commitNote = "-- " + e.Text
+		}
 	case sim.EvSession:
 		if e.Who == sim.WhoTerminal {
 			a.termConns[e.Conn] = true
@@ -96,10 +103,14 @@ func (a *app) renderEvent(e sim.Event) {
 	case sim.EvResponse:
 		if a.termConns[e.Conn] {
 			cls := "s"
-			if strings.HasPrefix(e.Text, "-ERR") {
+			if e.Status == pop3.IndicatorERR {
 				cls = "s err"
 			}
 			a.termLine(cls, "S: "+e.Text)
+			if a.commitNote != "" {
+				a.termLine("sys update", a.commitNote)
+				a.commitNote = ""
+			}
 		}
 		a.diagram.Add(e)
 	case sim.EvBody:
@@ -254,8 +265,20 @@ func (a *app) renderSnapshot() {
 	state := snap.State
 	if !snap.Connected {
 		state = ""
+		if len(a.termConns) > 0 {
+			state = "closed" // RFC 1939 §6: after UPDATE the connection closes
+		}
 	}
 	a.renderStates(state)
+	summary := a.byID("update-summary")
+	if u := snap.LastUpdate; u != nil {
+		summary.SetTextContent(view.UpdateSummary(u, len(snap.Server)))
+		summary.RemoveAttribute("hidden")
+		a.byID("state-machine").QuerySelector(`li[data-state="UPDATE"]`).SetAttribute("data-ran", "true")
+	} else {
+		summary.SetAttribute("hidden", "")
+		a.byID("state-machine").QuerySelector(`li[data-state="UPDATE"]`).RemoveAttribute("data-ran")
+	}
 	hint := "Valid now: " + strings.Join(view.ValidCommands(state, snap.TLS), " ")
 	a.byID("terminal-hint").SetTextContent(hint)
 

@@ -122,8 +122,19 @@ func TestTerminalSession(t *testing.T) {
 	if len(rows) != 4 || !strings.HasPrefix(rows[0], "1|URGENT") {
 		t.Fatalf("after QUIT the maildrop is %q", rows)
 	}
-	if got := currentState(t, ctx); got != "" {
+	// RFC 1939 §6: QUIT in TRANSACTION enters UPDATE, which commits,
+	// then the connection closes.
+	if got := currentState(t, ctx); got != "closed" {
 		t.Fatalf("state after QUIT: %q", got)
+	}
+	if ran := js[bool](t, ctx, `document.querySelector('#state-machine li[data-state="UPDATE"]').hasAttribute("data-ran")`); !ran {
+		t.Fatal("the state machine does not show that UPDATE ran")
+	}
+	if got := js[string](t, ctx, `document.getElementById("update-summary").textContent`); got != "UPDATE (connection 1) deleted message 1. Numbers are per session: at the next login, message 2 is numbered 1; its UID stays the same." {
+		t.Fatalf("UPDATE summary: %q", got)
+	}
+	if !strings.Contains(terminalText(t, ctx), "S: +OK Logging out; 1 message deleted.\n-- UPDATE: ") {
+		t.Fatalf("the terminal does not say what UPDATE did:\n%s", terminalText(t, ctx))
 	}
 	// The wire panel showed the password in the clear, highlighted.
 	if secret := js[string](t, ctx, `(document.querySelector("#wire-log mark.secret") || {}).textContent || ""`); secret != "wonderland" {

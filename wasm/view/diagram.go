@@ -115,13 +115,13 @@ type Diagram struct {
 	next     int     // N of the next arrow
 	segs     map[int]sim.Event
 	refs     map[int]int       // segment Seq → kept arrows that point to it
-	lastSent map[int]sim.Event // newest client data segment, by conn
+	sent     map[int][]sim.Event // client data segments no command has claimed yet, by conn
 	pending  map[int][]int     // conn → N of responses awaiting their segment
 }
 
 // NewDiagram returns an empty diagram.
 func NewDiagram() *Diagram {
-	return &Diagram{segs: map[int]sim.Event{}, refs: map[int]int{}, lastSent: map[int]sim.Event{}, pending: map[int][]int{}}
+	return &Diagram{segs: map[int]sim.Event{}, refs: map[int]int{}, sent: map[int][]sim.Event{}, pending: map[int][]int{}}
 }
 
 // Add takes one event of the log, in order.
@@ -129,8 +129,16 @@ func (d *Diagram) Add(e sim.Event) {
 	switch e.Kind {
 	case sim.EvCommand:
 		ar := Arrow{Dir: wire.ClientToServer, Line: e.Text, Conn: e.Conn, TLS: e.TLS, Secret: len(e.Secrets) > 0, Seg: -1}
-		if seg, ok := d.lastSent[e.Conn]; ok {
-			ar.Seg, ar.Origin = seg.Seq, seg.Origin
+		// The server names the segment the command came from; the
+		// segments before it are claimed by earlier commands.
+		sent := d.sent[e.Conn]
+		for i, seg := range sent {
+			if seg.Seq == e.Segment {
+				ar.Seg, ar.Origin = seg.Seq, seg.Origin
+				d.ref(seg)
+				d.sent[e.Conn] = sent[i:]
+				break
+			}
 		}
 		d.push(ar)
 	case sim.EvResponse:
@@ -141,7 +149,11 @@ func (d *Diagram) Add(e sim.Event) {
 			return
 		}
 		if e.Dir == wire.ClientToServer {
-			d.lastSent[e.Conn] = e
+			sent := append(d.sent[e.Conn], e)
+			if len(sent) > 64 { // a flood no command claims
+				sent = sent[len(sent)-64:]
+			}
+			d.sent[e.Conn] = sent
 			return
 		}
 		for _, n := range d.pending[e.Conn] {
@@ -158,9 +170,6 @@ func (d *Diagram) Add(e sim.Event) {
 func (d *Diagram) push(ar Arrow) {
 	ar.N = d.next
 	d.next++
-	if ar.Seg >= 0 {
-		d.ref(d.lastSent[ar.Conn])
-	}
 	d.arrows = append(d.arrows, ar)
 	if len(d.arrows) > 2*DiagramKeep {
 		for _, old := range d.arrows[:len(d.arrows)-DiagramKeep] {

@@ -17,13 +17,13 @@ func TestDiagramPairsArrowsWithTheirSegments(t *testing.T) {
 		{Seq: 0, Kind: sim.EvResponse, Conn: 1, Text: "+OK POP3 server ready"},
 		seg(1, 1, wire.ServerToClient, wire.Sent, "+OK POP3 server ready\r\n"),
 		seg(2, 1, wire.ClientToServer, wire.Sent, "USER alice\r\n"),
-		{Seq: 3, Kind: sim.EvCommand, Conn: 1, Text: "USER alice"},
+		{Seq: 3, Kind: sim.EvCommand, Conn: 1, Text: "USER alice", Segment: 2},
 		{Seq: 4, Kind: sim.EvResponse, Conn: 1, Text: "+OK"},
 		seg(5, 1, wire.ServerToClient, wire.Sent, "+OK\r\n"),
 		seg(6, 1, wire.ClientToServer, wire.Sent, "PASS wonderland\r\n"),
-		{Seq: 7, Kind: sim.EvCommand, Conn: 1, Text: "PASS wonderland", Secrets: []sim.Span{{Start: 5, End: 15}}},
+		{Seq: 7, Kind: sim.EvCommand, Conn: 1, Text: "PASS wonderland", Segment: 6, Secrets: []sim.Span{{Start: 5, End: 15}}},
 		seg(8, 1, wire.ClientToServer, wire.Injected, "CAPA\r\n"),
-		{Seq: 9, Kind: sim.EvCommand, Conn: 1, Text: "CAPA", TLS: true},
+		{Seq: 9, Kind: sim.EvCommand, Conn: 1, Text: "CAPA", TLS: true, Segment: 8},
 		{Seq: 10, Kind: sim.EvResponse, Conn: 1, Text: "+OK Capability list follows", TLS: true},
 		seg(11, 1, wire.ServerToClient, wire.Rewritten, "+OK Capability list follows\r\nUSER\r\n.\r\n"),
 	}
@@ -76,7 +76,7 @@ func TestDiagramIsBounded(t *testing.T) {
 	seq := 0
 	for i := 0; i < 20000; i++ {
 		d.Add(seg(seq, 1, wire.ClientToServer, wire.Sent, "NOOP\r\n"))
-		d.Add(sim.Event{Seq: seq + 1, Kind: sim.EvCommand, Conn: 1, Text: "NOOP"})
+		d.Add(sim.Event{Seq: seq + 1, Kind: sim.EvCommand, Conn: 1, Text: "NOOP", Segment: seq})
 		d.Add(sim.Event{Seq: seq + 2, Kind: sim.EvResponse, Conn: 1, Text: "+OK"})
 		d.Add(seg(seq+3, 1, wire.ServerToClient, wire.Sent, "+OK\r\n"))
 		seq += 4

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"fmt"
 	"testing"
 
 	"pop3lab/sim"
@@ -109,5 +110,29 @@ func TestNotices(t *testing.T) {
 	n.Dismiss()
 	if _, ok := n.Current(); ok {
 		t.Fatal("the notice outlived Dismiss")
+	}
+}
+
+func TestUpdateSummary(t *testing.T) {
+	msg := func(n int) sim.MessageRef { return sim.MessageRef{Number: n, UID: fmt.Sprint("uid", n)} }
+	tests := []struct {
+		u         *sim.UpdateReport
+		remaining int
+		want      string
+	}{
+		{nil, 5, ""},
+		{&sim.UpdateReport{Conn: 1}, 5, "UPDATE (connection 1): nothing was marked, so nothing was deleted."},
+		{&sim.UpdateReport{Conn: 1, Deleted: []sim.MessageRef{msg(2)}}, 4,
+			"UPDATE (connection 1) deleted message 2. Numbers are per session: at the next login, message 3 is numbered 2; its UID stays the same."},
+		{&sim.UpdateReport{Conn: 2, Deleted: []sim.MessageRef{msg(1), msg(2), msg(4)}}, 2,
+			"UPDATE (connection 2) deleted messages 1, 2, 4. Numbers are per session: at the next login, message 3 is numbered 1; its UID stays the same."},
+		{&sim.UpdateReport{Conn: 1, Deleted: []sim.MessageRef{msg(5)}}, 4, "UPDATE (connection 1) deleted message 5."},
+		{&sim.UpdateReport{Conn: 1, Deleted: []sim.MessageRef{msg(1)}, Failed: true, Reason: "the disk is full"}, 5,
+			"UPDATE failed: nothing was deleted and every message stays on the server (the disk is full)."},
+	}
+	for _, tt := range tests {
+		if got := UpdateSummary(tt.u, tt.remaining); got != tt.want {
+			t.Errorf("UpdateSummary(%+v, %d) =\n%q\nwant\n%q", tt.u, tt.remaining, got, tt.want)
+		}
 	}
 }
