@@ -93,6 +93,10 @@ type Config struct {
 	Sleep func(time.Duration)
 	// Rand is the source for APOP timestamps; default crypto/rand.
 	Rand io.Reader
+	// Logf reports problems that belong to no session, such as a failed
+	// accept that the server retries; default: discarded. It must be safe
+	// for concurrent use and must not block.
+	Logf func(format string, args ...any)
 	// Observer receives every command, response and state change. It is
 	// called from session goroutines and must be safe for concurrent use.
 	Observer Observer
@@ -135,6 +139,12 @@ func (c *Config) maxAuthFailures() int {
 		return c.MaxAuthFailures
 	}
 	return DefaultMaxAuthFailures
+}
+
+func (c *Config) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+	}
 }
 
 func (c *Config) hostname() string {
