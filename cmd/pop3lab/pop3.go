@@ -53,10 +53,35 @@ type pop3Options struct {
 	authFailureDelay  time.Duration
 	loginDelay        time.Duration
 	hostname          string
+	maxConns          int
+	maxConnsPerIP     int
+	maxUnauthPerIP    int
+}
+
+// defaultPOP3Options are the settings of `pop3lab pop3` before flags.
+func defaultPOP3Options() pop3Options {
+	return pop3Options{
+		users:            userFlags{},
+		idleTimeout:      server.DefaultIdleTimeout,
+		authFailureDelay: server.DefaultAuthFailureDelay,
+		hostname:         "localhost",
+		maxConns:         server.DefaultMaxConns,
+		maxConnsPerIP:    server.DefaultMaxConnsPerAddress,
+		maxUnauthPerIP:   server.DefaultMaxUnauthenticatedPerAddress,
+	}
+}
+
+// connCap turns a cap flag into a Config value: 0 on the command line
+// means no cap, which Config spells as a negative number.
+func connCap(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	opts := pop3Options{users: userFlags{}}
+	opts := defaultPOP3Options()
 	fs := flag.NewFlagSet("pop3lab pop3", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.listen, "listen", "127.0.0.1:1110", "address for plain POP3 with STLS (port 110 style); empty to disable")
@@ -66,10 +91,13 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.certFile, "cert", "", "TLS certificate chain, PEM (default: a self-signed certificate made at start)")
 	fs.StringVar(&opts.keyFile, "key", "", "TLS private key, PEM")
 	fs.BoolVar(&opts.allowInsecureAuth, "allow-insecure-auth", false, "allow USER/PASS and AUTH PLAIN without TLS from non-loopback addresses")
-	fs.DurationVar(&opts.idleTimeout, "idle-timeout", server.DefaultIdleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
-	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", server.DefaultAuthFailureDelay, "delay before answering a failed login")
+	fs.DurationVar(&opts.idleTimeout, "idle-timeout", opts.idleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
+	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering a failed login")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
-	fs.StringVar(&opts.hostname, "hostname", "localhost", "host name in the greeting's APOP timestamp")
+	fs.StringVar(&opts.hostname, "hostname", opts.hostname, "host name in the greeting's APOP timestamp")
+	fs.IntVar(&opts.maxConns, "max-conns", opts.maxConns, "most sessions open at once; more are answered -ERR [SYS/TEMP] and closed (0: no cap)")
+	fs.IntVar(&opts.maxConnsPerIP, "max-conns-per-ip", opts.maxConnsPerIP, "most sessions open at once from one IP address (0: no cap)")
+	fs.IntVar(&opts.maxUnauthPerIP, "max-unauth-per-ip", opts.maxUnauthPerIP, "most sessions from one IP address that have not logged in yet (0: no cap)")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
@@ -133,15 +161,18 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 	observers := multiObserver{&sessionLog{w: logw, sessions: make(map[uint64]*sessionStats)}}
 	observers = append(observers, extra...)
 	srv := server.New(server.Config{
-		Hostname:          opts.hostname,
-		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
-		Users:             users,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		AllowInsecureAuth: opts.allowInsecureAuth,
-		IdleTimeout:       opts.idleTimeout,
-		AuthFailureDelay:  opts.authFailureDelay,
-		LoginDelay:        opts.loginDelay,
-		Observer:          observers,
+		Hostname:                     opts.hostname,
+		Store:                        maildrop.NewStore(fsys, "", maildrop.Options{}),
+		Users:                        users,
+		TLSConfig:                    &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		AllowInsecureAuth:            opts.allowInsecureAuth,
+		IdleTimeout:                  opts.idleTimeout,
+		AuthFailureDelay:             opts.authFailureDelay,
+		LoginDelay:                   opts.loginDelay,
+		MaxConns:                     connCap(opts.maxConns),
+		MaxConnsPerAddress:           connCap(opts.maxConnsPerIP),
+		MaxUnauthenticatedPerAddress: connCap(opts.maxUnauthPerIP),
+		Observer:                     observers,
 	})
 	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2)}
 	type listener struct {

@@ -392,6 +392,7 @@ func (s *session) login(user string, credentialsOK bool) error {
 	s.mbox = mbox
 	s.authUser = user
 	s.srv.recordLogin(user, s.cfg.now())
+	s.srv.authenticated(s)
 	s.setState(StateTransaction)
 	n, size := mbox.Stat()
 	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, plural(n, "message"), size))

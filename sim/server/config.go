@@ -30,6 +30,14 @@ const (
 	// DefaultMaxAuthFailures is how many failed logins a session may make
 	// before it is closed.
 	DefaultMaxAuthFailures = 3
+	// DefaultMaxConns caps the sessions open at once, over all addresses.
+	DefaultMaxConns = 1000
+	// DefaultMaxConnsPerAddress caps the sessions open at once from one
+	// remote address.
+	DefaultMaxConnsPerAddress = 20
+	// DefaultMaxUnauthenticatedPerAddress caps the sessions from one
+	// remote address that have not logged in yet.
+	DefaultMaxUnauthenticatedPerAddress = 10
 	// DefaultImplementation is the IMPLEMENTATION capability (RFC 2449 §6.9).
 	DefaultImplementation = "pop3lab"
 	// saslLineLimit bounds a SASL response line, which RFC 5034 §4 exempts
@@ -79,6 +87,18 @@ type Config struct {
 	MaxBadCommands int
 	// MaxAuthFailures; zero means DefaultMaxAuthFailures.
 	MaxAuthFailures int
+	// MaxConns caps the sessions open at once; a connection over the cap
+	// is answered "-ERR [SYS/TEMP]" (RFC 3206 §4) and closed. Zero means
+	// DefaultMaxConns, negative no cap.
+	MaxConns int
+	// MaxConnsPerAddress caps the sessions from one remote address (the
+	// IP address for TCP); zero means DefaultMaxConnsPerAddress, negative
+	// no cap.
+	MaxConnsPerAddress int
+	// MaxUnauthenticatedPerAddress caps the sessions from one remote
+	// address still in AUTHORIZATION; zero means
+	// DefaultMaxUnauthenticatedPerAddress, negative no cap.
+	MaxUnauthenticatedPerAddress int
 	// LoginDelay is the minimum time between two logins of one user,
 	// advertised as LOGIN-DELAY and enforced with [LOGIN-DELAY]
 	// (RFC 2449 §6.5). Zero: no limit and no capability.
@@ -145,6 +165,27 @@ func (c *Config) logf(format string, args ...any) {
 	if c.Logf != nil {
 		c.Logf(format, args...)
 	}
+}
+
+// limit returns v, or def for zero; a negative v means no limit.
+func limit(v, def int) int {
+	switch {
+	case v < 0:
+		return 0
+	case v == 0:
+		return def
+	}
+	return v
+}
+
+func (c *Config) maxConns() int { return limit(c.MaxConns, DefaultMaxConns) }
+
+func (c *Config) maxConnsPerAddress() int {
+	return limit(c.MaxConnsPerAddress, DefaultMaxConnsPerAddress)
+}
+
+func (c *Config) maxUnauthenticatedPerAddress() int {
+	return limit(c.MaxUnauthenticatedPerAddress, DefaultMaxUnauthenticatedPerAddress)
 }
 
 func (c *Config) hostname() string {

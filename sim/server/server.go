@@ -22,6 +22,7 @@ type Server struct {
 	sessions  map[*session]struct{}
 	lastLogin map[string]time.Time
 	nextID    uint64
+	admission admission
 	closing   bool
 	done      chan struct{} // closed by Shutdown
 	wg        sync.WaitGroup
@@ -117,15 +118,24 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		return
 	}
 	s.nextID++
-	sess := newSession(s, c, s.nextID)
-	s.sessions[sess] = struct{}{}
+	id := s.nextID
+	addr := addressKey(c.RemoteAddr())
 	s.wg.Add(1)
+	defer s.wg.Done()
+	if refusal := s.admit(addr); refusal != "" {
+		s.mu.Unlock()
+		s.refuse(c, id, refusal)
+		return
+	}
+	sess := newSession(s, c, id)
+	sess.addr, sess.unauthCounted = addr, true
+	s.sessions[sess] = struct{}{}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, sess)
+		s.release(sess)
 		s.mu.Unlock()
-		s.wg.Done()
 	}()
 	if implicitTLS {
 		if !sess.startTLS(tls.Server(c, s.cfg.TLSConfig)) {

@@ -32,6 +32,11 @@ type session struct {
 	lines *pop3.LineReader
 	w     *bufio.Writer
 
+	// addr is the remote address the connection caps count by; Server.mu
+	// guards unauthCounted: whether the session counts as not logged in.
+	addr          string
+	unauthCounted bool
+
 	mu          sync.Mutex
 	state       State
 	interrupted bool
