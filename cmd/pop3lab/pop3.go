@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hack-pad/hackpadfs"
@@ -144,6 +143,7 @@ func servePOP3(ctx context.Context, opts pop3Options, stdout, stderr io.Writer) 
 // pop3Service is a running real POP3 server and its listeners.
 type pop3Service struct {
 	srv                *server.Server
+	log                *logQueue
 	listeners          []net.Listener
 	plainAddr, tlsAddr string
 	fingerprint        string
@@ -158,7 +158,8 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 	if err != nil {
 		return nil, err
 	}
-	observers := multiObserver{&sessionLog{w: logw, sessions: make(map[uint64]*sessionStats)}}
+	logq := newLogQueue(logw, logQueueSize)
+	observers := multiObserver{newSessionLog(logq)}
 	observers = append(observers, extra...)
 	srv := server.New(server.Config{
 		Hostname:                     opts.hostname,
@@ -174,7 +175,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		MaxUnauthenticatedPerAddress: connCap(opts.maxUnauthPerIP),
 		Observer:                     observers,
 	})
-	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2)}
+	svc := &pop3Service{srv: srv, log: logq, fingerprint: fingerprint, errc: make(chan error, 2)}
 	type listener struct {
 		addr  string
 		serve func(net.Listener) error
@@ -212,10 +213,12 @@ func (p *pop3Service) closeListeners() {
 }
 
 // shutdown stops accepting and ends the sessions (those in UPDATE finish
-// their commit first).
+// their commit first), then gives the session log a moment to be written.
 func (p *pop3Service) shutdown(ctx context.Context) error {
 	p.closeListeners()
-	return p.srv.Shutdown(ctx)
+	err := p.srv.Shutdown(ctx)
+	p.log.Flush(logFlushTimeout)
+	return err
 }
 
 // multiObserver sends every event to each observer.
@@ -323,61 +326,4 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  openssl s_client -connect %s\n", b.tls)
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
-}
-
-// sessionLog writes one line per finished session. It sees commands only
-// through Event.Redacted and never records a credential.
-type sessionLog struct {
-	w        io.Writer
-	mu       sync.Mutex
-	sessions map[uint64]*sessionStats
-}
-
-type sessionStats struct {
-	start     time.Time
-	remote    string
-	tls       bool
-	commands  int
-	retrieved int
-	deleted   int
-	failures  int
-}
-
-// Observe implements server.Observer.
-func (l *sessionLog) Observe(e server.Event) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	st := l.sessions[e.Session]
-	if st == nil {
-		st = &sessionStats{start: e.Time}
-		if e.Remote != nil {
-			st.remote = e.Remote.String()
-		}
-		l.sessions[e.Session] = st
-	}
-	switch e.Kind {
-	case server.EventCommand:
-		st.commands++
-		switch e.Command {
-		case "RETR":
-			st.retrieved++
-		case "DELE":
-			st.deleted++
-		}
-	case server.EventResponse:
-		if strings.HasPrefix(e.Line, "-ERR [AUTH]") {
-			st.failures++
-		}
-	case server.EventTLS:
-		st.tls = st.tls || e.TLS
-	case server.EventClose:
-		user := e.User
-		if user == "" {
-			user = "-"
-		}
-		fmt.Fprintf(l.w, "%s session %d from %s user=%s tls=%t commands=%d retr=%d dele=%d auth-failures=%d duration=%s end=%q\n",
-			e.Time.Format(time.RFC3339), e.Session, st.remote, user, st.tls, st.commands, st.retrieved, st.deleted,
-			st.failures, e.Time.Sub(st.start).Round(time.Millisecond), e.Note)
-		delete(l.sessions, e.Session)
-	}
 }
