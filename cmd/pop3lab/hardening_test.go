@@ -8,8 +8,10 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -57,5 +59,64 @@ func expectClosed(t *testing.T, r *bufio.Reader) {
 		t.Fatalf("after the refusal: %q, %v; want the connection closed", rest, err)
 	} else if !strings.Contains(err.Error(), "EOF") && !strings.Contains(err.Error(), "reset") {
 		t.Fatalf("after the refusal: %v, want EOF", err)
+	}
+}
+
+// TestParallelGuessingHeldToBudget: 300 connections guessing alice's
+// password at once get exactly the budget's 10 checked guesses; every
+// other attempt, and then the right password, is refused with the time
+// to retry.
+func TestParallelGuessingHeldToBudget(t *testing.T) {
+	srv := startPOP3(t, newMaildirs(t, testMessages...), "--max-conns-per-ip", "0", "--max-unauth-per-ip", "0",
+		"--auth-failure-budget", "10", "--auth-failure-window", "10m")
+	const guessers = 300
+	answers := make(chan string, guessers)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range guessers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", srv.plain, toolTimeout)
+			if err != nil {
+				answers <- err.Error()
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(toolTimeout))
+			r := bufio.NewReader(c)
+			r.ReadString('\n')
+			fmt.Fprintf(c, "USER alice\r\nPASS guess%d\r\n", i)
+			r.ReadString('\n')
+			l, err := r.ReadString('\n')
+			if err != nil {
+				l = err.Error()
+			}
+			answers <- strings.TrimSuffix(l, "\r\n")
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(answers)
+	failed, refused := 0, 0
+	for a := range answers {
+		switch {
+		case a == "-ERR [AUTH] Authentication failed.":
+			failed++
+		case strings.HasPrefix(a, "-ERR [AUTH] Failed-login budget exhausted for this user or your address; try again in ") &&
+			strings.HasSuffix(a, " seconds."):
+			refused++
+		default:
+			t.Errorf("answer %q", a)
+		}
+	}
+	if failed != 10 || refused != guessers-10 {
+		t.Fatalf("%d guesses checked and %d refused, want 10 and %d", failed, refused, guessers-10)
+	}
+	t.Logf("%d parallel guesses in %v: 10 checked, %d refused", guessers, elapsed.Round(time.Millisecond), refused)
+	c := dialPOP3(t, srv.plain)
+	c.cmdOK("USER alice")
+	if got := c.cmd("PASS wonderland"); !strings.HasPrefix(got, "-ERR [AUTH] Failed-login budget exhausted") {
+		t.Fatalf("right password while the budget is spent: %q", got)
 	}
 }

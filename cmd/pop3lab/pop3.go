@@ -50,6 +50,8 @@ type pop3Options struct {
 	allowInsecureAuth bool
 	idleTimeout       time.Duration
 	authFailureDelay  time.Duration
+	authBudget        int
+	authWindow        time.Duration
 	loginDelay        time.Duration
 	hostname          string
 	maxConns          int
@@ -63,6 +65,8 @@ func defaultPOP3Options() pop3Options {
 		users:            userFlags{},
 		idleTimeout:      server.DefaultIdleTimeout,
 		authFailureDelay: server.DefaultAuthFailureDelay,
+		authBudget:       server.DefaultAuthFailureBudget,
+		authWindow:       server.DefaultAuthFailureWindow,
 		hostname:         "localhost",
 		maxConns:         server.DefaultMaxConns,
 		maxConnsPerIP:    server.DefaultMaxConnsPerAddress,
@@ -70,8 +74,8 @@ func defaultPOP3Options() pop3Options {
 	}
 }
 
-// connCap turns a cap flag into a Config value: 0 on the command line
-// means no cap, which Config spells as a negative number.
+// connCap turns a cap or budget flag into a Config value: 0 on the
+// command line means none, which Config spells as a negative number.
 func connCap(n int) int {
 	if n <= 0 {
 		return -1
@@ -91,7 +95,9 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.keyFile, "key", "", "TLS private key, PEM")
 	fs.BoolVar(&opts.allowInsecureAuth, "allow-insecure-auth", false, "allow USER/PASS and AUTH PLAIN without TLS from non-loopback addresses")
 	fs.DurationVar(&opts.idleTimeout, "idle-timeout", opts.idleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
-	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering a failed login")
+	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering every login attempt, right or wrong, so that timing does not reveal the result")
+	fs.IntVar(&opts.authBudget, "auth-failure-budget", opts.authBudget, "failed logins allowed per IP address and per user name within --auth-failure-window; then logins are refused until the window frees a place (0: no budget)")
+	fs.DurationVar(&opts.authWindow, "auth-failure-window", opts.authWindow, "sliding window of --auth-failure-budget")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
 	fs.StringVar(&opts.hostname, "hostname", opts.hostname, "host name in the greeting's APOP timestamp")
 	fs.IntVar(&opts.maxConns, "max-conns", opts.maxConns, "most sessions open at once; more are answered -ERR [SYS/TEMP] and closed (0: no cap)")
@@ -169,6 +175,8 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		AllowInsecureAuth:            opts.allowInsecureAuth,
 		IdleTimeout:                  opts.idleTimeout,
 		AuthFailureDelay:             opts.authFailureDelay,
+		AuthFailureBudget:            connCap(opts.authBudget),
+		AuthFailureWindow:            opts.authWindow,
 		LoginDelay:                   opts.loginDelay,
 		MaxConns:                     connCap(opts.maxConns),
 		MaxConnsPerAddress:           connCap(opts.maxConnsPerIP),

@@ -21,9 +21,16 @@ const (
 	// DefaultIdleTimeout is the autologout timer. RFC 1939 §3 asks for at
 	// least 10 minutes.
 	DefaultIdleTimeout = 10 * time.Minute
-	// DefaultAuthFailureDelay is how long a failed login waits before its
-	// -ERR, to slow down password guessing.
+	// DefaultAuthFailureDelay is how long every login attempt waits
+	// before its answer, to slow down password guessing.
 	DefaultAuthFailureDelay = time.Second
+	// DefaultAuthFailureBudget is how many failed logins one remote
+	// address, and one user name, may make within
+	// DefaultAuthFailureWindow.
+	DefaultAuthFailureBudget = 10
+	// DefaultAuthFailureWindow is the sliding window of the failure
+	// budget.
+	DefaultAuthFailureWindow = 10 * time.Minute
 	// DefaultMaxBadCommands is how many unknown, malformed or misplaced
 	// commands a session may send before it is closed.
 	DefaultMaxBadCommands = 10
@@ -80,9 +87,20 @@ type Config struct {
 	AllowInsecureAuth bool
 	// IdleTimeout is the autologout timer; zero means DefaultIdleTimeout.
 	IdleTimeout time.Duration
-	// AuthFailureDelay is waited before answering a failed login; zero
-	// means DefaultAuthFailureDelay, negative means no delay.
+	// AuthFailureDelay is waited before every answer to a login attempt
+	// (PASS, APOP, AUTH), right or wrong, so that neither the answer's
+	// timing nor hanging up early tells a right password from a wrong
+	// one. Zero means DefaultAuthFailureDelay, negative means no delay.
 	AuthFailureDelay time.Duration
+	// AuthFailureBudget is how many failed logins one remote address and
+	// one user name may each make within AuthFailureWindow, over all
+	// sessions; then every login attempt that would draw on the spent
+	// budget is refused, right password or not, with the time to retry.
+	// Zero means DefaultAuthFailureBudget, negative means no budget.
+	AuthFailureBudget int
+	// AuthFailureWindow is the budget's sliding window; zero means
+	// DefaultAuthFailureWindow.
+	AuthFailureWindow time.Duration
 	// MaxBadCommands; zero means DefaultMaxBadCommands.
 	MaxBadCommands int
 	// MaxAuthFailures; zero means DefaultMaxAuthFailures.
@@ -145,6 +163,18 @@ func (c *Config) authFailureDelay() time.Duration {
 		return DefaultAuthFailureDelay
 	}
 	return c.AuthFailureDelay
+}
+
+func (c *Config) authFailureBudget() *failureBudget {
+	n := limit(c.AuthFailureBudget, DefaultAuthFailureBudget)
+	if n == 0 {
+		return nil
+	}
+	w := c.AuthFailureWindow
+	if w <= 0 {
+		w = DefaultAuthFailureWindow
+	}
+	return newFailureBudget(n, w)
 }
 
 func (c *Config) maxBadCommands() int {

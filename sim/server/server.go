@@ -23,6 +23,7 @@ type Server struct {
 	lastLogin map[string]time.Time
 	nextID    uint64
 	admission admission
+	failures  *failureBudget // nil: no budget
 	closing   bool
 	done      chan struct{} // closed by Shutdown
 	wg        sync.WaitGroup
@@ -36,6 +37,7 @@ func New(cfg Config) *Server {
 		sessions:  make(map[*session]struct{}),
 		lastLogin: make(map[string]time.Time),
 		done:      make(chan struct{}),
+		failures:  cfg.authFailureBudget(),
 	}
 }
 
