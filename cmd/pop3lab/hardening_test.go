@@ -120,3 +120,22 @@ func TestParallelGuessingHeldToBudget(t *testing.T) {
 		t.Fatalf("right password while the budget is spent: %q", got)
 	}
 }
+
+// TestSecondProcessGetsInUse: two `pop3lab pop3` on one --data: while
+// the first holds alice's maildrop, the second answers her login with
+// [IN-USE] (RFC 2449 §8.1.1; RFC 1939 §8 exclusive access); once the
+// first session QUITs, the second process grants it.
+func TestSecondProcessGetsInUse(t *testing.T) {
+	data := newMaildirs(t, testMessages...)
+	first, second := startPOP3(t, data), startPOP3(t, data)
+	a := dialPOP3(t, first.plain)
+	a.login("alice", "wonderland")
+	b := dialPOP3(t, second.plain)
+	b.cmdOK("USER alice")
+	expect(t, "PASS in the second process", b.cmd("PASS wonderland"), "-ERR [IN-USE] Maildrop is locked by another POP3 session.")
+	expect(t, "DELE in the first", a.cmd("DELE 1"), "+OK Message 1 marked for deletion.")
+	expect(t, "QUIT in the first", a.cmd("QUIT"), "+OK Logging out; 1 message deleted.")
+	b.cmdOK("USER alice")
+	_, total := wireSizes(testMessages[1:])
+	expect(t, "PASS after the first QUIT", b.cmd("PASS wonderland"), fmt.Sprintf("+OK alice's maildrop has 2 messages (%d octets).", total))
+}
