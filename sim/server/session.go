@@ -60,7 +60,34 @@ func newSession(srv *Server, c net.Conn, id uint64) *session {
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
 	s.lines = pop3.NewLineReader(bufio.NewReaderSize(c, 4096))
-	s.w = bufio.NewWriterSize(c, 32*1024)
+	s.w = bufio.NewWriterSize(deadlineWriter{s, c}, writeChunk)
+}
+
+// writeChunk is the most a session writes under one write deadline.
+const writeChunk = 32 << 10
+
+// deadlineWriter writes to the connection in chunks of at most
+// writeChunk octets and moves the write deadline one idle timeout ahead
+// before each, so that a client reading slowly but steadily gets a
+// message of any size and only a client that stops reading is cut off:
+// the autologout timer is about inactivity (RFC 1939 §3).
+type deadlineWriter struct {
+	s *session
+	c net.Conn
+}
+
+func (w deadlineWriter) Write(p []byte) (n int, err error) {
+	for len(p) > 0 {
+		chunk := p[:min(len(p), writeChunk)]
+		w.c.SetWriteDeadline(w.s.cfg.now().Add(w.s.cfg.idleTimeout()))
+		m, err := w.c.Write(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[m:]
+	}
+	return n, nil
 }
 
 // interrupt ends the session from outside (Shutdown) unless it is
@@ -178,7 +205,6 @@ func (s *session) finish(note string) {
 }
 
 func (s *session) flush() error {
-	s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
 	return s.w.Flush()
 }
 
