@@ -10,6 +10,8 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -138,4 +140,35 @@ func TestSecondProcessGetsInUse(t *testing.T) {
 	b.cmdOK("USER alice")
 	_, total := wireSizes(testMessages[1:])
 	expect(t, "PASS after the first QUIT", b.cmd("PASS wonderland"), fmt.Sprintf("+OK alice's maildrop has 2 messages (%d octets).", total))
+}
+
+// TestSymlinkedMaildirRefused: a Maildir whose cur/ is a symbolic link to
+// elsewhere is not served: the login gets [SYS/PERM] (RFC 3206 §4), the
+// log says why, and the file outside --data stays where it is.
+func TestSymlinkedMaildirRefused(t *testing.T) {
+	data := newMaildirs(t)
+	outside := t.TempDir()
+	secret := filepath.Join(outside, "1700000000.M1P1Q1.host")
+	writeFile(t, secret, "Subject: outside\n\nsecret\n")
+	cur := filepath.Join(data, "alice", "cur")
+	if err := os.Remove(cur); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, cur); err != nil {
+		t.Fatal(err)
+	}
+	srv := startPOP3(t, data)
+	c := dialPOP3(t, srv.plain)
+	c.cmdOK("USER alice")
+	expect(t, "PASS", c.cmd("PASS wonderland"), "-ERR [SYS/PERM] Cannot open the maildrop; ask the administrator.")
+	deadline := time.Now().Add(toolTimeout)
+	for !strings.Contains(srv.stderr.String(), "maildrop directory is a symbolic link") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the log does not say why:\n%s", srv.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := os.Stat(secret); err != nil {
+		t.Fatalf("the file outside --data: %v", err)
+	}
 }

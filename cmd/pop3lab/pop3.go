@@ -182,6 +182,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		MaxConnsPerAddress:           connCap(opts.maxConnsPerIP),
 		MaxUnauthenticatedPerAddress: connCap(opts.maxUnauthPerIP),
 		Observer:                     observers,
+		Logf:                         logq.Timestamped,
 	})
 	svc := &pop3Service{srv: srv, log: logq, fingerprint: fingerprint, errc: make(chan error, 2)}
 	type listener struct {

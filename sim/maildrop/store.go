@@ -232,6 +232,9 @@ func (s *Store) peek(user string) ([]entry, string, error) {
 	if _, err := hackpadfs.Stat(s.fsys, dir); errors.Is(err, hackpadfs.ErrNotExist) {
 		return nil, dir, nil
 	}
+	if err := s.refuseSymlinks(dir); err != nil {
+		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
 	msgs, err := s.scan(dir, false)
 	if err != nil {
 		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
@@ -306,8 +309,13 @@ func (s *Store) open(user string) (*Maildrop, error) {
 }
 
 // ensureDirs creates the Maildir's subdirectories that are missing. It
-// looks first, so that opening an existing maildrop writes nothing.
+// looks first, so that opening an existing maildrop writes nothing. A
+// Maildir or subdirectory that is a symbolic link is refused with
+// ErrSymlink, before anything is created or read through it.
 func (s *Store) ensureDirs(dir string) error {
+	if err := s.refuseSymlinks(dir); err != nil {
+		return err
+	}
 	for _, sub := range [...]string{dirCur, dirNew, dirTmp} {
 		p := path.Join(dir, sub)
 		if info, err := hackpadfs.Stat(s.fsys, p); err == nil && info.IsDir() {
@@ -315,6 +323,24 @@ func (s *Store) ensureDirs(dir string) error {
 		}
 		if err := hackpadfs.MkdirAll(s.fsys, p, dirPerm); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// refuseSymlinks fails with ErrSymlink if the Maildir dir or one of its
+// subdirectories is a symbolic link. Missing ones are fine (ensureDirs
+// creates them). Symbolic links to message files are skipped by the scan
+// instead (scanEntry takes regular files only).
+func (s *Store) refuseSymlinks(dir string) error {
+	for _, p := range [...]string{dir, path.Join(dir, dirCur), path.Join(dir, dirNew), path.Join(dir, dirTmp)} {
+		info, err := hackpadfs.LstatOrStat(s.fsys, p)
+		switch {
+		case errors.Is(err, hackpadfs.ErrNotExist):
+		case err != nil:
+			return err
+		case info.Mode()&hackpadfs.ModeSymlink != 0:
+			return fmt.Errorf("%s: %w", p, ErrSymlink)
 		}
 	}
 	return nil

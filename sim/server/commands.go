@@ -397,7 +397,13 @@ func (s *session) login(user string, check func() bool) error {
 	case errors.Is(err, maildrop.ErrLocked):
 		s.reply(false, pop3.CodeInUse, "Maildrop is locked by another POP3 session.")
 		return nil
+	case errors.Is(err, maildrop.ErrSymlink):
+		// RFC 3206 §4: a problem that waiting will not fix.
+		s.cfg.logf("pop3 server: session %d: %v", s.id, err)
+		s.reply(false, pop3.CodeSysPerm, "Cannot open the maildrop; ask the administrator.")
+		return nil
 	case err != nil:
+		s.cfg.logf("pop3 server: session %d: %v", s.id, err)
 		s.reply(false, pop3.CodeSysTemp, "Cannot open the maildrop; try again later.")
 		return nil
 	}
