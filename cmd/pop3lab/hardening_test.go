@@ -172,3 +172,24 @@ func TestSymlinkedMaildirRefused(t *testing.T) {
 		t.Fatalf("the file outside --data: %v", err)
 	}
 }
+
+// TestUserFlagRefusesImpossibleNames: a --user name that cannot be a
+// maildrop or cannot be sent in USER stops `pop3lab pop3` at start with
+// one sentence that does not repeat the password.
+func TestUserFlagRefusesImpossibleNames(t *testing.T) {
+	for _, name := range []string{"../x", ".hidden", "a b", "a/b", `a\b`, "ünï", "tab\there"} {
+		t.Run(name, func(t *testing.T) {
+			var out, errOut lockedBuffer
+			code := run(t.Context(), []string{"pop3", "--listen", "127.0.0.1:0", "--tls-listen", "", "--user", name + ":s3cret"}, &out, &errOut)
+			want := fmt.Sprintf("pop3lab pop3: --user %q: a user name must be printable ASCII without spaces, \"/\" or \"\\\", and must not start with \".\"; it names the maildrop directory DIR/NAME/ and is sent as the one argument of USER\n", name)
+			if code != 1 || errOut.String() != want || out.String() != "" {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1 and stderr %q", code, out.String(), errOut.String(), want)
+			}
+		})
+	}
+	for _, name := range []string{"alice", "bob.smith", "user@example.org", "x_1-2+3"} {
+		if err := checkUserName(name); err != nil {
+			t.Errorf("checkUserName(%q): %v", name, err)
+		}
+	}
+}

@@ -42,6 +42,19 @@ func (u userFlags) Set(v string) error {
 	return nil
 }
 
+// checkUserName refuses, in one sentence, a --user name that could never
+// log in: it must be a maildrop directory name and travel as the one
+// argument of USER and APOP (RFC 1939 §7), whose command line holds only
+// printable ASCII. It is checked after parsing so that the message does not
+// repeat the password.
+func checkUserName(name string) error {
+	sendable := !strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r > '~' })
+	if !sendable || !maildrop.ValidUser(name) {
+		return fmt.Errorf(`--user %q: a user name must be printable ASCII without spaces, "/" or "\", and must not start with "."; it names the maildrop directory DIR/NAME/ and is sent as the one argument of USER`, name)
+	}
+	return nil
+}
+
 type pop3Options struct {
 	listen, tlsListen string
 	data              string
@@ -105,6 +118,11 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&opts.maxUnauthPerIP, "max-unauth-per-ip", opts.maxUnauthPerIP, "most sessions from one IP address that have not logged in yet (0: no cap)")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
+	}
+	for name := range opts.users {
+		if err := checkUserName(name); err != nil {
+			return err
+		}
 	}
 	if (opts.certFile == "") != (opts.keyFile == "") {
 		return errors.New("--cert and --key go together")
