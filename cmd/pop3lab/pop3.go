@@ -87,6 +87,15 @@ func defaultPOP3Options() pop3Options {
 	}
 }
 
+// authDelay turns --auth-failure-delay into a Config value: 0 on the
+// command line means no delay, which Config spells as a negative one.
+func authDelay(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
+}
+
 // connCap turns a cap or budget flag into a Config value: 0 on the
 // command line means none, which Config spells as a negative number.
 func connCap(n int) int {
@@ -108,7 +117,7 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.keyFile, "key", "", "TLS private key, PEM")
 	fs.BoolVar(&opts.allowInsecureAuth, "allow-insecure-auth", false, "allow USER/PASS and AUTH PLAIN without TLS from non-loopback addresses")
 	fs.DurationVar(&opts.idleTimeout, "idle-timeout", opts.idleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
-	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering every login attempt, right or wrong, so that timing does not reveal the result")
+	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering every login attempt, right or wrong, so that timing does not reveal the result (0: none)")
 	fs.IntVar(&opts.authBudget, "auth-failure-budget", opts.authBudget, "failed logins allowed per IP address and per user name within --auth-failure-window; then logins are refused until the window frees a place (0: no budget)")
 	fs.DurationVar(&opts.authWindow, "auth-failure-window", opts.authWindow, "sliding window of --auth-failure-budget")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
@@ -192,7 +201,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		TLSConfig:                    &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 		AllowInsecureAuth:            opts.allowInsecureAuth,
 		IdleTimeout:                  opts.idleTimeout,
-		AuthFailureDelay:             opts.authFailureDelay,
+		AuthFailureDelay:             authDelay(opts.authFailureDelay),
 		AuthFailureBudget:            connCap(opts.authBudget),
 		AuthFailureWindow:            opts.authWindow,
 		LoginDelay:                   opts.loginDelay,

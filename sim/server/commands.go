@@ -314,7 +314,7 @@ func (s *session) authCmd(cmd pop3.Command) error {
 		}
 	} else {
 		// RFC 5034 §4: an empty challenge, then the client's response.
-		s.w.WriteString(pop3.Continue + " \r\n")
+		s.out().WriteString(pop3.Continue + " \r\n")
 		s.event(Event{Kind: EventResponse, Line: pop3.Continue + " "})
 		if err := s.flush(); err != nil {
 			return err
