@@ -664,12 +664,14 @@ var (
 
 // startPOP3 starts pop3lab pop3 on ports the kernel picks (it prints the
 // addresses it got) and waits for its banner. The process is stopped when
-// the test ends; its session log is shown if the test failed.
-func startPOP3(t *testing.T, data string) *pop3labProcess {
+// the test ends; its session log is shown if the test failed. extra flags
+// follow the usual ones.
+func startPOP3(t *testing.T, data string, extra ...string) *pop3labProcess {
 	t.Helper()
 	p := &pop3labProcess{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(pop3labBin, "pop3", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--data", data,
-		"--user", "alice:wonderland", "--user", "bob:pass word", "--auth-failure-delay", "10ms")
+	args := []string{"pop3", "--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0", "--data", data,
+		"--user", "alice:wonderland", "--user", "bob:pass word", "--auth-failure-delay", "10ms"}
+	p.cmd = exec.Command(pop3labBin, append(args, extra...)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

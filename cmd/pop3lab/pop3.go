@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hack-pad/hackpadfs"
@@ -43,6 +42,19 @@ func (u userFlags) Set(v string) error {
 	return nil
 }
 
+// checkUserName refuses, in one sentence, a --user name that could never
+// log in: it must be a maildrop directory name and travel as the one
+// argument of USER and APOP (RFC 1939 §7), whose command line holds only
+// printable ASCII. It is checked after parsing so that the message does not
+// repeat the password.
+func checkUserName(name string) error {
+	sendable := !strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r > '~' })
+	if !sendable || !maildrop.ValidUser(name) {
+		return fmt.Errorf(`--user %q: a user name must be printable ASCII without spaces, "/" or "\", and must not start with "."; it names the maildrop directory DIR/NAME/ and is sent as the one argument of USER`, name)
+	}
+	return nil
+}
+
 type pop3Options struct {
 	listen, tlsListen string
 	data              string
@@ -51,12 +63,50 @@ type pop3Options struct {
 	allowInsecureAuth bool
 	idleTimeout       time.Duration
 	authFailureDelay  time.Duration
+	authBudget        int
+	authWindow        time.Duration
 	loginDelay        time.Duration
 	hostname          string
+	maxConns          int
+	maxConnsPerIP     int
+	maxUnauthPerIP    int
+}
+
+// defaultPOP3Options are the settings of `pop3lab pop3` before flags.
+func defaultPOP3Options() pop3Options {
+	return pop3Options{
+		users:            userFlags{},
+		idleTimeout:      server.DefaultIdleTimeout,
+		authFailureDelay: server.DefaultAuthFailureDelay,
+		authBudget:       server.DefaultAuthFailureBudget,
+		authWindow:       server.DefaultAuthFailureWindow,
+		hostname:         "localhost",
+		maxConns:         server.DefaultMaxConns,
+		maxConnsPerIP:    server.DefaultMaxConnsPerAddress,
+		maxUnauthPerIP:   server.DefaultMaxUnauthenticatedPerAddress,
+	}
+}
+
+// authDelay turns --auth-failure-delay into a Config value: 0 on the
+// command line means no delay, which Config spells as a negative one.
+func authDelay(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
+}
+
+// connCap turns a cap or budget flag into a Config value: 0 on the
+// command line means none, which Config spells as a negative number.
+func connCap(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	opts := pop3Options{users: userFlags{}}
+	opts := defaultPOP3Options()
 	fs := flag.NewFlagSet("pop3lab pop3", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.listen, "listen", "127.0.0.1:1110", "address for plain POP3 with STLS (port 110 style); empty to disable")
@@ -66,12 +116,22 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&opts.certFile, "cert", "", "TLS certificate chain, PEM (default: a self-signed certificate made at start)")
 	fs.StringVar(&opts.keyFile, "key", "", "TLS private key, PEM")
 	fs.BoolVar(&opts.allowInsecureAuth, "allow-insecure-auth", false, "allow USER/PASS and AUTH PLAIN without TLS from non-loopback addresses")
-	fs.DurationVar(&opts.idleTimeout, "idle-timeout", server.DefaultIdleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
-	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", server.DefaultAuthFailureDelay, "delay before answering a failed login")
+	fs.DurationVar(&opts.idleTimeout, "idle-timeout", opts.idleTimeout, "autologout after this much inactivity (RFC 1939: at least 10m)")
+	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", opts.authFailureDelay, "delay before answering every login attempt, right or wrong, so that timing does not reveal the result (0: none)")
+	fs.IntVar(&opts.authBudget, "auth-failure-budget", opts.authBudget, "failed logins allowed per IP address and per user name within --auth-failure-window; then logins are refused until the window frees a place (0: no budget)")
+	fs.DurationVar(&opts.authWindow, "auth-failure-window", opts.authWindow, "sliding window of --auth-failure-budget")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
-	fs.StringVar(&opts.hostname, "hostname", "localhost", "host name in the greeting's APOP timestamp")
+	fs.StringVar(&opts.hostname, "hostname", opts.hostname, "host name in the greeting's APOP timestamp")
+	fs.IntVar(&opts.maxConns, "max-conns", opts.maxConns, "most sessions open at once; more are answered -ERR [SYS/TEMP] and closed (0: no cap)")
+	fs.IntVar(&opts.maxConnsPerIP, "max-conns-per-ip", opts.maxConnsPerIP, "most sessions open at once from one IP address (0: no cap)")
+	fs.IntVar(&opts.maxUnauthPerIP, "max-unauth-per-ip", opts.maxUnauthPerIP, "most sessions from one IP address that have not logged in yet (0: no cap)")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
+	}
+	for name := range opts.users {
+		if err := checkUserName(name); err != nil {
+			return err
+		}
 	}
 	if (opts.certFile == "") != (opts.keyFile == "") {
 		return errors.New("--cert and --key go together")
@@ -116,6 +176,7 @@ func servePOP3(ctx context.Context, opts pop3Options, stdout, stderr io.Writer) 
 // pop3Service is a running real POP3 server and its listeners.
 type pop3Service struct {
 	srv                *server.Server
+	log                *logQueue
 	listeners          []net.Listener
 	plainAddr, tlsAddr string
 	fingerprint        string
@@ -130,20 +191,27 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 	if err != nil {
 		return nil, err
 	}
-	observers := multiObserver{&sessionLog{w: logw, sessions: make(map[uint64]*sessionStats)}}
+	logq := newLogQueue(logw, logQueueSize)
+	observers := multiObserver{newSessionLog(logq)}
 	observers = append(observers, extra...)
 	srv := server.New(server.Config{
-		Hostname:          opts.hostname,
-		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
-		Users:             users,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
-		AllowInsecureAuth: opts.allowInsecureAuth,
-		IdleTimeout:       opts.idleTimeout,
-		AuthFailureDelay:  opts.authFailureDelay,
-		LoginDelay:        opts.loginDelay,
-		Observer:          observers,
+		Hostname:                     opts.hostname,
+		Store:                        maildrop.NewStore(fsys, "", maildrop.Options{}),
+		Users:                        users,
+		TLSConfig:                    &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		AllowInsecureAuth:            opts.allowInsecureAuth,
+		IdleTimeout:                  opts.idleTimeout,
+		AuthFailureDelay:             authDelay(opts.authFailureDelay),
+		AuthFailureBudget:            connCap(opts.authBudget),
+		AuthFailureWindow:            opts.authWindow,
+		LoginDelay:                   opts.loginDelay,
+		MaxConns:                     connCap(opts.maxConns),
+		MaxConnsPerAddress:           connCap(opts.maxConnsPerIP),
+		MaxUnauthenticatedPerAddress: connCap(opts.maxUnauthPerIP),
+		Observer:                     observers,
+		Logf:                         logq.Timestamped,
 	})
-	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2)}
+	svc := &pop3Service{srv: srv, log: logq, fingerprint: fingerprint, errc: make(chan error, 2)}
 	type listener struct {
 		addr  string
 		serve func(net.Listener) error
@@ -181,10 +249,12 @@ func (p *pop3Service) closeListeners() {
 }
 
 // shutdown stops accepting and ends the sessions (those in UPDATE finish
-// their commit first).
+// their commit first), then gives the session log a moment to be written.
 func (p *pop3Service) shutdown(ctx context.Context) error {
 	p.closeListeners()
-	return p.srv.Shutdown(ctx)
+	err := p.srv.Shutdown(ctx)
+	p.log.Flush(logFlushTimeout)
+	return err
 }
 
 // multiObserver sends every event to each observer.
@@ -292,61 +362,4 @@ func printBanner(w io.Writer, b banner) {
 		fmt.Fprintf(w, "  openssl s_client -connect %s\n", b.tls)
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
-}
-
-// sessionLog writes one line per finished session. It sees commands only
-// through Event.Redacted and never records a credential.
-type sessionLog struct {
-	w        io.Writer
-	mu       sync.Mutex
-	sessions map[uint64]*sessionStats
-}
-
-type sessionStats struct {
-	start     time.Time
-	remote    string
-	tls       bool
-	commands  int
-	retrieved int
-	deleted   int
-	failures  int
-}
-
-// Observe implements server.Observer.
-func (l *sessionLog) Observe(e server.Event) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	st := l.sessions[e.Session]
-	if st == nil {
-		st = &sessionStats{start: e.Time}
-		if e.Remote != nil {
-			st.remote = e.Remote.String()
-		}
-		l.sessions[e.Session] = st
-	}
-	switch e.Kind {
-	case server.EventCommand:
-		st.commands++
-		switch e.Command {
-		case "RETR":
-			st.retrieved++
-		case "DELE":
-			st.deleted++
-		}
-	case server.EventResponse:
-		if strings.HasPrefix(e.Line, "-ERR [AUTH]") {
-			st.failures++
-		}
-	case server.EventTLS:
-		st.tls = st.tls || e.TLS
-	case server.EventClose:
-		user := e.User
-		if user == "" {
-			user = "-"
-		}
-		fmt.Fprintf(l.w, "%s session %d from %s user=%s tls=%t commands=%d retr=%d dele=%d auth-failures=%d duration=%s end=%q\n",
-			e.Time.Format(time.RFC3339), e.Session, st.remote, user, st.tls, st.commands, st.retrieved, st.deleted,
-			st.failures, e.Time.Sub(st.start).Round(time.Millisecond), e.Note)
-		delete(l.sessions, e.Session)
-	}
 }

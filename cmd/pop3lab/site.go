@@ -21,7 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"pop3lab/sim/server"
 	"pop3lab/web"
 )
 
@@ -71,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	classroomOn := flags.Bool("classroom", false, "also run the real POP3 server with one account per student, and show their sessions live on the page")
 	students := flags.Int("students", 30, "with --classroom: how many student accounts to make (random passwords, printed as a sheet)")
-	pop3Opts := pop3Options{idleTimeout: server.DefaultIdleTimeout, authFailureDelay: server.DefaultAuthFailureDelay, hostname: "localhost"}
+	pop3Opts := defaultPOP3Options()
 	flags.StringVar(&pop3Opts.listen, "pop3-listen", "127.0.0.1:1110", "with --classroom: address of plain POP3 with STLS (use 0.0.0.0:1110 for a room)")
 	flags.StringVar(&pop3Opts.tlsListen, "pop3-tls-listen", "127.0.0.1:1995", "with --classroom: address of POP3S")
 	flags.BoolVar(&pop3Opts.allowInsecureAuth, "allow-insecure-auth", false, "with --classroom: allow USER/PASS without TLS from other machines (to show the class what crosses the wire)")

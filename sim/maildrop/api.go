@@ -25,6 +25,10 @@ var (
 	ErrClosed = errors.New("maildrop is closed")
 	// ErrBadUser: the user name cannot name a maildrop directory.
 	ErrBadUser = errors.New("invalid maildrop user name")
+	// ErrSymlink: the maildrop directory or its cur/, new/ or tmp/ is a
+	// symbolic link. It is refused: following it would serve, and
+	// rename or delete, files outside the store.
+	ErrSymlink = errors.New("maildrop directory is a symbolic link")
 )
 
 // Options tune a Store. The zero value uses the real clock, crypto/rand and

@@ -117,7 +117,11 @@ func decodeRecord(line string) (journalRecord, error) {
 	return r, nil
 }
 
-// writeJournal puts the journal for recs into the Maildir dir.
+// writeJournal puts the journal for recs into the Maildir dir. It is
+// written under a unique name in tmp/, created with O_EXCL, and renamed
+// into place. The check that no journal is in place and the rename are
+// two steps; the maildrop's lock, which on the host's file system holds
+// across processes, keeps any other commit out between them.
 func (s *Store) writeJournal(dir string, recs []journalRecord) error {
 	final := path.Join(dir, journalName)
 	if _, err := hackpadfs.Stat(s.fsys, final); !errors.Is(err, hackpadfs.ErrNotExist) {
@@ -133,7 +137,11 @@ func (s *Store) writeJournal(dir string, recs []journalRecord) error {
 		err error
 	)
 	for range 10 {
-		tmp = path.Join(dir, dirTmp, fmt.Sprintf("%s.%d.%s", journalName, s.nextJournalSeq(), s.host))
+		var name string
+		if name, err = s.journalTempName(); err != nil {
+			return err
+		}
+		tmp = path.Join(dir, dirTmp, name)
 		f, err = hackpadfs.OpenFile(s.fsys, tmp, hackpadfs.FlagWriteOnly|hackpadfs.FlagCreate|hackpadfs.FlagExclusive, filePerm)
 		if !errors.Is(err, hackpadfs.ErrExist) {
 			break

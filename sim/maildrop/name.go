@@ -148,6 +148,10 @@ func uidFor(base string) string {
 	return hashUID(base)
 }
 
+// ValidUser reports whether user can name a maildrop: Open, Deliver and
+// List refuse other names with ErrBadUser.
+func ValidUser(user string) bool { return validUser(user) }
+
 // validUser reports whether user can name a maildrop directory: one path
 // element that is not hidden, with no separators or control octets.
 func validUser(user string) bool {

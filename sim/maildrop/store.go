@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -40,9 +41,11 @@ const (
 // Store is a set of Maildir maildrops, one per user at ROOT/USER/{cur,new,tmp}
 // on a hackpadfs file system. It is safe for concurrent use.
 //
-// Locks are held in the Store, in memory: two Stores on the same file
-// system do not exclude each other, so a process should have one Store per
-// file system.
+// Locks are held in the Store, in memory, and on the host's file system
+// (hackpadfs os, on Unix) also in an flock on a lock file per maildrop, so
+// that other processes and Stores on the same directory are excluded too
+// (see lock.go). On other file systems two Stores do not exclude each
+// other, so a process should have one Store per file system.
 type Store struct {
 	fsys hackpadfs.FS
 	root string
@@ -50,16 +53,17 @@ type Store struct {
 	rand io.Reader
 	host string // escaped for use in names
 
-	mu     sync.Mutex
-	locked map[string]bool
+	mu sync.Mutex
+	// locked holds the users whose maildrop a session holds, with the
+	// function that releases the cross-process lock (nil until taken).
+	locked map[string]func()
 
 	// nameMu serialises name generation: Options.Now and Options.Rand
 	// need not be safe for concurrent use, and the clock is made
 	// monotonic here.
-	nameMu     sync.Mutex
-	lastMicro  int64
-	counter    uint64
-	journalSeq uint64
+	nameMu    sync.Mutex
+	lastMicro int64
+	counter   uint64
 }
 
 // NewStore returns a Store for the maildrops under root on fsys. root is a
@@ -76,7 +80,7 @@ func NewStore(fsys hackpadfs.FS, root string, opts Options) *Store {
 		now:    opts.Now,
 		rand:   opts.Rand,
 		host:   opts.Hostname,
-		locked: make(map[string]bool),
+		locked: make(map[string]func()),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -228,6 +232,9 @@ func (s *Store) peek(user string) ([]entry, string, error) {
 	if _, err := hackpadfs.Stat(s.fsys, dir); errors.Is(err, hackpadfs.ErrNotExist) {
 		return nil, dir, nil
 	}
+	if err := s.refuseSymlinks(dir); err != nil {
+		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
+	}
 	msgs, err := s.scan(dir, false)
 	if err != nil {
 		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
@@ -239,24 +246,38 @@ func (s *Store) peek(user string) ([]entry, string, error) {
 func (s *Store) Locked(user string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.locked[user]
+	_, held := s.locked[user]
+	return held
 }
 
-// lock takes the user's lock if it is free.
+// lock takes the user's in-memory lock if it is free.
 func (s *Store) lock(user string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.locked[user] {
+	if _, held := s.locked[user]; held {
 		return false
 	}
-	s.locked[user] = true
+	s.locked[user] = nil
 	return true
 }
 
-func (s *Store) unlock(user string) {
+// holdProcessLock records the release of the cross-process lock that
+// goes with the user's in-memory lock.
+func (s *Store) holdProcessLock(user string, release func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.locked[user] = release
+}
+
+// unlock releases both locks.
+func (s *Store) unlock(user string) {
+	s.mu.Lock()
+	release := s.locked[user]
 	delete(s.locked, user)
+	s.mu.Unlock()
+	if release != nil {
+		release()
+	}
 }
 
 func (s *Store) userDir(user string) string {
@@ -269,6 +290,12 @@ func (s *Store) open(user string) (*Maildrop, error) {
 	if err := s.ensureDirs(dir); err != nil {
 		return nil, err
 	}
+	release, err := s.processLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	s.holdProcessLock(user, release)
+	s.sweepTmp(dir)
 	// An UPDATE that failed half-way is finished before anything is
 	// listed, so the session never sees a subset of those deletions.
 	if err := s.rollForward(dir); err != nil {
@@ -282,8 +309,13 @@ func (s *Store) open(user string) (*Maildrop, error) {
 }
 
 // ensureDirs creates the Maildir's subdirectories that are missing. It
-// looks first, so that opening an existing maildrop writes nothing.
+// looks first, so that opening an existing maildrop writes nothing. A
+// Maildir or subdirectory that is a symbolic link is refused with
+// ErrSymlink, before anything is created or read through it.
 func (s *Store) ensureDirs(dir string) error {
+	if err := s.refuseSymlinks(dir); err != nil {
+		return err
+	}
 	for _, sub := range [...]string{dirCur, dirNew, dirTmp} {
 		p := path.Join(dir, sub)
 		if info, err := hackpadfs.Stat(s.fsys, p); err == nil && info.IsDir() {
@@ -291,6 +323,24 @@ func (s *Store) ensureDirs(dir string) error {
 		}
 		if err := hackpadfs.MkdirAll(s.fsys, p, dirPerm); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// refuseSymlinks fails with ErrSymlink if the Maildir dir or one of its
+// subdirectories is a symbolic link. Missing ones are fine (ensureDirs
+// creates them). Symbolic links to message files are skipped by the scan
+// instead (scanEntry takes regular files only).
+func (s *Store) refuseSymlinks(dir string) error {
+	for _, p := range [...]string{dir, path.Join(dir, dirCur), path.Join(dir, dirNew), path.Join(dir, dirTmp)} {
+		info, err := hackpadfs.LstatOrStat(s.fsys, p)
+		switch {
+		case errors.Is(err, hackpadfs.ErrNotExist):
+		case err != nil:
+			return err
+		case info.Mode()&hackpadfs.ModeSymlink != 0:
+			return fmt.Errorf("%s: %w", p, ErrSymlink)
 		}
 	}
 	return nil
@@ -475,12 +525,44 @@ func (s *Store) uniqueName() (string, error) {
 	return fmt.Sprintf("%d.M%06dP%dQ%d.%s", us/1e6, us%1e6, binary.BigEndian.Uint32(rb[:]), s.counter, s.host), nil
 }
 
-// nextJournalSeq numbers the temporary files of deletion journals.
-func (s *Store) nextJournalSeq() uint64 {
+// journalTempName returns a new name for a deletion journal being
+// written in tmp/: the time, the process id and a random number make it
+// unique across sessions, Stores and processes, so that a journal never
+// meets a leftover of another (the file is created with O_EXCL anyway).
+func (s *Store) journalTempName() (string, error) {
 	s.nameMu.Lock()
 	defer s.nameMu.Unlock()
-	s.journalSeq++
-	return s.journalSeq
+	var rb [8]byte
+	if _, err := io.ReadFull(s.rand, rb[:]); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s.%d.P%d.R%x.%s", journalName, s.now().UnixNano(), os.Getpid(), rb, s.host), nil
+}
+
+// staleTmpAge is the age at which a file in tmp/ is left over from a
+// delivery or journal that never finished: the Maildir convention is to
+// remove tmp/ files not touched for 36 hours.
+const staleTmpAge = 36 * time.Hour
+
+// sweepTmp removes stale files from the Maildir's tmp/. The file times
+// are set by the file system's clock, so they are compared with the real
+// clock, not Options.Now. Failures are ignored: a leftover costs nothing
+// but space.
+func (s *Store) sweepTmp(dir string) {
+	tmp := path.Join(dir, dirTmp)
+	des, err := s.readDir(tmp)
+	if err != nil {
+		return
+	}
+	cutoff := time.Now().Add(-staleTmpAge)
+	for _, de := range des {
+		if !de.Type().IsRegular() {
+			continue
+		}
+		if info, err := de.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = hackpadfs.Remove(s.fsys, path.Join(tmp, de.Name()))
+		}
+	}
 }
 
 func writeAll(f hackpadfs.File, p []byte) error {

@@ -9,8 +9,10 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hack-pad/hackpadfs/mem"
 
@@ -31,7 +33,9 @@ func benchEnv(b *testing.B, msgs ...[]byte) (addr string) {
 			b.Fatal(err)
 		}
 	}
-	srv := New(Config{Store: store, Users: Users{"alice": "wonderland"}})
+	// The benchmarks measure the server's work: no login delay, no caps.
+	srv := New(Config{Store: store, Users: Users{"alice": "wonderland"}, AuthFailureDelay: -1, MaxConns: -1,
+		MaxConnsPerAddress: -1, MaxUnauthenticatedPerAddress: -1})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -133,4 +137,49 @@ func BenchmarkListUIDL10000(b *testing.B) {
 		c.cmd(b, "QUIT")
 		c.conn.Close()
 	}
+}
+
+// idleConnections is how many sessions BenchmarkIdleConnections holds.
+const idleConnections = 2000
+
+// BenchmarkIdleConnections opens 2,000 sessions over loopback TCP, each
+// greeted and then silent (a client that connects and waits, or a slow
+// flood), and reports the memory they hold: heap and goroutine stacks
+// after a GC, per connection, both ends of the connection included (the
+// client end is a bare net.Conn). Each iteration opens and closes the
+// whole set; run it with -benchtime 1x.
+func BenchmarkIdleConnections(b *testing.B) {
+	addr := benchEnv(b)
+	var perConn float64
+	for b.Loop() {
+		before := heapAndStacks()
+		conns := make([]net.Conn, 0, idleConnections)
+		greeting := make([]byte, pop3.MaxResponseLine)
+		for range idleConnections {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.Read(greeting); err != nil {
+				b.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		// Let every session reach its read of the next command.
+		time.Sleep(100 * time.Millisecond)
+		perConn = float64(heapAndStacks()-before) / idleConnections
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	b.ReportMetric(perConn, "B/idle-conn")
+}
+
+// heapAndStacks returns the bytes of live heap objects and goroutine
+// stacks after a garbage collection.
+func heapAndStacks() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc + ms.StackInuse)
 }

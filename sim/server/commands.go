@@ -276,7 +276,7 @@ func (s *session) passCmd(cmd pop3.Command) error {
 	}
 	user := s.user
 	s.user = ""
-	return s.login(user, checkSecret(s.cfg.Users, user, cmd.Rest))
+	return s.login(user, func() bool { return checkSecret(s.cfg.Users, user, cmd.Rest) })
 }
 
 func (s *session) apopCmd(cmd pop3.Command) error {
@@ -289,10 +289,11 @@ func (s *session) apopCmd(cmd pop3.Command) error {
 	}
 	user := cmd.Args[0]
 	s.user = ""
-	secret, known := s.cfg.Users.Secret(user)
-	want := APOPDigest(s.timestamp, secret)
-	ok := subtle.ConstantTimeCompare([]byte(want), []byte(hex.EncodeToString(given))) == 1 && known
-	return s.login(user, ok)
+	return s.login(user, func() bool {
+		secret, known := s.cfg.Users.Secret(user)
+		want := APOPDigest(s.timestamp, secret)
+		return subtle.ConstantTimeCompare([]byte(want), []byte(hex.EncodeToString(given))) == 1 && known
+	})
 }
 
 // APOPDigest returns the APOP digest of RFC 1939 §7: MD5 of the greeting's
@@ -332,7 +333,7 @@ func (s *session) authCmd(cmd pop3.Command) error {
 		}
 	} else {
 		// RFC 5034 §4: an empty challenge, then the client's response.
-		s.w.WriteString(pop3.Continue + " \r\n")
+		s.out().WriteString(pop3.Continue + " \r\n")
 		s.event(Event{Kind: EventResponse, Line: pop3.Continue + " ", Status: pop3.IndicatorContinue})
 		if err := s.flush(); err != nil {
 			return err
@@ -360,10 +361,7 @@ func (s *session) authCmd(cmd pop3.Command) error {
 		return nil
 	}
 	user, password, ok := parsePlain(raw)
-	if !ok {
-		return s.login(user, false)
-	}
-	return s.login(user, checkSecret(s.cfg.Users, user, password))
+	return s.login(user, func() bool { return ok && checkSecret(s.cfg.Users, user, password) })
 }
 
 // parsePlain splits a SASL PLAIN message, authzid NUL authcid NUL passwd
@@ -379,22 +377,36 @@ func parsePlain(msg []byte) (user, password string, ok bool) {
 	return parts[1], parts[2], true
 }
 
-// login finishes an authentication attempt: on success it locks the
-// maildrop and enters TRANSACTION.
-func (s *session) login(user string, credentialsOK bool) error {
+// login answers an authentication attempt for user whose credentials
+// check verifies. The attempt draws on the failure budget of the remote
+// address and of the user name first; if either is spent, check is not
+// even run and the answer says when to retry. Every answer, right or
+// wrong, waits the same delay first, so that its timing does not reveal
+// the result. On success login locks the maildrop and enters TRANSACTION.
+func (s *session) login(user string, check func() bool) error {
+	now := s.cfg.now()
+	keys := [...]string{addressBudgetKey(s.addr), userBudgetKey(user)}
+	retry, allowed := s.srv.failures.reserve(now, keys[:]...)
+	credentialsOK := allowed && check()
+	s.flush()
+	s.cfg.sleep(s.cfg.authFailureDelay())
 	if !credentialsOK {
 		s.authFails++
-		s.flush()
-		s.cfg.sleep(s.cfg.authFailureDelay())
+		text := "Authentication failed."
+		if !allowed {
+			wait := max(retry.Sub(s.cfg.now()), time.Second)
+			text = fmt.Sprintf("Failed-login budget exhausted for this user or your address; try again in %d seconds.", int64((wait+time.Second-1)/time.Second))
+		}
 		if s.authFails >= s.cfg.maxAuthFailures() {
-			s.reply(false, pop3.CodeAuth, "Authentication failed. Too many failures; closing the connection.")
+			s.reply(false, pop3.CodeAuth, text+" Too many failures; closing the connection.")
 			s.closeNote = "too many failed logins"
 			return errCloseSession
 		}
 		// RFC 1939 §7: do not say whether the user or the password was wrong.
-		s.reply(false, pop3.CodeAuth, "Authentication failed.")
+		s.reply(false, pop3.CodeAuth, text)
 		return nil
 	}
+	s.srv.failures.refund(now, keys[:]...)
 	if wait, ok := s.srv.checkLoginDelay(user, s.cfg.now()); !ok {
 		s.reply(false, pop3.CodeLoginDelay, fmt.Sprintf("Logged in too recently; wait %d seconds.", int64((wait+time.Second-1)/time.Second)))
 		return nil
@@ -404,13 +416,20 @@ func (s *session) login(user string, credentialsOK bool) error {
 	case errors.Is(err, maildrop.ErrLocked):
 		s.reply(false, pop3.CodeInUse, "Maildrop is locked by another POP3 session.")
 		return nil
+	case errors.Is(err, maildrop.ErrSymlink):
+		// RFC 3206 §4: a problem that waiting will not fix.
+		s.cfg.logf("pop3 server: session %d: %v", s.id, err)
+		s.reply(false, pop3.CodeSysPerm, "Cannot open the maildrop; ask the administrator.")
+		return nil
 	case err != nil:
+		s.cfg.logf("pop3 server: session %d: %v", s.id, err)
 		s.reply(false, pop3.CodeSysTemp, "Cannot open the maildrop; try again later.")
 		return nil
 	}
 	s.mbox = mbox
 	s.authUser = user
 	s.srv.recordLogin(user, s.cfg.now())
+	s.srv.authenticated(s)
 	s.setState(StateTransaction)
 	if s.observing() {
 		s.event(Event{Kind: EventMaildrop, Messages: mbox.Messages()})
@@ -577,7 +596,6 @@ func (s *session) sendMessage(n int, copyBody func(io.Writer, io.Reader) error, 
 	}
 	err = s.withMessage(n, func(r io.Reader) error {
 		s.replyBody(true, "", fmt.Sprintf("%d octets", size), size)
-		s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
 		dw := s.bodyWriter()
 		if err := copyBody(dw, r); err != nil {
 			// The +OK is out and the body cannot be finished: the

@@ -21,15 +21,30 @@ const (
 	// DefaultIdleTimeout is the autologout timer. RFC 1939 §3 asks for at
 	// least 10 minutes.
 	DefaultIdleTimeout = 10 * time.Minute
-	// DefaultAuthFailureDelay is how long a failed login waits before its
-	// -ERR, to slow down password guessing.
+	// DefaultAuthFailureDelay is how long every login attempt waits
+	// before its answer, to slow down password guessing.
 	DefaultAuthFailureDelay = time.Second
+	// DefaultAuthFailureBudget is how many failed logins one remote
+	// address, and one user name, may make within
+	// DefaultAuthFailureWindow.
+	DefaultAuthFailureBudget = 10
+	// DefaultAuthFailureWindow is the sliding window of the failure
+	// budget.
+	DefaultAuthFailureWindow = 10 * time.Minute
 	// DefaultMaxBadCommands is how many unknown, malformed or misplaced
 	// commands a session may send before it is closed.
 	DefaultMaxBadCommands = 10
 	// DefaultMaxAuthFailures is how many failed logins a session may make
 	// before it is closed.
 	DefaultMaxAuthFailures = 3
+	// DefaultMaxConns caps the sessions open at once, over all addresses.
+	DefaultMaxConns = 1000
+	// DefaultMaxConnsPerAddress caps the sessions open at once from one
+	// remote address.
+	DefaultMaxConnsPerAddress = 20
+	// DefaultMaxUnauthenticatedPerAddress caps the sessions from one
+	// remote address that have not logged in yet.
+	DefaultMaxUnauthenticatedPerAddress = 10
 	// DefaultImplementation is the IMPLEMENTATION capability (RFC 2449 §6.9).
 	DefaultImplementation = "pop3lab"
 	// saslLineLimit bounds a SASL response line, which RFC 5034 §4 exempts
@@ -72,13 +87,36 @@ type Config struct {
 	AllowInsecureAuth bool
 	// IdleTimeout is the autologout timer; zero means DefaultIdleTimeout.
 	IdleTimeout time.Duration
-	// AuthFailureDelay is waited before answering a failed login; zero
-	// means DefaultAuthFailureDelay, negative means no delay.
+	// AuthFailureDelay is waited before every answer to a login attempt
+	// (PASS, APOP, AUTH), right or wrong, so that neither the answer's
+	// timing nor hanging up early tells a right password from a wrong
+	// one. Zero means DefaultAuthFailureDelay, negative means no delay.
 	AuthFailureDelay time.Duration
+	// AuthFailureBudget is how many failed logins one remote address and
+	// one user name may each make within AuthFailureWindow, over all
+	// sessions; then every login attempt that would draw on the spent
+	// budget is refused, right password or not, with the time to retry.
+	// Zero means DefaultAuthFailureBudget, negative means no budget.
+	AuthFailureBudget int
+	// AuthFailureWindow is the budget's sliding window; zero means
+	// DefaultAuthFailureWindow.
+	AuthFailureWindow time.Duration
 	// MaxBadCommands; zero means DefaultMaxBadCommands.
 	MaxBadCommands int
 	// MaxAuthFailures; zero means DefaultMaxAuthFailures.
 	MaxAuthFailures int
+	// MaxConns caps the sessions open at once; a connection over the cap
+	// is answered "-ERR [SYS/TEMP]" (RFC 3206 §4) and closed. Zero means
+	// DefaultMaxConns, negative no cap.
+	MaxConns int
+	// MaxConnsPerAddress caps the sessions from one remote address (the
+	// IP address for TCP); zero means DefaultMaxConnsPerAddress, negative
+	// no cap.
+	MaxConnsPerAddress int
+	// MaxUnauthenticatedPerAddress caps the sessions from one remote
+	// address still in AUTHORIZATION; zero means
+	// DefaultMaxUnauthenticatedPerAddress, negative no cap.
+	MaxUnauthenticatedPerAddress int
 	// LoginDelay is the minimum time between two logins of one user,
 	// advertised as LOGIN-DELAY and enforced with [LOGIN-DELAY]
 	// (RFC 2449 §6.5). Zero: no limit and no capability.
@@ -93,6 +131,10 @@ type Config struct {
 	Sleep func(time.Duration)
 	// Rand is the source for APOP timestamps; default crypto/rand.
 	Rand io.Reader
+	// Logf reports problems that belong to no session, such as a failed
+	// accept that the server retries; default: discarded. It must be safe
+	// for concurrent use and must not block.
+	Logf func(format string, args ...any)
 	// Observer receives every command, response and state change. It is
 	// called from session goroutines and must be safe for concurrent use.
 	Observer Observer
@@ -123,6 +165,18 @@ func (c *Config) authFailureDelay() time.Duration {
 	return c.AuthFailureDelay
 }
 
+func (c *Config) authFailureBudget() *failureBudget {
+	n := limit(c.AuthFailureBudget, DefaultAuthFailureBudget)
+	if n == 0 {
+		return nil
+	}
+	w := c.AuthFailureWindow
+	if w <= 0 {
+		w = DefaultAuthFailureWindow
+	}
+	return newFailureBudget(n, w)
+}
+
 func (c *Config) maxBadCommands() int {
 	if c.MaxBadCommands > 0 {
 		return c.MaxBadCommands
@@ -135,6 +189,33 @@ func (c *Config) maxAuthFailures() int {
 		return c.MaxAuthFailures
 	}
 	return DefaultMaxAuthFailures
+}
+
+func (c *Config) logf(format string, args ...any) {
+	if c.Logf != nil {
+		c.Logf(format, args...)
+	}
+}
+
+// limit returns v, or def for zero; a negative v means no limit.
+func limit(v, def int) int {
+	switch {
+	case v < 0:
+		return 0
+	case v == 0:
+		return def
+	}
+	return v
+}
+
+func (c *Config) maxConns() int { return limit(c.MaxConns, DefaultMaxConns) }
+
+func (c *Config) maxConnsPerAddress() int {
+	return limit(c.MaxConnsPerAddress, DefaultMaxConnsPerAddress)
+}
+
+func (c *Config) maxUnauthenticatedPerAddress() int {
+	return limit(c.MaxUnauthenticatedPerAddress, DefaultMaxUnauthenticatedPerAddress)
 }
 
 func (c *Config) hostname() string {

@@ -22,7 +22,10 @@ type Server struct {
 	sessions  map[*session]struct{}
 	lastLogin map[string]time.Time
 	nextID    uint64
+	admission admission
+	failures  *failureBudget // nil: no budget
 	closing   bool
+	done      chan struct{} // closed by Shutdown
 	wg        sync.WaitGroup
 }
 
@@ -33,6 +36,8 @@ func New(cfg Config) *Server {
 		listeners: make(map[net.Listener]struct{}),
 		sessions:  make(map[*session]struct{}),
 		lastLogin: make(map[string]time.Time),
+		done:      make(chan struct{}),
+		failures:  cfg.authFailureBudget(),
 	}
 }
 
@@ -68,24 +73,32 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 	for {
 		c, err := l.Accept()
 		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
+			if s.isClosing() {
 				return ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of file descriptors and the like: back off.
-				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-				time.Sleep(backoff)
-				continue
+			if !temporaryAcceptError(err) {
+				return err
 			}
-			return err
+			backoff = nextBackoff(backoff)
+			s.cfg.logf("pop3 server: accept failed: %v; retrying in %v", err, backoff)
+			t := time.NewTimer(backoff)
+			select {
+			case <-t.C:
+			case <-s.done:
+				t.Stop()
+				return ErrServerClosed
+			}
+			continue
 		}
 		backoff = 0
 		go s.serveConn(c, implicitTLS)
 	}
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // ServeConn runs one session on c and returns when it ends. c may be any
@@ -107,15 +120,24 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		return
 	}
 	s.nextID++
-	sess := newSession(s, c, s.nextID)
-	s.sessions[sess] = struct{}{}
+	id := s.nextID
+	addr := addressKey(c.RemoteAddr())
 	s.wg.Add(1)
+	defer s.wg.Done()
+	if refusal := s.admit(addr); refusal != "" {
+		s.mu.Unlock()
+		s.refuse(c, id, refusal)
+		return
+	}
+	sess := newSession(s, c, id)
+	sess.addr, sess.unauthCounted = addr, true
+	s.sessions[sess] = struct{}{}
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.sessions, sess)
+		s.release(sess)
 		s.mu.Unlock()
-		s.wg.Done()
 	}()
 	if implicitTLS {
 		if !sess.startTLS(tls.Server(c, s.cfg.TLSConfig)) {
@@ -132,7 +154,10 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 // them until ctx is done.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
-	s.closing = true
+	if !s.closing {
+		s.closing = true
+		close(s.done)
+	}
 	for l := range s.listeners {
 		l.Close()
 	}

@@ -31,8 +31,13 @@ type session struct {
 
 	in        *countingReader // the transport's input, counted
 	lines     *pop3.LineReader
-	lineStart int64 // input offset of the line being read
-	w         *bufio.Writer
+	lineStart int64         // input offset of the line being read
+	w         *bufio.Writer // nil between commands: see out
+
+	// addr is the remote address the connection caps count by; Server.mu
+	// guards unauthCounted: whether the session counts as not logged in.
+	addr          string
+	unauthCounted bool
 
 	mu          sync.Mutex
 	state       State
@@ -57,8 +62,67 @@ func newSession(srv *Server, c net.Conn, id uint64) *session {
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
 	s.in = &countingReader{r: c}
-	s.lines = pop3.NewLineReader(bufio.NewReaderSize(s.in, 4096))
-	s.w = bufio.NewWriterSize(c, 32*1024)
+	s.lines = pop3.NewLineReader(bufio.NewReaderSize(s.in, readBufferSize))
+	s.releaseWriter()
+}
+
+const (
+	// readBufferSize holds a few pipelined commands (at most 255 octets
+	// each, RFC 2449 §4); longer SASL lines are read in parts.
+	readBufferSize = 1024
+	// writeChunk is the size of the write buffer and the most a session
+	// writes under one write deadline.
+	writeChunk = 32 << 10
+)
+
+// writeBuffers holds the write buffers of sessions that are waiting for
+// a command: an idle session keeps none, so that thousands of idle
+// connections cost little memory.
+var writeBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeChunk) }}
+
+// out returns the session's write buffer, taking one from the pool if the
+// session is between commands.
+func (s *session) out() *bufio.Writer {
+	if s.w == nil {
+		s.w = writeBuffers.Get().(*bufio.Writer)
+		s.w.Reset(deadlineWriter{s, s.conn})
+	}
+	return s.w
+}
+
+// releaseWriter gives the write buffer back to the pool. Anything still
+// buffered is dropped: callers flush first, or the session is ending.
+func (s *session) releaseWriter() {
+	if s.w == nil {
+		return
+	}
+	s.w.Reset(nil)
+	writeBuffers.Put(s.w)
+	s.w = nil
+}
+
+// deadlineWriter writes to the connection in chunks of at most
+// writeChunk octets and moves the write deadline one idle timeout ahead
+// before each, so that a client reading slowly but steadily gets a
+// message of any size and only a client that stops reading is cut off:
+// the autologout timer is about inactivity (RFC 1939 §3).
+type deadlineWriter struct {
+	s *session
+	c net.Conn
+}
+
+func (w deadlineWriter) Write(p []byte) (n int, err error) {
+	for len(p) > 0 {
+		chunk := p[:min(len(p), writeChunk)]
+		w.c.SetWriteDeadline(w.s.cfg.now().Add(w.s.cfg.idleTimeout()))
+		m, err := w.c.Write(chunk)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[m:]
+	}
+	return n, nil
 }
 
 // readLine reads the next line and remembers where in the input it began.
@@ -135,6 +199,7 @@ func (s *session) run() {
 				s.finish("write failed: " + err.Error())
 				return
 			}
+			s.releaseWriter()
 		}
 		s.conn.SetReadDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
 		line, err := s.readLine()
@@ -188,6 +253,7 @@ func (s *session) finish(note string) {
 	}
 	s.conn.Close()
 	s.raw.Close()
+	s.releaseWriter()
 	s.mu.Lock()
 	if s.interrupted && note == "connection closed by client" {
 		note = "connection closed by server shutdown"
@@ -198,7 +264,9 @@ func (s *session) finish(note string) {
 }
 
 func (s *session) flush() error {
-	s.conn.SetWriteDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
+	if s.w == nil {
+		return nil
+	}
 	return s.w.Flush()
 }
 
@@ -215,7 +283,7 @@ func (s *session) replyBody(ok bool, code, text string, size int64) {
 
 func (s *session) status(ok bool, code, text string, multiline bool, size int64) {
 	line := pop3.FormatStatus(ok, code, text)
-	s.w.Write(line)
+	s.out().Write(line)
 	s.event(Event{Kind: EventResponse, Line: string(line[:len(line)-2]), Status: pop3.StatusIndicator(ok), Code: code, Multiline: multiline, Body: size})
 }
 
@@ -238,10 +306,10 @@ func (s *session) replyLines(text string, lines []string) {
 // Config.ObserveBodies its Close reports the body as an EventBody.
 func (s *session) bodyWriter() io.WriteCloser {
 	if !s.cfg.ObserveBodies || s.cfg.Observer == nil {
-		return pop3.NewDotWriter(s.w)
+		return pop3.NewDotWriter(s.out())
 	}
 	ob := &observedBody{s: s}
-	ob.DotWriter = pop3.NewDotWriter(io.MultiWriter(s.w, &ob.capture))
+	ob.DotWriter = pop3.NewDotWriter(io.MultiWriter(s.out(), &ob.capture))
 	return ob
 }
 
