@@ -14,8 +14,8 @@ func TestCourseChecks(t *testing.T) {
 	}
 }
 
-// TestCourseShape holds the course to its brief: ten lessons of 5 to 10
-// minutes, each with a runnable scenario, a quiz of 3 to 6 questions and
+// TestCourseShape holds the course to its brief: ten lessons of 5 to 15
+// minutes (the review up to 30), each with a runnable scenario, a quiz of 3 to 6 questions and
 // cards; the review has at least 12 questions and the whole deck.
 func TestCourseShape(t *testing.T) {
 	course, err := Course()
@@ -30,8 +30,8 @@ func TestCourseShape(t *testing.T) {
 		if l.Order != i+1 {
 			t.Errorf("%s: order %d, want %d", l.Slug, l.Order, i+1)
 		}
-		if l.Minutes < 5 || l.Minutes > 10 {
-			t.Errorf("%s: %d minutes, want 5 to 10", l.Slug, l.Minutes)
+		if limit := map[bool]int{true: 30, false: 15}[i == len(course)-1]; l.Minutes < 5 || l.Minutes > limit {
+			t.Errorf("%s: %d minutes, want 5 to %d", l.Slug, l.Minutes, limit)
 		}
 		if len(l.Scenarios) == 0 || len(l.Quizzes) != 1 || len(l.Cards) == 0 {
 			t.Errorf("%s: %d scenarios, %d quizzes, %d cards", l.Slug, len(l.Scenarios), len(l.Quizzes), len(l.Cards))
