@@ -374,7 +374,7 @@ func TestEditorFlagsBadLine(t *testing.T) {
 func TestLessonScenarioQuizAndProgress(t *testing.T) {
 	ctx := newTab(t)
 	open(t, ctx, "")
-	waitFor(t, ctx, "the course", `document.getElementById("lesson-select").options.length === 11`)
+	waitFor(t, ctx, "the course", `document.getElementById("lesson-select").options.length === 12`)
 	js[string](t, ctx, `(() => { const s = document.getElementById("lesson-select"); s.value = s.options[1].value; s.dispatchEvent(new Event("change")); return s.value; })()`)
 	waitFor(t, ctx, "lesson 1", `document.querySelector("#lesson h1") && document.querySelector("#lesson h1").textContent === "Where POP3 fits"`)
 
@@ -406,7 +406,7 @@ func TestLessonScenarioQuizAndProgress(t *testing.T) {
 	}
 	waitReady(t, ctx)
 	waitFor(t, ctx, "progress after reload", `document.documentElement.dataset.progress === "10"`)
-	if text := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "1 of 10 lessons done") {
+	if text := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "1 of 11 lessons done") {
 		t.Fatalf("progress text %q", text)
 	}
 	// The lesson the learner was reading opens again.
