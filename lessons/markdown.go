@@ -3,6 +3,7 @@ package lessons
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"path"
 	"regexp"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -44,6 +46,9 @@ type doc struct {
 	quizzes    []*Quiz
 	decks      []*cardBlock
 	blocks     map[ast.Node]any // *Scenario, *Quiz or *cardBlock by fence
+	// tables are the column headings of each table, in order, to name
+	// the scrollable region around it.
+	tables []string
 
 	problems []lineError
 }
@@ -178,6 +183,8 @@ func (d *doc) walk() {
 		case *ast.FencedCodeBlock:
 			d.fencedBlock(n, counts)
 			return ast.WalkSkipChildren, nil
+		case *extast.Table:
+			d.tables = append(d.tables, tableLabel(n, d.src))
 		}
 		return ast.WalkContinue, nil
 	})
@@ -424,7 +431,52 @@ func (d *doc) render() (string, error) {
 	if err := md.Renderer().Render(&buf, d.src, d.root); err != nil {
 		return "", err
 	}
-	return buf.String(), nil
+	return wrapTables(buf.String(), d.tables), nil
+}
+
+// wrapTables puts every rendered table in a region that scrolls
+// sideways, so that a table wider than the pane keeps its columns readable
+// instead of breaking its words; the region is focusable so that keyboard
+// users can scroll it, and named by the table's headings. The text
+// "<table>" cannot come from a lesson otherwise: raw HTML is not rendered
+// and text is escaped.
+func wrapTables(body string, labels []string) string {
+	var b strings.Builder
+	for i := 0; ; i++ {
+		at := strings.Index(body, "<table>")
+		end := strings.Index(body, "</table>")
+		if at < 0 || end < at {
+			break
+		}
+		end += len("</table>")
+		label := "Table"
+		if i < len(labels) && labels[i] != "" {
+			label = "Table: " + labels[i]
+		}
+		b.WriteString(body[:at])
+		fmt.Fprintf(&b, `<div class="table-scroll" role="region" tabindex="0" aria-label="%s">`, html.EscapeString(label))
+		b.WriteString(body[at:end])
+		b.WriteString("</div>")
+		body = body[end:]
+	}
+	b.WriteString(body)
+	return b.String()
+}
+
+// tableLabel joins a table's column headings: "Port, Protocol, ...".
+func tableLabel(t *extast.Table, source []byte) string {
+	var cols []string
+	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+		if _, ok := row.(*extast.TableHeader); !ok {
+			continue
+		}
+		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+			if s := strings.TrimSpace(string(nodeText(c, source))); s != "" {
+				cols = append(cols, s)
+			}
+		}
+	}
+	return strings.Join(cols, ", ")
 }
 
 // blockRenderer renders fenced code blocks: the custom ones from their

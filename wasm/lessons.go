@@ -45,9 +45,9 @@ func (a *app) loadCourse() {
 	a.byID("course-bar").RemoveAttribute("hidden")
 	a.renderProgress()
 	a.bindLessonPane()
-	if a.progress.Last != "" {
-		a.showLesson(a.progress.Last)
-	}
+	// The lesson the learner left open, or the introduction with its
+	// "Start lesson 1".
+	a.showLesson(a.progress.Last)
 }
 
 // siteCourse loads the course the site was built with (its
@@ -74,7 +74,10 @@ func (a *app) bindLessonPane() {
 	a.on("review-show", "click", func() { a.revealCard() })
 	a.on("review-again", "click", func() { a.answerCard(false) })
 	a.on("review-known", "click", func() { a.answerCard(true) })
-	a.on("review-close", "click", func() { a.byID("review").SetAttribute("hidden", "") })
+	a.on("review-close", "click", func() {
+		a.byID("review").SetAttribute("hidden", "")
+		focus(a.byID("btn-review"))
+	})
 	a.on("editor-preview", "click", a.previewLesson)
 	pane := a.byID("lesson")
 	pane.AddEventListener("click", false, func(ev dom.Event) {
@@ -90,7 +93,15 @@ func (a *app) bindLessonPane() {
 		if link := target.Closest("a[data-lesson]"); link != nil {
 			ev.PreventDefault()
 			slug := link.GetAttribute("data-lesson")
-			a.post(func() { a.showLesson(slug) })
+			// The pager's links move on: the new lesson's title takes the
+			// focus, so that keyboard and screen-reader users start there.
+			moveFocus := link.Closest("nav.lesson-pager") != nil
+			a.post(func() {
+				a.showLesson(slug)
+				if moveFocus {
+					a.focusLessonTitle()
+				}
+			})
 		}
 	})
 	pane.AddEventListener("submit", false, func(ev dom.Event) {
@@ -105,8 +116,13 @@ func (a *app) bindLessonPane() {
 func (a *app) showLesson(slug string) {
 	l := a.lessonBySlug(slug)
 	if l == nil {
-		// The introduction that the page shell carries.
-		a.showLessonHTML(a.introHTML)
+		// The introduction that the page shell carries, ending with the
+		// way into lesson 1.
+		intro := a.introHTML
+		if len(a.course) > 0 {
+			intro += lessons.StartLink(a.course[0], lessonsDir)
+		}
+		a.showLessonHTML(intro)
 		setValue(a.byID("lesson-select"), "")
 		a.currentLesson = ""
 		if a.progress.Last != "" {
@@ -115,18 +131,55 @@ func (a *app) showLesson(slug string) {
 		}
 		return
 	}
-	a.showLessonHTML(l.HTML)
+	prev, next := a.neighbours(slug)
+	a.showLessonHTML(l.HTML + lessons.Pager(prev, next, lessonsDir))
 	setValue(a.byID("lesson-select"), slug)
 	a.currentLesson = slug
-	if len(l.Quizzes) == 0 {
+	changed := a.progress.MarkRead(slug)
+	if len(l.Quizzes) == 0 && !a.progress.Completed[slug] {
 		a.progress.Completed[slug] = true
+		changed = true
 	}
 	if a.progress.Last != slug {
 		a.progress.Last = slug
+		changed = true
+	}
+	if changed {
 		a.saveProgress()
 	}
 	a.renderProgress()
 }
+
+// lessonsDir is where the site keeps the lesson pages, relative to the
+// app's page: the pager's links point there when opened in a new tab.
+const lessonsDir = "lessons/"
+
+// neighbours returns the lessons before and after slug in the course.
+func (a *app) neighbours(slug string) (prev, next *lessons.Lesson) {
+	for i, l := range a.course {
+		if l.Slug != slug {
+			continue
+		}
+		if i > 0 {
+			prev = a.course[i-1]
+		}
+		if i+1 < len(a.course) {
+			next = a.course[i+1]
+		}
+	}
+	return prev, next
+}
+
+// focusLessonTitle puts the keyboard focus on the lesson's title.
+func (a *app) focusLessonTitle() {
+	if h := a.byID("lesson").QuerySelector("h1"); h != nil {
+		h.SetAttribute("tabindex", "-1")
+		focus(h)
+	}
+}
+
+// focus moves the keyboard focus to e.
+func focus(e dom.Element) { e.Underlying().Call("focus") }
 
 func (a *app) showLessonHTML(html string) {
 	pane := a.byID("lesson")
@@ -147,8 +200,9 @@ func (a *app) lessonBySlug(slug string) *lessons.Lesson {
 	return nil
 }
 
-// gradeQuiz checks a quiz form, shows every explanation that matters and
-// records the score.
+// gradeQuiz checks a quiz form, shows the explanations of the answers
+// chosen (and no other: a wrong answer does not give the right one away),
+// says per question whether it is right, and records the score.
 func (a *app) gradeQuiz(form dom.Element) {
 	id := form.GetAttribute("data-quiz-id")
 	var quiz *lessons.Quiz
@@ -173,28 +227,40 @@ func (a *app) gradeQuiz(form dom.Element) {
 				chosen = append(chosen, n)
 			}
 		}
-		if q.IsRight(chosen) {
+		ok := q.IsRight(chosen)
+		if ok {
 			right++
 		}
-		correct := map[int]bool{}
-		for _, c := range q.Correct() {
-			correct[c] = true
+		show := map[int]bool{}
+		for _, j := range q.Feedback(chosen) {
+			show[j] = true
 		}
 		for j, in := range inputs {
 			exp := in.ParentElement().ParentElement().QuerySelector("p.explanation")
 			if exp == nil {
 				continue
 			}
-			picked := checked(in)
 			switch {
-			case correct[j]:
+			case !show[j]:
+				exp.SetAttribute("hidden", "")
+			case j < len(q.Answers) && q.Answers[j].Correct:
 				exp.SetAttribute("class", "explanation correct")
 				exp.RemoveAttribute("hidden")
-			case picked:
+			default:
 				exp.SetAttribute("class", "explanation wrong")
 				exp.RemoveAttribute("hidden")
-			default:
-				exp.SetAttribute("hidden", "")
+			}
+		}
+		if len(inputs) > 0 {
+			if res := inputs[0].Closest("fieldset").QuerySelector("p.question-result"); res != nil {
+				switch {
+				case ok:
+					res.SetTextContent("Right.")
+				case len(chosen) == 0:
+					res.SetTextContent("Not answered yet.")
+				default:
+					res.SetTextContent("Not yet: try again.")
+				}
 			}
 		}
 	}
@@ -248,11 +314,15 @@ func (a *app) resetProgress() {
 	a.renderProgress()
 }
 
-// deck is every card of the course, in course order, without duplicates.
+// deck is every card of the lessons the learner has read, in course
+// order, without duplicates: a card is not due before its lesson was seen.
 func (a *app) deck() []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, l := range a.course {
+		if !a.progress.IsRead(l.Slug) {
+			continue
+		}
 		for _, c := range l.Cards {
 			if !seen[c.ID] {
 				seen[c.ID] = true
@@ -274,7 +344,8 @@ func (a *app) card(id string) (lessons.Card, bool) {
 	return lessons.Card{}, false
 }
 
-// startReview shows the first due flashcard.
+// startReview shows the first due flashcard. The focus stays inside the
+// flashcard widget from here until it is closed.
 func (a *app) startReview() {
 	a.byID("review").RemoveAttribute("hidden")
 	a.nextCard()
@@ -288,8 +359,13 @@ func (a *app) nextCard() {
 	a.byID("review-known").SetAttribute("hidden", "")
 	if len(due) == 0 {
 		a.reviewCard = ""
-		a.byID("review-term").SetTextContent("Nothing is due. Come back tomorrow: spaced review works best a little at a time.")
+		msg := "Nothing is due. Come back tomorrow: spaced review works best a little at a time."
+		if len(a.deck()) == 0 {
+			msg = "No cards yet: each lesson you read adds its cards here."
+		}
+		a.byID("review-term").SetTextContent(msg)
 		a.byID("review-show").SetAttribute("hidden", "")
+		focus(a.byID("review-close"))
 		return
 	}
 	c, _ := a.card(due[0])
@@ -297,6 +373,7 @@ func (a *app) nextCard() {
 	a.byID("review-term").SetTextContent(c.Term)
 	a.byID("review-answer").SetTextContent(c.Explanation)
 	a.byID("review-show").RemoveAttribute("hidden")
+	focus(a.byID("review-show"))
 }
 
 func (a *app) revealCard() {
@@ -307,6 +384,7 @@ func (a *app) revealCard() {
 	a.byID("review-show").SetAttribute("hidden", "")
 	a.byID("review-again").RemoveAttribute("hidden")
 	a.byID("review-known").RemoveAttribute("hidden")
+	focus(a.byID("review-known"))
 }
 
 func (a *app) answerCard(known bool) {

@@ -17,6 +17,9 @@ type Progress struct {
 	Completed map[string]bool      `json:"completed,omitempty"`
 	Quizzes   map[string]QuizScore `json:"quizzes,omitempty"`
 	Cards     map[string]CardState `json:"cards,omitempty"`
+	// Read are the lessons the learner has opened: only their cards are
+	// due for review.
+	Read map[string]bool `json:"read,omitempty"`
 	// Last is the lesson open when the learner left, reopened on return.
 	Last string `json:"last,omitempty"`
 }
@@ -38,7 +41,7 @@ var ReviewIntervals = []time.Duration{0, 24 * time.Hour, 3 * 24 * time.Hour, 7 *
 
 // NewProgress returns empty progress.
 func NewProgress() *Progress {
-	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}}
+	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}, Read: map[string]bool{}}
 }
 
 // LoadProgress decodes saved progress; damage gives an error wrapping
@@ -59,6 +62,9 @@ func LoadProgress(b []byte) (*Progress, error) {
 	}
 	if p.Cards == nil {
 		p.Cards = map[string]CardState{}
+	}
+	if p.Read == nil {
+		p.Read = map[string]bool{}
 	}
 	for id, c := range p.Cards {
 		if c.Box < 1 || c.Box > len(ReviewIntervals) {
@@ -82,6 +88,20 @@ func (p *Progress) Score(lesson, quiz string, right, total int) {
 		p.Completed[lesson] = true
 	}
 }
+
+// MarkRead records that the learner opened a lesson, and reports whether
+// that is new.
+func (p *Progress) MarkRead(lesson string) bool {
+	if p.Read[lesson] {
+		return false
+	}
+	p.Read[lesson] = true
+	return true
+}
+
+// IsRead reports whether the learner has opened a lesson (or completed it,
+// for progress saved before lessons were marked read).
+func (p *Progress) IsRead(lesson string) bool { return p.Read[lesson] || p.Completed[lesson] }
 
 // Percent is the share of lessons completed, 0 to 100.
 func (p *Progress) Percent(lessons int) int {

@@ -52,6 +52,22 @@ func TestLeitnerSchedule(t *testing.T) {
 	}
 }
 
+// TestProgressRead: a lesson counts as read once opened, or once
+// completed in progress saved before lessons were marked read.
+func TestProgressRead(t *testing.T) {
+	p := NewProgress()
+	if p.IsRead("01-where") {
+		t.Fatal("read before opening")
+	}
+	if !p.MarkRead("01-where") || p.MarkRead("01-where") || !p.IsRead("01-where") {
+		t.Fatalf("MarkRead: %+v", p.Read)
+	}
+	old, err := LoadProgress([]byte(`{"v":1,"completed":{"02-anatomy":true}}`))
+	if err != nil || !old.IsRead("02-anatomy") || old.IsRead("01-where") || old.Read == nil {
+		t.Fatalf("old progress: %+v, %v", old, err)
+	}
+}
+
 func TestLoadProgressCorrupt(t *testing.T) {
 	for _, in := range []string{"", "[]", `{"v":9}`, `{"v":1,"cards":{"x":{"box":0,"due":1}}}`} {
 		if _, err := LoadProgress([]byte(in)); !errors.Is(err, ErrCorrupt) {
