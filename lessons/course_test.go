@@ -39,6 +39,9 @@ func TestCourseShape(t *testing.T) {
 			t.Errorf("%s: %d scenarios, %d quizzes, %d cards", l.Slug, len(l.Scenarios), len(l.Quizzes), len(l.Cards))
 			continue
 		}
+		if i >= 2 && len(l.Challenges) == 0 {
+			t.Errorf("%s: no challenge (every lesson from 3 on has one)", l.Slug)
+		}
 		questions := len(l.Quizzes[0].Questions)
 		if i < last && (questions < 3 || questions > 6) || i == last && questions < 12 {
 			t.Errorf("%s: %d questions", l.Slug, questions)

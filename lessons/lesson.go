@@ -28,9 +28,10 @@ type Lesson struct {
 	HTML string
 	// Scenarios, Quizzes and Cards are the custom blocks in order. The
 	// cards include those gathered from other lessons by @include.
-	Scenarios []Scenario
-	Quizzes   []Quiz
-	Cards     []Card
+	Scenarios  []Scenario
+	Quizzes    []Quiz
+	Cards      []Card
+	Challenges []Challenge
 }
 
 //go:embed course/*.md
@@ -195,6 +196,9 @@ func (d *doc) lesson() (*Lesson, error) {
 	}
 	for _, cb := range d.decks {
 		l.Cards = append(l.Cards, cb.cards...)
+	}
+	for _, c := range d.challenges {
+		l.Challenges = append(l.Challenges, *c)
 	}
 	l.HTML = articleHTML(l, body)
 	return l, nil

@@ -24,9 +24,10 @@ const MaxSize = 1 << 20
 
 // The info strings of the custom fenced blocks.
 const (
-	blockPOP3  = "pop3"
-	blockQuiz  = "quiz"
-	blockCards = "cards"
+	blockPOP3      = "pop3"
+	blockQuiz      = "quiz"
+	blockCards     = "cards"
+	blockChallenge = "challenge"
 )
 
 // doc is one lesson file on its way to a Lesson: the parsed markdown,
@@ -45,7 +46,8 @@ type doc struct {
 	scenarios  []*Scenario
 	quizzes    []*Quiz
 	decks      []*cardBlock
-	blocks     map[ast.Node]any // *Scenario, *Quiz or *cardBlock by fence
+	challenges []*Challenge
+	blocks     map[ast.Node]any // *Scenario, *Quiz, *cardBlock or *Challenge by fence
 	// tables are the column headings of each table, in order, to name
 	// the scrollable region around it.
 	tables []string
@@ -357,7 +359,7 @@ func suggestIDs(ids map[string]bool) string {
 // fencedBlock parses a pop3, quiz or cards block.
 func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 	lang := string(n.Language(d.src))
-	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards {
+	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards && lang != blockChallenge {
 		return
 	}
 	fence := 0
@@ -393,6 +395,13 @@ func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 		if len(errs) == 0 {
 			d.decks = append(d.decks, cb)
 			d.blocks[n] = cb
+		}
+	case blockChallenge:
+		c, errs := parseChallenge(b, fmt.Sprintf("%s-challenge-%d", d.slug, counts[lang]))
+		d.problems = append(d.problems, errs...)
+		if len(errs) == 0 {
+			d.challenges = append(d.challenges, c)
+			d.blocks[n] = c
 		}
 	}
 }
@@ -503,6 +512,9 @@ func (r *blockRenderer) renderFencedCodeBlock(w util.BufWriter, source []byte, n
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	case *cardBlock:
+		w.WriteString(b.html())
+		return ast.WalkSkipChildren, nil
+	case *Challenge:
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	}
