@@ -47,6 +47,7 @@ type app struct {
 	introHTML     string // the shell's introduction, from index.html
 	progress      *view.Progress
 	reviewCard    string
+	challenge     *challengeRun // the graded challenge under way, or nil
 
 	// The sandbox before the last reset, for Back to bring it back.
 	beforeReset     []sim.Action

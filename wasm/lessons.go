@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"honnef.co/go/js/dom/v2"
 
 	"pop3lab/lessons"
+	"pop3lab/sim"
+	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
 
@@ -82,6 +85,16 @@ func (a *app) bindLessonPane() {
 	pane := a.byID("lesson")
 	pane.AddEventListener("click", false, func(ev dom.Event) {
 		target := ev.Target()
+		if btn := target.Closest("button.start-challenge"); btn != nil {
+			id := btn.Closest("section.challenge").GetAttribute("data-challenge-id")
+			a.post(func() { a.startChallenge(id) })
+			return
+		}
+		if btn := target.Closest("button.challenge-hint"); btn != nil {
+			id := btn.Closest("section.challenge").GetAttribute("data-challenge-id")
+			a.post(func() { a.useHint(id) })
+			return
+		}
 		if btn := target.Closest("button.run-scenario"); btn != nil {
 			src := btn.ParentElement().QuerySelector("textarea.scenario-source")
 			if src != nil {
@@ -133,6 +146,7 @@ func (a *app) showLesson(slug string) {
 	}
 	prev, next := a.neighbours(slug)
 	a.showLessonHTML(l.HTML + lessons.Pager(prev, next, lessonsDir))
+	a.showChallengeResults()
 	setValue(a.byID("lesson-select"), slug)
 	a.currentLesson = slug
 	changed := a.progress.MarkRead(slug)
@@ -184,7 +198,7 @@ func focus(e dom.Element) { e.Underlying().Call("focus") }
 func (a *app) showLessonHTML(html string) {
 	pane := a.byID("lesson")
 	pane.SetInnerHTML(html)
-	for _, b := range pane.QuerySelectorAll("button.run-scenario") {
+	for _, b := range pane.QuerySelectorAll("button.run-scenario, button.start-challenge") {
 		setDisabled(b, false)
 	}
 	pane.Underlying().Set("scrollTop", 0)
@@ -412,4 +426,178 @@ func (a *app) previewLesson() {
 	}
 	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
 	a.showLessonHTML(l.HTML)
+}
+
+// challengeRun is a graded challenge under way in the sandbox.
+type challengeRun struct {
+	lesson string
+	c      *lessons.Challenge
+	// setup are the sandbox's actions when the challenge started, from
+	// which from events on are graded; while the sandbox still starts
+	// with them, the learner is working on the challenge.
+	setup []sim.Action
+	from  int
+	hints int
+	grade lessons.Grade
+}
+
+// challengeByID finds a challenge of the course and its lesson.
+func (a *app) challengeByID(id string) (*lessons.Challenge, string) {
+	for _, l := range a.course {
+		for i := range l.Challenges {
+			if l.Challenges[i].ID == id {
+				return &l.Challenges[i], l.Slug
+			}
+		}
+	}
+	return nil, ""
+}
+
+// startChallenge prepares the sandbox for a challenge (its seed and setup
+// steps) and starts grading what the learner does from there. Starting
+// again begins afresh, hints and all; the best result stays in progress.
+func (a *app) startChallenge(id string) {
+	c, lesson := a.challengeByID(id)
+	if c == nil {
+		return
+	}
+	sc := c.Setup()
+	r, err := scenario.NewRunner(sc, sim.Options{})
+	if err == nil {
+		err = r.Run(nil)
+	}
+	if err != nil {
+		a.notice("The challenge could not start: " + err.Error())
+		if r != nil {
+			r.Sim.Close()
+		}
+		return
+	}
+	a.stopPlaying()
+	a.leaveScenario()
+	a.seed = sc.Seed
+	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0))}
+	a.replaceSim(r.Sim)
+	a.save()
+	a.narrate("Challenge: " + c.Title + ". " + c.Goal + " Work in the terminal and the mail client; the lesson pane counts the items as you reach them.")
+	a.renderChallenge()
+}
+
+// gradeChallenge regrades the challenge under way after each change of
+// the simulation, and records a new result in the progress.
+func (a *app) gradeChallenge() {
+	ch := a.challenge
+	if ch == nil || a.sim == nil {
+		return
+	}
+	actions := a.sim.Actions()
+	if len(actions) < len(ch.setup) || !slices.Equal(actions[:len(ch.setup)], ch.setup) {
+		// A reset, a lab or Back past the start: the challenge is over.
+		a.challenge = nil
+		a.renderChallengeEnded(ch)
+		return
+	}
+	ch.grade = ch.c.Grade(a.sim, ch.from, ch.hints)
+	if a.progress.ChallengeResult(ch.c.ID, ch.grade.Score, ch.grade.Max, ch.grade.Complete()) {
+		a.saveProgress()
+	}
+	a.renderChallenge()
+}
+
+// renderChallenge shows the challenge's live count in the lesson pane, if
+// its lesson is open.
+func (a *app) renderChallenge() {
+	ch := a.challenge
+	if ch == nil {
+		return
+	}
+	sec := a.challengeSection(ch.c.ID)
+	if sec == nil {
+		return
+	}
+	if ch.grade.Done == nil {
+		ch.grade = ch.c.Grade(a.sim, ch.from, ch.hints)
+	}
+	sec.SetAttribute("data-state", "running")
+	for i, li := range sec.QuerySelectorAll("ol.challenge-items > li") {
+		if i < len(ch.grade.Done) && ch.grade.Done[i] {
+			li.SetAttribute("class", "done")
+			li.SetAttribute("aria-label", "Done: "+ch.c.Items[i].Text)
+		} else {
+			li.RemoveAttribute("class")
+			li.RemoveAttribute("aria-label")
+		}
+	}
+	status := ch.grade.Status()
+	if ch.grade.Complete() {
+		status = "Challenge complete: " + status + "."
+	}
+	sec.QuerySelector("p.challenge-status").SetTextContent(status)
+	hints := sec.QuerySelector("ol.challenge-hints")
+	clearChildren(hints)
+	for i := 0; i < ch.hints && i < len(ch.c.Hints); i++ {
+		hints.AppendChild(a.el("li", ch.c.Hints[i].Text))
+	}
+	btn := sec.QuerySelector("button.challenge-hint")
+	if ch.hints < len(ch.c.Hints) {
+		btn.SetTextContent(fmt.Sprintf("Show a hint (costs %d points)", ch.c.Hints[ch.hints].Cost))
+		btn.RemoveAttribute("hidden")
+	} else {
+		btn.SetAttribute("hidden", "")
+	}
+	sec.QuerySelector("button.start-challenge").SetTextContent("Start again")
+	// Outside tests wait on this to know the grade is on screen.
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("challenge", fmt.Sprintf("%s %d/%d", ch.c.ID, ch.grade.DoneCount, len(ch.grade.Done)))
+}
+
+// renderChallengeEnded says that a challenge stopped counting.
+func (a *app) renderChallengeEnded(ch *challengeRun) {
+	a.doc.DocumentElement().Underlying().Get("dataset").Delete("challenge")
+	sec := a.challengeSection(ch.c.ID)
+	if sec == nil {
+		return
+	}
+	sec.SetAttribute("data-state", "ended")
+	sec.QuerySelector("button.challenge-hint").SetAttribute("hidden", "")
+	sec.QuerySelector("button.start-challenge").SetTextContent("Start again")
+	sec.QuerySelector("p.challenge-status").SetTextContent(fmt.Sprintf("The sandbox was reset or replaced, so the challenge stopped at %s. Start again to retry.", ch.grade.Status()))
+}
+
+// showChallengeResult shows a challenge's saved result when its lesson
+// opens and it is not under way.
+func (a *app) showChallengeResults() {
+	for _, sec := range a.byID("lesson").QuerySelectorAll("section.challenge") {
+		id := sec.GetAttribute("data-challenge-id")
+		if a.challenge != nil && a.challenge.c.ID == id {
+			continue
+		}
+		if r, ok := a.progress.Challenges[id]; ok {
+			done := ""
+			if r.Complete {
+				done = ", complete"
+			}
+			sec.QuerySelector("p.challenge-status").SetTextContent(fmt.Sprintf("Your best: %d of %d points%s.", r.Best, r.Max, done))
+		}
+	}
+	a.renderChallenge()
+}
+
+// useHint shows the next hint of the challenge under way; its cost comes
+// off the score.
+func (a *app) useHint(id string) {
+	ch := a.challenge
+	if ch == nil || ch.c.ID != id || ch.hints >= len(ch.c.Hints) {
+		return
+	}
+	ch.hints++
+	a.gradeChallenge()
+}
+
+func (a *app) challengeSection(id string) dom.Element {
+	for _, sec := range a.byID("lesson").QuerySelectorAll("section.challenge") {
+		if sec.GetAttribute("data-challenge-id") == id {
+			return sec
+		}
+	}
+	return nil
 }

@@ -58,6 +58,7 @@ func (a *app) renderNew() {
 		a.drawDiagram()
 	}
 	a.renderSnapshot()
+	a.gradeChallenge()
 }
 
 // renderEvent renders one event into the panels it concerns; a segment

@@ -240,3 +240,114 @@ func TestLessonTablesReadNormally(t *testing.T) {
 	openLesson(t, ctx, course[0])
 	screenshot(t, ctx, "lesson-table-1280")
 }
+
+// setClient changes a mail-client setting the way a learner does.
+func setClient(t *testing.T, ctx context.Context, id, value string) {
+	t.Helper()
+	js[bool](t, ctx, `(() => { const s = document.getElementById(`+strconv.Quote(id)+`); s.value = `+strconv.Quote(value)+`; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+}
+
+// getMail presses Get mail and waits until the challenge's count is want.
+func getMailUntil(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	js[bool](t, ctx, `(document.getElementById("btn-getmail").click(), true)`)
+	waitFor(t, ctx, "the count "+want, `document.documentElement.dataset.challenge === `+strconv.Quote(want))
+}
+
+func challengeStatus(t *testing.T, ctx context.Context) string {
+	return js[string](t, ctx, `document.querySelector("#lesson section.challenge p.challenge-status").textContent`)
+}
+
+// TestChallengeSolvedStepByStep: lesson 8's challenge counts its items
+// live as the learner works in the sandbox, a hint costs its points, and
+// the result is kept in the progress across a reload.
+func TestChallengeSolvedStepByStep(t *testing.T) {
+	course := builtinCourse(t)
+	l := course[7]
+	c := l.Challenges[0]
+	ctx := newTab(t)
+	open(t, ctx, "")
+	openLesson(t, ctx, l)
+	waitFor(t, ctx, "the start button", `!document.querySelector("#lesson button.start-challenge").disabled`)
+	js[bool](t, ctx, `(document.querySelector("#lesson button.start-challenge").click(), true)`)
+	waitFor(t, ctx, "the challenge", `document.documentElement.dataset.challenge === "`+c.ID+` 0/3"`)
+	if got := challengeStatus(t, ctx); got != "0 of 3 items done · 0 of 40 points" {
+		t.Errorf("status at the start %q", got)
+	}
+	if got := js[string](t, ctx, `document.getElementById("attack-mode").value`); got != "strip-stls" {
+		t.Errorf("the setup left the attacker %q", got)
+	}
+
+	// STLS required: the client refuses, the first item is done.
+	setClient(t, ctx, "set-tls", "required")
+	getMailUntil(t, ctx, c.ID+" 1/3")
+	if got := js[string](t, ctx, `[...document.querySelectorAll("#lesson ol.challenge-items > li")].map(li => li.className || "-").join(" ")`); got != "done - -" {
+		t.Errorf("items %q", got)
+	}
+	screenshot(t, ctx, "challenge-one-of-three")
+
+	// A hint costs 5 points, as the button says.
+	hint := js[string](t, ctx, `document.querySelector("#lesson button.challenge-hint").textContent`)
+	if want := "Show a hint (costs 5 points)"; hint != want {
+		t.Errorf("hint button %q, want %q", hint, want)
+	}
+	js[bool](t, ctx, `(document.querySelector("#lesson button.challenge-hint").click(), true)`)
+	waitFor(t, ctx, "the hint", `document.querySelectorAll("#lesson ol.challenge-hints li").length === 1`)
+	if got := js[string](t, ctx, `document.querySelector("#lesson ol.challenge-hints li").textContent`); got != c.Hints[0].Text {
+		t.Errorf("hint %q", got)
+	}
+	if got := challengeStatus(t, ctx); got != "1 of 3 items done · 5 of 40 points (hints −5)" {
+		t.Errorf("status after a hint %q", got)
+	}
+
+	setClient(t, ctx, "set-tls", "implicit")
+	getMailUntil(t, ctx, c.ID+" 3/3")
+	if got, want := challengeStatus(t, ctx), "Challenge complete: 3 of 3 items done · 35 of 40 points (hints −5)."; got != want {
+		t.Errorf("final status %q, want %q", got, want)
+	}
+	js[bool](t, ctx, `(document.querySelector("#lesson section.challenge").scrollIntoView(), true)`)
+	screenshot(t, ctx, "challenge-complete")
+
+	waitFor(t, ctx, "the progress saved", `document.documentElement.dataset.progressSaved !== undefined`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, ctx)
+	waitLessonTitle(t, ctx, l.Title)
+	waitFor(t, ctx, "the saved result", `document.querySelector("#lesson section.challenge p.challenge-status").textContent === "Your best: 35 of 40 points, complete."`)
+}
+
+// TestChallengeFailedAndRetried: a wrong setting earns partial credit;
+// Start again resets the sandbox and the count, and the retry completes.
+func TestChallengeFailedAndRetried(t *testing.T) {
+	course := builtinCourse(t)
+	l := course[4]
+	c := l.Challenges[0]
+	ctx := newTab(t)
+	open(t, ctx, "")
+	openLesson(t, ctx, l)
+	waitFor(t, ctx, "the start button", `!document.querySelector("#lesson button.start-challenge").disabled`)
+	js[bool](t, ctx, `(document.querySelector("#lesson button.start-challenge").click(), true)`)
+	waitFor(t, ctx, "the challenge", `document.documentElement.dataset.challenge === "`+c.ID+` 0/4"`)
+
+	// Encryption none with USER/PASS: mail arrives without TLS, but the
+	// password crossed the wire and no challenge-response was used.
+	setClient(t, ctx, "set-tls", "none")
+	getMailUntil(t, ctx, c.ID+" 2/4")
+	if got := challengeStatus(t, ctx); got != "2 of 4 items done · 20 of 40 points" {
+		t.Errorf("after the wrong try %q", got)
+	}
+	screenshot(t, ctx, "challenge-partial")
+
+	js[bool](t, ctx, `(document.querySelector("#lesson button.start-challenge").click(), true)`)
+	waitFor(t, ctx, "the fresh start", `document.documentElement.dataset.challenge === "`+c.ID+` 0/4"`)
+	if n := js[int](t, ctx, `document.querySelectorAll("#local-mailbox tbody td:not(.empty)").length`); n != 0 {
+		t.Errorf("the local mailbox kept %d cells after Start again", n)
+	}
+	setClient(t, ctx, "set-tls", "none")
+	setClient(t, ctx, "set-auth", "apop")
+	getMailUntil(t, ctx, c.ID+" 4/4")
+	if got := challengeStatus(t, ctx); got != "Challenge complete: 4 of 4 items done · 40 of 40 points." {
+		t.Errorf("after the retry %q", got)
+	}
+}

@@ -20,6 +20,8 @@ type Progress struct {
 	// Read are the lessons the learner has opened: only their cards are
 	// due for review.
 	Read map[string]bool `json:"read,omitempty"`
+	// Challenges are the results of the graded challenges, by ID.
+	Challenges map[string]ChallengeScore `json:"challenges,omitempty"`
 	// Last is the lesson open when the learner left, reopened on return.
 	Last string `json:"last,omitempty"`
 }
@@ -27,6 +29,13 @@ type Progress struct {
 // QuizScore is the latest and best result of one quiz.
 type QuizScore struct {
 	Right, Total, Best int
+}
+
+// ChallengeScore is the latest and best result of one challenge: points
+// (after hint costs) out of Max, and whether every item was done.
+type ChallengeScore struct {
+	Score, Max, Best int
+	Complete         bool `json:",omitempty"`
 }
 
 // CardState is where a flashcard is in the Leitner schedule.
@@ -41,7 +50,7 @@ var ReviewIntervals = []time.Duration{0, 24 * time.Hour, 3 * 24 * time.Hour, 7 *
 
 // NewProgress returns empty progress.
 func NewProgress() *Progress {
-	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}, Read: map[string]bool{}}
+	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}, Read: map[string]bool{}, Challenges: map[string]ChallengeScore{}}
 }
 
 // LoadProgress decodes saved progress; damage gives an error wrapping
@@ -66,6 +75,14 @@ func LoadProgress(b []byte) (*Progress, error) {
 	if p.Read == nil {
 		p.Read = map[string]bool{}
 	}
+	if p.Challenges == nil {
+		p.Challenges = map[string]ChallengeScore{}
+	}
+	for id, c := range p.Challenges {
+		if c.Max < 0 || c.Score < 0 || c.Score > c.Max || c.Best < 0 || c.Best > c.Max {
+			return nil, fmt.Errorf("%w: challenge %s scored %d (best %d) of %d", ErrCorrupt, id, c.Score, c.Best, c.Max)
+		}
+	}
 	for id, c := range p.Cards {
 		if c.Box < 1 || c.Box > len(ReviewIntervals) {
 			return nil, fmt.Errorf("%w: card %s in box %d", ErrCorrupt, id, c.Box)
@@ -87,6 +104,18 @@ func (p *Progress) Score(lesson, quiz string, right, total int) {
 	if total > 0 && right == total {
 		p.Completed[lesson] = true
 	}
+}
+
+// ChallengeResult records a challenge's grade, and reports whether the
+// saved result changed. A challenge once complete stays complete.
+func (p *Progress) ChallengeResult(id string, score, maxScore int, complete bool) bool {
+	old, seen := p.Challenges[id]
+	c := ChallengeScore{Score: score, Max: maxScore, Best: max(old.Best, score), Complete: old.Complete || complete}
+	if seen && c == old {
+		return false
+	}
+	p.Challenges[id] = c
+	return true
 }
 
 // MarkRead records that the learner opened a lesson, and reports whether
