@@ -18,6 +18,9 @@ import (
 //     line of the failed check;
 //   - quizzes with a question without a correct answer or an answer
 //     without an explanation, and malformed cards;
+//   - challenges that do not parse, whose setup and reference solution
+//     do not run, or whose solution leaves an item undone (at the item's
+//     line);
 //   - raw HTML, links with schemes other than http, https and mailto
 //     (javascript: and data: above all), and relative links or anchors
 //     that do not resolve to a lesson and one of its headings.
@@ -29,6 +32,18 @@ func Check(fsys fs.FS) []Problem {
 		for _, s := range d.scenarios {
 			if p, ok := runScenario(d.file, s); !ok {
 				problems = append(problems, p)
+			}
+		}
+		for _, c := range d.challenges {
+			g, p := runChallenge(d.file, c)
+			if p != nil {
+				problems = append(problems, *p)
+				continue
+			}
+			for i, done := range g.Done {
+				if !done {
+					problems = append(problems, Problem{File: d.file, Line: c.Items[i].Line, Msg: fmt.Sprintf("challenge: item %d (%q) is not reached by the reference solution", i+1, truncate(c.Items[i].Text, 40))})
+				}
 			}
 		}
 	}

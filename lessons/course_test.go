@@ -14,34 +14,39 @@ func TestCourseChecks(t *testing.T) {
 	}
 }
 
-// TestCourseShape holds the course to its brief: ten lessons of 5 to 10
-// minutes, each with a runnable scenario, a quiz of 3 to 6 questions and
-// cards; the review has at least 12 questions and the whole deck.
+// TestCourseShape holds the course to its brief: eleven lessons of 5 to
+// 15 minutes (the review up to 30), each with a runnable scenario, a quiz
+// of 3 to 6 questions and cards; the review, last, has at least 12
+// questions and the whole deck.
 func TestCourseShape(t *testing.T) {
 	course, err := Course()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(course) != 10 {
-		t.Fatalf("%d lessons, want 10", len(course))
+	if len(course) != 11 {
+		t.Fatalf("%d lessons, want 11", len(course))
 	}
+	last := len(course) - 1
 	deck := map[string]bool{}
 	for i, l := range course {
 		if l.Order != i+1 {
 			t.Errorf("%s: order %d, want %d", l.Slug, l.Order, i+1)
 		}
-		if l.Minutes < 5 || l.Minutes > 10 {
-			t.Errorf("%s: %d minutes, want 5 to 10", l.Slug, l.Minutes)
+		if limit := map[bool]int{true: 30, false: 15}[i == last]; l.Minutes < 5 || l.Minutes > limit {
+			t.Errorf("%s: %d minutes, want 5 to %d", l.Slug, l.Minutes, limit)
 		}
 		if len(l.Scenarios) == 0 || len(l.Quizzes) != 1 || len(l.Cards) == 0 {
 			t.Errorf("%s: %d scenarios, %d quizzes, %d cards", l.Slug, len(l.Scenarios), len(l.Quizzes), len(l.Cards))
 			continue
 		}
+		if i >= 2 && len(l.Challenges) == 0 {
+			t.Errorf("%s: no challenge (every lesson from 3 on has one)", l.Slug)
+		}
 		questions := len(l.Quizzes[0].Questions)
-		if i < 9 && (questions < 3 || questions > 6) || i == 9 && questions < 12 {
+		if i < last && (questions < 3 || questions > 6) || i == last && questions < 12 {
 			t.Errorf("%s: %d questions", l.Slug, questions)
 		}
-		if i < 9 {
+		if i < last {
 			for _, c := range l.Cards {
 				deck[c.ID] = true
 			}
@@ -51,7 +56,7 @@ func TestCourseShape(t *testing.T) {
 		}
 	}
 	review := map[string]bool{}
-	for _, c := range course[9].Cards {
+	for _, c := range course[last].Cards {
 		review[c.ID] = true
 	}
 	for id := range deck {

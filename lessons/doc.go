@@ -1,5 +1,5 @@
 // Package lessons is the course: lessons written in markdown with front
-// matter, rendered with goldmark, with three kinds of custom fenced
+// matter, rendered with goldmark, with four kinds of custom fenced
 // blocks that make them interactive.
 //
 // A lesson file starts with front matter between "---" lines:
@@ -22,7 +22,7 @@
 // and the typographer; headings get IDs for #anchors; raw HTML is not
 // allowed. Links are relative links to other lessons ("02-x.md", which
 // the rendered pages turn into "02-x.html"), #anchors, and http, https
-// and mailto URLs. Three fenced blocks are special:
+// and mailto URLs. Four fenced blocks are special:
 //
 //   - ```pop3: a runnable scenario in the format of package
 //     scenario, shown as a transcript with a "Run in simulator" button;

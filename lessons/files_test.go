@@ -16,9 +16,9 @@ func TestFilesIsAFileSystem(t *testing.T) {
 // TestMergeAddsToTheCourse: an author's folder added to the built-in
 // course loads as one course, the author's lesson last.
 func TestMergeAddsToTheCourse(t *testing.T) {
-	extra := Files{"11-our-policy.md": `---
+	extra := Files{"12-our-policy.md": `---
 title: Our mail policy
-order: 11
+order: 12
 minutes: 3
 objectives:
 - Know which port our mail uses
@@ -32,14 +32,14 @@ Use port 995 with implicit TLS.
 		t.Fatal(err)
 	}
 	names, _ := fs.Glob(merged, "*.md")
-	if len(names) != 11 {
+	if len(names) != 12 {
 		t.Fatalf("%d files", len(names))
 	}
 	course, err := Load(merged)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if last := course[len(course)-1]; last.Title != "Our mail policy" || last.Order != 11 {
+	if last := course[len(course)-1]; last.Title != "Our mail policy" || last.Order != 12 {
 		t.Fatalf("last lesson %q (order %d)", last.Title, last.Order)
 	}
 }

@@ -5,16 +5,18 @@ import (
 	"testing"
 )
 
-// FuzzBlocks feeds the same text to the front-matter, quiz and cards
-// parsers. None may panic, and what they accept must hold their promises:
-// complete front matter, questions with a right and a wrong answer, and
-// rendered HTML without markup from the input.
+// FuzzBlocks feeds the same text to the front-matter, quiz, cards and
+// challenge parsers. None may panic, and what they accept must hold their
+// promises: complete front matter, questions with a right and a wrong
+// answer, challenges with a goal, items and a solution, and rendered HTML
+// without markup from the input.
 func FuzzBlocks(f *testing.F) {
 	f.Add("---\ntitle: T\norder: 1\nminutes: 5\nobjectives:\n  - O\nsecplus:\n  - 1.4\n---\n")
 	f.Add("? Q `code`\n+ A :: why\n- B :: why not\n")
 	f.Add("? Q\n+ A :: x\n+ B :: y\n- C :: z\n\n? R\n- ::1 :: IPv6\n+ 1 :: one\n")
 	f.Add("POP3 :: Retrieval.\nA <b> :: <script>alert(1)</script>\n@include 01-x.md\n")
 	f.Add("---\ntitle: \"quoted \\\"x\\\"\"\norder: 01\nsecplus:\n- 9.9\n---")
+	f.Add("title: <b>T</b>\ngoal: G\nsetup: attack: strip-stls\nitem (20): I :: not credentials in-clear and ran \"DELE 2\" >= 1\nhint (5): H\nsolution: do: get-mail\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		lines := strings.Split(src, "\n")
 		fm, errs := parseFrontMatter(lines)
@@ -68,6 +70,25 @@ func FuzzBlocks(f *testing.F) {
 			}
 			assertNoMarkup(t, cb.html())
 		}
+
+		if c, errs := parseChallenge(b, "x-challenge-1"); len(errs) == 0 {
+			if c.Title == "" || c.Goal == "" || len(c.Items) == 0 || len(c.solution) == 0 {
+				t.Errorf("challenge accepted without title, goal, items or solution: %+v", c)
+			}
+			for _, it := range c.Items {
+				if it.Text == "" || len(it.Conditions) == 0 || it.Points < 1 {
+					t.Errorf("challenge accepted an empty item: %+v", it)
+				}
+			}
+			c.Setup() // panics if the setup it accepted does not parse
+			assertNoMarkup(t, c.html())
+		} else {
+			for _, e := range errs {
+				if e.Line < 1 || e.Line > len(b.lines)+1 {
+					t.Errorf("challenge error at line %d of %d: %s", e.Line, len(b.lines)+1, e.Msg)
+				}
+			}
+		}
 	})
 }
 
@@ -78,6 +99,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("```pop3\nconnect\nC: USER <script>\n```\n")
 	f.Add("```quiz\n? Q\n+ A :: a\n- B :: b\n```\n```cards\nX :: Y\n```\n")
 	f.Add("| a | b |\n|---|---|\n| <i> | www.example.com |\n\n- [ ] task\n")
+	f.Add("```challenge\ntitle: T\ngoal: <script>\nitem: I :: login terminal\nsolution: connect\n```\n")
 	f.Add("---\ntitle: T\norder: 1\nminutes: 5\nobjectives:\n  - O\nsecplus:\n  - 1.4\n---")
 	f.Fuzz(func(t *testing.T, body string) {
 		// As a body after good front matter, and as a whole file.

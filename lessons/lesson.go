@@ -28,9 +28,10 @@ type Lesson struct {
 	HTML string
 	// Scenarios, Quizzes and Cards are the custom blocks in order. The
 	// cards include those gathered from other lessons by @include.
-	Scenarios []Scenario
-	Quizzes   []Quiz
-	Cards     []Card
+	Scenarios  []Scenario
+	Quizzes    []Quiz
+	Cards      []Card
+	Challenges []Challenge
 }
 
 //go:embed course/*.md
@@ -196,6 +197,9 @@ func (d *doc) lesson() (*Lesson, error) {
 	for _, cb := range d.decks {
 		l.Cards = append(l.Cards, cb.cards...)
 	}
+	for _, c := range d.challenges {
+		l.Challenges = append(l.Challenges, *c)
+	}
 	l.HTML = articleHTML(l, body)
 	return l, nil
 }
@@ -247,15 +251,35 @@ func RenderPage(l *Lesson, course []*Lesson) string {
 	}
 	b.WriteString("</ol>\n</nav>\n")
 	b.WriteString(l.HTML)
-	if prev != nil || next != nil {
-		b.WriteString(`<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n")
-		if prev != nil {
-			fmt.Fprintf(&b, `<a rel="prev" href="%s.html">← %s</a>`+"\n", html.EscapeString(prev.Slug), html.EscapeString(prev.Title))
-		}
-		if next != nil {
-			fmt.Fprintf(&b, `<a rel="next" href="%s.html">%s →</a>`+"\n", html.EscapeString(next.Slug), html.EscapeString(next.Title))
-		}
-		b.WriteString("</nav>\n")
+	b.WriteString(Pager(prev, next, ""))
+	return b.String()
+}
+
+// StartLink returns the link that ends the course's introduction: "Start
+// lesson 1: TITLE", to PREFIX + SLUG.html, with data-lesson as in Pager.
+func StartLink(first *Lesson, prefix string) string {
+	return fmt.Sprintf(`<nav class="lesson-pager" aria-label="Start the course">`+"\n"+`<a rel="next" href="%s%s.html" data-lesson="%s">Start lesson %d: %s →</a>`+"\n</nav>\n",
+		html.EscapeString(prefix), html.EscapeString(first.Slug), html.EscapeString(first.Slug), first.Order, html.EscapeString(first.Title))
+}
+
+// Pager returns the links that end a lesson: back to prev, on to next
+// ("Next: lesson 4, ..."), either of which may be nil. Each link goes to
+// PREFIX + SLUG.html and carries data-lesson, which the app uses to open
+// the lesson in its own pane. Without prev and next it returns "".
+func Pager(prev, next *Lesson, prefix string) string {
+	if prev == nil && next == nil {
+		return ""
 	}
+	var b strings.Builder
+	b.WriteString(`<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n")
+	if prev != nil {
+		fmt.Fprintf(&b, `<a rel="prev" href="%s%s.html" data-lesson="%s">← %s</a>`+"\n",
+			html.EscapeString(prefix), html.EscapeString(prev.Slug), html.EscapeString(prev.Slug), html.EscapeString(prev.Title))
+	}
+	if next != nil {
+		fmt.Fprintf(&b, `<a rel="next" href="%s%s.html" data-lesson="%s">Next: lesson %d, %s →</a>`+"\n",
+			html.EscapeString(prefix), html.EscapeString(next.Slug), html.EscapeString(next.Slug), next.Order, html.EscapeString(next.Title))
+	}
+	b.WriteString("</nav>\n")
 	return b.String()
 }

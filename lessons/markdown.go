@@ -3,6 +3,7 @@ package lessons
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"path"
 	"regexp"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
@@ -22,9 +24,10 @@ const MaxSize = 1 << 20
 
 // The info strings of the custom fenced blocks.
 const (
-	blockPOP3  = "pop3"
-	blockQuiz  = "quiz"
-	blockCards = "cards"
+	blockPOP3      = "pop3"
+	blockQuiz      = "quiz"
+	blockCards     = "cards"
+	blockChallenge = "challenge"
 )
 
 // doc is one lesson file on its way to a Lesson: the parsed markdown,
@@ -43,7 +46,11 @@ type doc struct {
 	scenarios  []*Scenario
 	quizzes    []*Quiz
 	decks      []*cardBlock
-	blocks     map[ast.Node]any // *Scenario, *Quiz or *cardBlock by fence
+	challenges []*Challenge
+	blocks     map[ast.Node]any // *Scenario, *Quiz, *cardBlock or *Challenge by fence
+	// tables are the column headings of each table, in order, to name
+	// the scrollable region around it.
+	tables []string
 
 	problems []lineError
 }
@@ -178,6 +185,8 @@ func (d *doc) walk() {
 		case *ast.FencedCodeBlock:
 			d.fencedBlock(n, counts)
 			return ast.WalkSkipChildren, nil
+		case *extast.Table:
+			d.tables = append(d.tables, tableLabel(n, d.src))
 		}
 		return ast.WalkContinue, nil
 	})
@@ -350,7 +359,7 @@ func suggestIDs(ids map[string]bool) string {
 // fencedBlock parses a pop3, quiz or cards block.
 func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 	lang := string(n.Language(d.src))
-	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards {
+	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards && lang != blockChallenge {
 		return
 	}
 	fence := 0
@@ -386,6 +395,13 @@ func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 		if len(errs) == 0 {
 			d.decks = append(d.decks, cb)
 			d.blocks[n] = cb
+		}
+	case blockChallenge:
+		c, errs := parseChallenge(b, fmt.Sprintf("%s-challenge-%d", d.slug, counts[lang]))
+		d.problems = append(d.problems, errs...)
+		if len(errs) == 0 {
+			d.challenges = append(d.challenges, c)
+			d.blocks[n] = c
 		}
 	}
 }
@@ -424,7 +440,52 @@ func (d *doc) render() (string, error) {
 	if err := md.Renderer().Render(&buf, d.src, d.root); err != nil {
 		return "", err
 	}
-	return buf.String(), nil
+	return wrapTables(buf.String(), d.tables), nil
+}
+
+// wrapTables puts every rendered table in a region that scrolls
+// sideways, so that a table wider than the pane keeps its columns readable
+// instead of breaking its words; the region is focusable so that keyboard
+// users can scroll it, and named by the table's headings. The text
+// "<table>" cannot come from a lesson otherwise: raw HTML is not rendered
+// and text is escaped.
+func wrapTables(body string, labels []string) string {
+	var b strings.Builder
+	for i := 0; ; i++ {
+		at := strings.Index(body, "<table>")
+		end := strings.Index(body, "</table>")
+		if at < 0 || end < at {
+			break
+		}
+		end += len("</table>")
+		label := "Table"
+		if i < len(labels) && labels[i] != "" {
+			label = "Table: " + labels[i]
+		}
+		b.WriteString(body[:at])
+		fmt.Fprintf(&b, `<div class="table-scroll" role="region" tabindex="0" aria-label="%s">`, html.EscapeString(label))
+		b.WriteString(body[at:end])
+		b.WriteString("</div>")
+		body = body[end:]
+	}
+	b.WriteString(body)
+	return b.String()
+}
+
+// tableLabel joins a table's column headings: "Port, Protocol, ...".
+func tableLabel(t *extast.Table, source []byte) string {
+	var cols []string
+	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+		if _, ok := row.(*extast.TableHeader); !ok {
+			continue
+		}
+		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+			if s := strings.TrimSpace(string(nodeText(c, source))); s != "" {
+				cols = append(cols, s)
+			}
+		}
+	}
+	return strings.Join(cols, ", ")
 }
 
 // blockRenderer renders fenced code blocks: the custom ones from their
@@ -451,6 +512,9 @@ func (r *blockRenderer) renderFencedCodeBlock(w util.BufWriter, source []byte, n
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	case *cardBlock:
+		w.WriteString(b.html())
+		return ast.WalkSkipChildren, nil
+	case *Challenge:
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	}

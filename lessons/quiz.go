@@ -76,6 +76,26 @@ func (q Question) IsRight(chosen []int) bool {
 	return len(seen) == len(q.Correct())
 }
 
+// Feedback returns the 0-based indexes of the answers whose explanations
+// a learner sees after choosing chosen: those chosen, in answer order, and
+// no other. A wrong choice so shows only why it is wrong, not which answer
+// is right, and the learner can try again.
+func (q Question) Feedback(chosen []int) []int {
+	picked := map[int]bool{}
+	for _, i := range chosen {
+		if i >= 0 && i < len(q.Answers) {
+			picked[i] = true
+		}
+	}
+	var show []int
+	for i := range q.Answers {
+		if picked[i] {
+			show = append(show, i)
+		}
+	}
+	return show
+}
+
 // Name returns the name of question i's inputs in the rendered form.
 func (q *Quiz) Name(i int) string { return fmt.Sprintf("%s-q%d", q.ID, i+1) }
 
@@ -185,7 +205,7 @@ func (q *Quiz) html() string {
 			fmt.Fprintf(&b, `<div class="answer"><label><input type="%s" name="%s" value="%d"> %s</label>`, kind, html.EscapeString(q.Name(i)), j, inlineText(a.Text))
 			fmt.Fprintf(&b, `<p class="explanation" hidden>%s</p></div>`+"\n", inlineText(a.Explanation))
 		}
-		b.WriteString("</fieldset>\n")
+		b.WriteString(`<p class="question-result" aria-live="polite"></p>` + "</fieldset>\n")
 	}
 	b.WriteString(`<button type="submit">Check</button> <output class="quiz-result" aria-live="polite"></output>` + "\n</form>\n")
 	return b.String()

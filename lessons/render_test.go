@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -24,12 +25,12 @@ func TestQuizHTML(t *testing.T) {
 <fieldset class="question"><legend><span class="question-number">1.</span> Which port does POP3 over implicit TLS use?</legend>
 <div class="answer"><label><input type="radio" name="01-quiz-quiz-1-q1" value="0"> 110</label><p class="explanation" hidden>Plain POP3; STLS may upgrade it.</p></div>
 <div class="answer"><label><input type="radio" name="01-quiz-quiz-1-q1" value="1"> 995</label><p class="explanation" hidden>POP3S, implicit TLS (RFC 8314).</p></div>
-</fieldset>
+<p class="question-result" aria-live="polite"></p></fieldset>
 <fieldset class="question"><legend><span class="question-number">2.</span> Which are retrieval protocols? (&lt;b&gt; stays text) <span class="choose">(Choose two.)</span></legend>
 <div class="answer"><label><input type="checkbox" name="01-quiz-quiz-1-q2" value="0"> POP3</label><p class="explanation" hidden>Downloads mail.</p></div>
 <div class="answer"><label><input type="checkbox" name="01-quiz-quiz-1-q2" value="1"> IMAP</label><p class="explanation" hidden>Works on mail on the server.</p></div>
 <div class="answer"><label><input type="checkbox" name="01-quiz-quiz-1-q2" value="2"> <code>SMTP</code></label><p class="explanation" hidden>Sends &amp; relays.</p></div>
-</fieldset>
+<p class="question-result" aria-live="polite"></p></fieldset>
 <button type="submit">Check</button> <output class="quiz-result" aria-live="polite"></output>
 </form>
 `
@@ -49,6 +50,26 @@ func TestQuizHTML(t *testing.T) {
 	}{{[]int{0, 1}, true}, {[]int{1, 0}, true}, {[]int{0}, false}, {[]int{0, 1, 2}, false}, {[]int{0, 0}, false}, {[]int{5}, false}, {nil, false}} {
 		if got := q.IsRight(tt.chosen); got != tt.right {
 			t.Errorf("IsRight(%v) = %v, want %v", tt.chosen, got, tt.right)
+		}
+	}
+}
+
+// TestQuizFeedback: a learner sees the explanations of the answers they
+// chose and no other, so a wrong answer does not give the right one away.
+func TestQuizFeedback(t *testing.T) {
+	q := Question{Answers: []Answer{{Text: "POP3", Correct: true}, {Text: "IMAP", Correct: true}, {Text: "SMTP"}}}
+	for _, tt := range []struct {
+		chosen, want []int
+	}{
+		{nil, nil},
+		{[]int{2}, []int{2}},           // wrong alone: only its own feedback
+		{[]int{0, 2}, []int{0, 2}},     // one right, one wrong
+		{[]int{1, 0}, []int{0, 1}},     // all right, in answer order
+		{[]int{0, 0, 7, -1}, []int{0}}, // duplicates and bad indexes ignored
+	} {
+		got := q.Feedback(tt.chosen)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Feedback(%v) = %v, want %v", tt.chosen, got, tt.want)
 		}
 	}
 }
@@ -312,13 +333,54 @@ func TestLoadIncludesCardsAndOrders(t *testing.T) {
 	page := RenderPage(course[1], course)
 	for _, want := range []string{
 		`<li><a href="b.html" aria-current="page">Test lesson 2</a> <span class="minutes">5 min</span></li>`,
-		`<a rel="prev" href="a.html">← Test lesson 1</a>`,
-		`<a rel="next" href="review.html">Test lesson 3 →</a>`,
+		`<a rel="prev" href="a.html" data-lesson="a">← Test lesson 1</a>`,
+		`<a rel="next" href="review.html" data-lesson="review">Next: lesson 3, Test lesson 3 →</a>`,
 		course[1].HTML,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("RenderPage lacks %q:\n%s", want, page)
 		}
+	}
+	for _, tt := range []struct {
+		prev, next *Lesson
+		want       string
+	}{
+		{nil, nil, ""},
+		{nil, course[0], `<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n" + `<a rel="next" href="lessons/a.html" data-lesson="a">Next: lesson 1, Test lesson 1 →</a>` + "\n</nav>\n"},
+		{course[2], nil, `<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n" + `<a rel="prev" href="lessons/review.html" data-lesson="review">← Test lesson 3</a>` + "\n</nav>\n"},
+	} {
+		if got := Pager(tt.prev, tt.next, "lessons/"); got != tt.want {
+			t.Errorf("Pager = %q, want %q", got, tt.want)
+		}
+	}
+	if got, want := StartLink(course[0], "lessons/"), `<nav class="lesson-pager" aria-label="Start the course">`+"\n"+`<a rel="next" href="lessons/a.html" data-lesson="a">Start lesson 1: Test lesson 1 →</a>`+"\n</nav>\n"; got != want {
+		t.Errorf("StartLink = %q, want %q", got, want)
+	}
+}
+
+// TestTablesScroll: every table sits in a focusable region named by its
+// headings, that scrolls sideways instead of squeezing the columns.
+func TestTablesScroll(t *testing.T) {
+	src := lessonSource(1, "| Port | `Protocol` |\n|---|---|\n| 110 | POP3 |\n\ntext\n\n| A |\n|---|\n| <b> |\n")
+	l, err := Parse("01-t.md", src)
+	if err == nil {
+		t.Fatal("raw HTML in a table cell was accepted")
+	}
+	src = strings.Replace(src, "<b>", "b", 1)
+	if l, err = Parse("01-t.md", src); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<div class="table-scroll" role="region" tabindex="0" aria-label="Table: Port, Protocol"><table>` + "\n<thead>",
+		"</table></div>\n<p>text</p>",
+		`<div class="table-scroll" role="region" tabindex="0" aria-label="Table: A"><table>`,
+	} {
+		if !strings.Contains(l.HTML, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, l.HTML)
+		}
+	}
+	if n := strings.Count(l.HTML, `class="table-scroll"`); n != 2 {
+		t.Errorf("%d wrapped tables, want 2", n)
 	}
 }
 

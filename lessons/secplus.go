@@ -29,8 +29,8 @@ var domains = map[string]string{
 	"5": "Security Program Management and Oversight",
 }
 
-// objectives are the SY0-701 exam objectives (version 1.0 of the
-// published objectives), by number.
+// objectives are the SY0-701 exam objectives, with the titles CompTIA
+// publishes for them, by number.
 var objectives = map[string]string{
 	"1.1": "Compare and contrast various types of security controls.",
 	"1.2": "Summarize fundamental security concepts.",

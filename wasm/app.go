@@ -46,6 +46,7 @@ type app struct {
 	introHTML     string // the shell's introduction, from index.html
 	progress      *view.Progress
 	reviewCard    string
+	challenge     *challengeRun // the graded challenge under way, or nil
 
 	// What Back brings back beyond the last action: the sandbox before a
 	// reset, the sandbox outside a lab.

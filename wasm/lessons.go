@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"honnef.co/go/js/dom/v2"
 
 	"pop3lab/lessons"
+	"pop3lab/sim"
+	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
 
@@ -45,9 +48,9 @@ func (a *app) loadCourse() {
 	a.byID("course-bar").RemoveAttribute("hidden")
 	a.renderProgress()
 	a.bindLessonPane()
-	if a.progress.Last != "" {
-		a.showLesson(a.progress.Last)
-	}
+	// The lesson the learner left open, or the introduction with its
+	// "Start lesson 1".
+	a.showLesson(a.progress.Last)
 }
 
 // siteCourse loads the course the site was built with (its
@@ -74,11 +77,24 @@ func (a *app) bindLessonPane() {
 	a.on("review-show", "click", func() { a.revealCard() })
 	a.on("review-again", "click", func() { a.answerCard(false) })
 	a.on("review-known", "click", func() { a.answerCard(true) })
-	a.on("review-close", "click", func() { a.byID("review").SetAttribute("hidden", "") })
+	a.on("review-close", "click", func() {
+		a.byID("review").SetAttribute("hidden", "")
+		focus(a.byID("btn-review"))
+	})
 	a.on("editor-preview", "click", a.previewLesson)
 	pane := a.byID("lesson")
 	listen(pane, "click", func(ev dom.Event) {
 		target := ev.Target()
+		if btn := target.Closest("button.start-challenge"); btn != nil {
+			id := btn.Closest("section.challenge").GetAttribute("data-challenge-id")
+			a.post(func() { a.startChallenge(id) })
+			return
+		}
+		if btn := target.Closest("button.challenge-hint"); btn != nil {
+			id := btn.Closest("section.challenge").GetAttribute("data-challenge-id")
+			a.post(func() { a.useHint(id) })
+			return
+		}
 		if btn := target.Closest("button.run-scenario"); btn != nil {
 			src := btn.ParentElement().QuerySelector("textarea.scenario-source")
 			if src != nil {
@@ -90,7 +106,15 @@ func (a *app) bindLessonPane() {
 		if link := target.Closest("a[data-lesson]"); link != nil {
 			ev.PreventDefault()
 			slug := link.GetAttribute("data-lesson")
-			a.post(func() { a.showLesson(slug) })
+			// The pager's links move on: the new lesson's title takes the
+			// focus, so that keyboard and screen-reader users start there.
+			moveFocus := link.Closest("nav.lesson-pager") != nil
+			a.post(func() {
+				a.showLesson(slug)
+				if moveFocus {
+					a.focusLessonTitle()
+				}
+			})
 		}
 	})
 	listen(pane, "submit", func(ev dom.Event) {
@@ -105,8 +129,13 @@ func (a *app) bindLessonPane() {
 func (a *app) showLesson(slug string) {
 	l := a.lessonBySlug(slug)
 	if l == nil {
-		// The introduction that the page shell carries.
-		a.showLessonHTML(a.introHTML)
+		// The introduction that the page shell carries, ending with the
+		// way into lesson 1.
+		intro := a.introHTML
+		if len(a.course) > 0 {
+			intro += lessons.StartLink(a.course[0], lessonsDir)
+		}
+		a.showLessonHTML(intro)
 		setValue(a.byID("lesson-select"), "")
 		a.currentLesson = ""
 		if a.progress.Last != "" {
@@ -115,23 +144,61 @@ func (a *app) showLesson(slug string) {
 		}
 		return
 	}
-	a.showLessonHTML(l.HTML)
+	prev, next := a.neighbours(slug)
+	a.showLessonHTML(l.HTML + lessons.Pager(prev, next, lessonsDir))
+	a.showChallengeResults()
 	setValue(a.byID("lesson-select"), slug)
 	a.currentLesson = slug
-	if len(l.Quizzes) == 0 {
+	changed := a.progress.MarkRead(slug)
+	if len(l.Quizzes) == 0 && !a.progress.Completed[slug] {
 		a.progress.Completed[slug] = true
+		changed = true
 	}
 	if a.progress.Last != slug {
 		a.progress.Last = slug
+		changed = true
+	}
+	if changed {
 		a.saveProgress()
 	}
 	a.renderProgress()
 }
 
+// lessonsDir is where the site keeps the lesson pages, relative to the
+// app's page: the pager's links point there when opened in a new tab.
+const lessonsDir = "lessons/"
+
+// neighbours returns the lessons before and after slug in the course.
+func (a *app) neighbours(slug string) (prev, next *lessons.Lesson) {
+	for i, l := range a.course {
+		if l.Slug != slug {
+			continue
+		}
+		if i > 0 {
+			prev = a.course[i-1]
+		}
+		if i+1 < len(a.course) {
+			next = a.course[i+1]
+		}
+	}
+	return prev, next
+}
+
+// focusLessonTitle puts the keyboard focus on the lesson's title.
+func (a *app) focusLessonTitle() {
+	if h := a.byID("lesson").QuerySelector("h1"); h != nil {
+		h.SetAttribute("tabindex", "-1")
+		focus(h)
+	}
+}
+
+// focus moves the keyboard focus to e.
+func focus(e dom.Element) { e.Underlying().Call("focus") }
+
 func (a *app) showLessonHTML(html string) {
 	pane := a.byID("lesson")
 	pane.SetInnerHTML(html)
-	for _, b := range pane.QuerySelectorAll("button.run-scenario") {
+	for _, b := range pane.QuerySelectorAll("button.run-scenario, button.start-challenge") {
 		setDisabled(b, false)
 	}
 	pane.Underlying().Set("scrollTop", 0)
@@ -147,8 +214,9 @@ func (a *app) lessonBySlug(slug string) *lessons.Lesson {
 	return nil
 }
 
-// gradeQuiz checks a quiz form, shows every explanation that matters and
-// records the score.
+// gradeQuiz checks a quiz form, shows the explanations of the answers
+// chosen (and no other: a wrong answer does not give the right one away),
+// says per question whether it is right, and records the score.
 func (a *app) gradeQuiz(form dom.Element) {
 	id := form.GetAttribute("data-quiz-id")
 	var quiz *lessons.Quiz
@@ -173,28 +241,40 @@ func (a *app) gradeQuiz(form dom.Element) {
 				chosen = append(chosen, n)
 			}
 		}
-		if q.IsRight(chosen) {
+		ok := q.IsRight(chosen)
+		if ok {
 			right++
 		}
-		correct := map[int]bool{}
-		for _, c := range q.Correct() {
-			correct[c] = true
+		show := map[int]bool{}
+		for _, j := range q.Feedback(chosen) {
+			show[j] = true
 		}
 		for j, in := range inputs {
 			exp := in.ParentElement().ParentElement().QuerySelector("p.explanation")
 			if exp == nil {
 				continue
 			}
-			picked := checked(in)
 			switch {
-			case correct[j]:
+			case !show[j]:
+				exp.SetAttribute("hidden", "")
+			case j < len(q.Answers) && q.Answers[j].Correct:
 				exp.SetAttribute("class", "explanation correct")
 				exp.RemoveAttribute("hidden")
-			case picked:
+			default:
 				exp.SetAttribute("class", "explanation wrong")
 				exp.RemoveAttribute("hidden")
-			default:
-				exp.SetAttribute("hidden", "")
+			}
+		}
+		if len(inputs) > 0 {
+			if res := inputs[0].Closest("fieldset").QuerySelector("p.question-result"); res != nil {
+				switch {
+				case ok:
+					res.SetTextContent("Right.")
+				case len(chosen) == 0:
+					res.SetTextContent("Not answered yet.")
+				default:
+					res.SetTextContent("Not yet: try again.")
+				}
 			}
 		}
 	}
@@ -248,11 +328,15 @@ func (a *app) resetProgress() {
 	a.renderProgress()
 }
 
-// deck is every card of the course, in course order, without duplicates.
+// deck is every card of the lessons the learner has read, in course
+// order, without duplicates: a card is not due before its lesson was seen.
 func (a *app) deck() []string {
 	seen := map[string]bool{}
 	var ids []string
 	for _, l := range a.course {
+		if !a.progress.IsRead(l.Slug) {
+			continue
+		}
 		for _, c := range l.Cards {
 			if !seen[c.ID] {
 				seen[c.ID] = true
@@ -274,7 +358,8 @@ func (a *app) card(id string) (lessons.Card, bool) {
 	return lessons.Card{}, false
 }
 
-// startReview shows the first due flashcard.
+// startReview shows the first due flashcard. The focus stays inside the
+// flashcard widget from here until it is closed.
 func (a *app) startReview() {
 	a.byID("review").RemoveAttribute("hidden")
 	a.nextCard()
@@ -288,8 +373,13 @@ func (a *app) nextCard() {
 	a.byID("review-known").SetAttribute("hidden", "")
 	if len(due) == 0 {
 		a.reviewCard = ""
-		a.byID("review-term").SetTextContent("Nothing is due. Come back tomorrow: spaced review works best a little at a time.")
+		msg := "Nothing is due. Come back tomorrow: spaced review works best a little at a time."
+		if len(a.deck()) == 0 {
+			msg = "No cards yet: each lesson you read adds its cards here."
+		}
+		a.byID("review-term").SetTextContent(msg)
 		a.byID("review-show").SetAttribute("hidden", "")
+		focus(a.byID("review-close"))
 		return
 	}
 	c, _ := a.card(due[0])
@@ -297,6 +387,7 @@ func (a *app) nextCard() {
 	a.byID("review-term").SetTextContent(c.Term)
 	a.byID("review-answer").SetTextContent(c.Explanation)
 	a.byID("review-show").RemoveAttribute("hidden")
+	focus(a.byID("review-show"))
 }
 
 func (a *app) revealCard() {
@@ -307,6 +398,7 @@ func (a *app) revealCard() {
 	a.byID("review-show").SetAttribute("hidden", "")
 	a.byID("review-again").RemoveAttribute("hidden")
 	a.byID("review-known").RemoveAttribute("hidden")
+	focus(a.byID("review-known"))
 }
 
 func (a *app) answerCard(known bool) {
@@ -334,4 +426,178 @@ func (a *app) previewLesson() {
 	}
 	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
 	a.showLessonHTML(l.HTML)
+}
+
+// challengeRun is a graded challenge under way in the sandbox.
+type challengeRun struct {
+	lesson string
+	c      *lessons.Challenge
+	// setup are the sandbox's actions when the challenge started, from
+	// which from events on are graded; while the sandbox still starts
+	// with them, the learner is working on the challenge.
+	setup []sim.Action
+	from  int
+	hints int
+	grade lessons.Grade
+}
+
+// challengeByID finds a challenge of the course and its lesson.
+func (a *app) challengeByID(id string) (*lessons.Challenge, string) {
+	for _, l := range a.course {
+		for i := range l.Challenges {
+			if l.Challenges[i].ID == id {
+				return &l.Challenges[i], l.Slug
+			}
+		}
+	}
+	return nil, ""
+}
+
+// startChallenge prepares the sandbox for a challenge (its seed and setup
+// steps) and starts grading what the learner does from there. Starting
+// again begins afresh, hints and all; the best result stays in progress.
+func (a *app) startChallenge(id string) {
+	c, lesson := a.challengeByID(id)
+	if c == nil {
+		return
+	}
+	sc := c.Setup()
+	r, err := scenario.NewRunner(sc, sim.Options{})
+	if err == nil {
+		err = r.Run(nil)
+	}
+	if err != nil {
+		a.notice("The challenge could not start: " + err.Error())
+		if r != nil {
+			r.Sim.Close()
+		}
+		return
+	}
+	a.stopPlaying()
+	a.leaveScenario()
+	a.seed = sc.Seed
+	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0))}
+	a.replaceSim(r.Sim)
+	a.save()
+	a.narrate("Challenge: " + c.Title + ". " + c.Goal + " Work in the terminal and the mail client; the lesson pane counts the items as you reach them.")
+	a.renderChallenge()
+}
+
+// gradeChallenge regrades the challenge under way after each change of
+// the simulation, and records a new result in the progress.
+func (a *app) gradeChallenge() {
+	ch := a.challenge
+	if ch == nil || a.sim == nil {
+		return
+	}
+	actions := a.sim.Actions()
+	if len(actions) < len(ch.setup) || !slices.Equal(actions[:len(ch.setup)], ch.setup) {
+		// A reset, a lab or Back past the start: the challenge is over.
+		a.challenge = nil
+		a.renderChallengeEnded(ch)
+		return
+	}
+	ch.grade = ch.c.Grade(a.sim, ch.from, ch.hints)
+	if a.progress.ChallengeResult(ch.c.ID, ch.grade.Score, ch.grade.Max, ch.grade.Complete()) {
+		a.saveProgress()
+	}
+	a.renderChallenge()
+}
+
+// renderChallenge shows the challenge's live count in the lesson pane, if
+// its lesson is open.
+func (a *app) renderChallenge() {
+	ch := a.challenge
+	if ch == nil {
+		return
+	}
+	sec := a.challengeSection(ch.c.ID)
+	if sec == nil {
+		return
+	}
+	if ch.grade.Done == nil {
+		ch.grade = ch.c.Grade(a.sim, ch.from, ch.hints)
+	}
+	sec.SetAttribute("data-state", "running")
+	for i, li := range sec.QuerySelectorAll("ol.challenge-items > li") {
+		if i < len(ch.grade.Done) && ch.grade.Done[i] {
+			li.SetAttribute("class", "done")
+			li.SetAttribute("aria-label", "Done: "+ch.c.Items[i].Text)
+		} else {
+			li.RemoveAttribute("class")
+			li.RemoveAttribute("aria-label")
+		}
+	}
+	status := ch.grade.Status()
+	if ch.grade.Complete() {
+		status = "Challenge complete: " + status + "."
+	}
+	sec.QuerySelector("p.challenge-status").SetTextContent(status)
+	hints := sec.QuerySelector("ol.challenge-hints")
+	clearChildren(hints)
+	for i := 0; i < ch.hints && i < len(ch.c.Hints); i++ {
+		hints.AppendChild(a.el("li", ch.c.Hints[i].Text))
+	}
+	btn := sec.QuerySelector("button.challenge-hint")
+	if ch.hints < len(ch.c.Hints) {
+		btn.SetTextContent(fmt.Sprintf("Show a hint (costs %d points)", ch.c.Hints[ch.hints].Cost))
+		btn.RemoveAttribute("hidden")
+	} else {
+		btn.SetAttribute("hidden", "")
+	}
+	sec.QuerySelector("button.start-challenge").SetTextContent("Start again")
+	// Outside tests wait on this to know the grade is on screen.
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("challenge", fmt.Sprintf("%s %d/%d", ch.c.ID, ch.grade.DoneCount, len(ch.grade.Done)))
+}
+
+// renderChallengeEnded says that a challenge stopped counting.
+func (a *app) renderChallengeEnded(ch *challengeRun) {
+	a.doc.DocumentElement().Underlying().Get("dataset").Delete("challenge")
+	sec := a.challengeSection(ch.c.ID)
+	if sec == nil {
+		return
+	}
+	sec.SetAttribute("data-state", "ended")
+	sec.QuerySelector("button.challenge-hint").SetAttribute("hidden", "")
+	sec.QuerySelector("button.start-challenge").SetTextContent("Start again")
+	sec.QuerySelector("p.challenge-status").SetTextContent(fmt.Sprintf("The sandbox was reset or replaced, so the challenge stopped at %s. Start again to retry.", ch.grade.Status()))
+}
+
+// showChallengeResult shows a challenge's saved result when its lesson
+// opens and it is not under way.
+func (a *app) showChallengeResults() {
+	for _, sec := range a.byID("lesson").QuerySelectorAll("section.challenge") {
+		id := sec.GetAttribute("data-challenge-id")
+		if a.challenge != nil && a.challenge.c.ID == id {
+			continue
+		}
+		if r, ok := a.progress.Challenges[id]; ok {
+			done := ""
+			if r.Complete {
+				done = ", complete"
+			}
+			sec.QuerySelector("p.challenge-status").SetTextContent(fmt.Sprintf("Your best: %d of %d points%s.", r.Best, r.Max, done))
+		}
+	}
+	a.renderChallenge()
+}
+
+// useHint shows the next hint of the challenge under way; its cost comes
+// off the score.
+func (a *app) useHint(id string) {
+	ch := a.challenge
+	if ch == nil || ch.c.ID != id || ch.hints >= len(ch.c.Hints) {
+		return
+	}
+	ch.hints++
+	a.gradeChallenge()
+}
+
+func (a *app) challengeSection(id string) dom.Element {
+	for _, sec := range a.byID("lesson").QuerySelectorAll("section.challenge") {
+		if sec.GetAttribute("data-challenge-id") == id {
+			return sec
+		}
+	}
+	return nil
 }

@@ -74,6 +74,7 @@ func (a *app) renderNew() {
 		return
 	}
 	a.renderSnapshot()
+	a.gradeChallenge()
 }
 
 // renderEvent renders one event into the panels it concerns.

@@ -37,20 +37,20 @@ func TestExampleCourse(t *testing.T) {
 	}
 
 	// Added to the built-in course: the example's order 1 clashes with
-	// the built-in lesson 1 and is refused; as lesson 11 it joins.
+	// the built-in lesson 1 and is refused; as lesson 12 it joins.
 	if err := renderLessons(t.TempDir(), courseChoice{Dir: exampleCourse, AddToBuiltin: true}); err == nil || !strings.Contains(err.Error(), "order 1") {
 		t.Fatalf("clashing order: %v", err)
 	}
 	dir := t.TempDir()
 	src, _ := os.ReadFile(filepath.Join(exampleCourse, "01-our-mail-settings.md"))
-	os.WriteFile(filepath.Join(dir, "11-our-mail-settings.md"), bytes.Replace(src, []byte("order: 1\n"), []byte("order: 11\n"), 1), 0o644)
+	os.WriteFile(filepath.Join(dir, "12-our-mail-settings.md"), bytes.Replace(src, []byte("order: 1\n"), []byte("order: 12\n"), 1), 0o644)
 	site = t.TempDir()
 	if err := renderLessons(site, courseChoice{Dir: dir, AddToBuiltin: true}); err != nil {
 		t.Fatal(err)
 	}
 	var index []struct{ Title string }
 	b, _ = os.ReadFile(filepath.Join(site, "lessons/index.json"))
-	if json.Unmarshal(b, &index); len(index) != 11 || index[10].Title != "Our mail settings" {
+	if json.Unmarshal(b, &index); len(index) != 12 || index[11].Title != "Our mail settings" {
 		t.Fatalf("merged course index: %+v", index)
 	}
 }

@@ -17,6 +17,11 @@ type Progress struct {
 	Completed map[string]bool      `json:"completed,omitempty"`
 	Quizzes   map[string]QuizScore `json:"quizzes,omitempty"`
 	Cards     map[string]CardState `json:"cards,omitempty"`
+	// Read are the lessons the learner has opened: only their cards are
+	// due for review.
+	Read map[string]bool `json:"read,omitempty"`
+	// Challenges are the results of the graded challenges, by ID.
+	Challenges map[string]ChallengeScore `json:"challenges,omitempty"`
 	// Last is the lesson open when the learner left, reopened on return.
 	Last string `json:"last,omitempty"`
 }
@@ -24,6 +29,13 @@ type Progress struct {
 // QuizScore is the latest and best result of one quiz.
 type QuizScore struct {
 	Right, Total, Best int
+}
+
+// ChallengeScore is the latest and best result of one challenge: points
+// (after hint costs) out of Max, and whether every item was done.
+type ChallengeScore struct {
+	Score, Max, Best int
+	Complete         bool `json:",omitempty"`
 }
 
 // CardState is where a flashcard is in the Leitner schedule.
@@ -38,7 +50,7 @@ var ReviewIntervals = []time.Duration{0, 24 * time.Hour, 3 * 24 * time.Hour, 7 *
 
 // NewProgress returns empty progress.
 func NewProgress() *Progress {
-	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}}
+	return &Progress{Version: ProgressVersion, Completed: map[string]bool{}, Quizzes: map[string]QuizScore{}, Cards: map[string]CardState{}, Read: map[string]bool{}, Challenges: map[string]ChallengeScore{}}
 }
 
 // LoadProgress decodes saved progress; damage gives an error wrapping
@@ -59,6 +71,17 @@ func LoadProgress(b []byte) (*Progress, error) {
 	}
 	if p.Cards == nil {
 		p.Cards = map[string]CardState{}
+	}
+	if p.Read == nil {
+		p.Read = map[string]bool{}
+	}
+	if p.Challenges == nil {
+		p.Challenges = map[string]ChallengeScore{}
+	}
+	for id, c := range p.Challenges {
+		if c.Max < 0 || c.Score < 0 || c.Score > c.Max || c.Best < 0 || c.Best > c.Max {
+			return nil, fmt.Errorf("%w: challenge %s scored %d (best %d) of %d", ErrCorrupt, id, c.Score, c.Best, c.Max)
+		}
 	}
 	for id, c := range p.Cards {
 		if c.Box < 1 || c.Box > len(ReviewIntervals) {
@@ -82,6 +105,32 @@ func (p *Progress) Score(lesson, quiz string, right, total int) {
 		p.Completed[lesson] = true
 	}
 }
+
+// ChallengeResult records a challenge's grade, and reports whether the
+// saved result changed. A challenge once complete stays complete.
+func (p *Progress) ChallengeResult(id string, score, maxScore int, complete bool) bool {
+	old, seen := p.Challenges[id]
+	c := ChallengeScore{Score: score, Max: maxScore, Best: max(old.Best, score), Complete: old.Complete || complete}
+	if seen && c == old {
+		return false
+	}
+	p.Challenges[id] = c
+	return true
+}
+
+// MarkRead records that the learner opened a lesson, and reports whether
+// that is new.
+func (p *Progress) MarkRead(lesson string) bool {
+	if p.Read[lesson] {
+		return false
+	}
+	p.Read[lesson] = true
+	return true
+}
+
+// IsRead reports whether the learner has opened a lesson (or completed it,
+// for progress saved before lessons were marked read).
+func (p *Progress) IsRead(lesson string) bool { return p.Read[lesson] || p.Completed[lesson] }
 
 // Percent is the share of lessons completed, 0 to 100.
 func (p *Progress) Percent(lessons int) int {

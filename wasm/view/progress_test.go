@@ -52,8 +52,53 @@ func TestLeitnerSchedule(t *testing.T) {
 	}
 }
 
+// TestProgressRead: a lesson counts as read once opened, or once
+// completed in progress saved before lessons were marked read.
+func TestProgressRead(t *testing.T) {
+	p := NewProgress()
+	if p.IsRead("01-where") {
+		t.Fatal("read before opening")
+	}
+	if !p.MarkRead("01-where") || p.MarkRead("01-where") || !p.IsRead("01-where") {
+		t.Fatalf("MarkRead: %+v", p.Read)
+	}
+	old, err := LoadProgress([]byte(`{"v":1,"completed":{"02-anatomy":true}}`))
+	if err != nil || !old.IsRead("02-anatomy") || old.IsRead("01-where") || old.Read == nil {
+		t.Fatalf("old progress: %+v, %v", old, err)
+	}
+}
+
+// TestProgressChallenges: the latest and best score of a challenge, and
+// its completion, survive a save; a retry that scores lower keeps the best.
+func TestProgressChallenges(t *testing.T) {
+	p := NewProgress()
+	for _, tt := range []struct {
+		score    int
+		complete bool
+		changed  bool
+		want     ChallengeScore
+	}{
+		{10, false, true, ChallengeScore{Score: 10, Max: 40, Best: 10}},
+		{10, false, false, ChallengeScore{Score: 10, Max: 40, Best: 10}},
+		{35, true, true, ChallengeScore{Score: 35, Max: 40, Best: 35, Complete: true}},
+		{0, false, true, ChallengeScore{Score: 0, Max: 40, Best: 35, Complete: true}}, // a retry
+	} {
+		if got := p.ChallengeResult("08-attacks-challenge-1", tt.score, 40, tt.complete); got != tt.changed {
+			t.Errorf("score %d: changed = %v", tt.score, got)
+		}
+		if got := p.Challenges["08-attacks-challenge-1"]; got != tt.want {
+			t.Errorf("score %d: %+v, want %+v", tt.score, got, tt.want)
+		}
+	}
+	b, _ := p.Save()
+	q, err := LoadProgress(b)
+	if err != nil || !reflect.DeepEqual(q, p) {
+		t.Fatalf("round trip %s: %+v, %v", b, q, err)
+	}
+}
+
 func TestLoadProgressCorrupt(t *testing.T) {
-	for _, in := range []string{"", "[]", `{"v":9}`, `{"v":1,"cards":{"x":{"box":0,"due":1}}}`} {
+	for _, in := range []string{"", "[]", `{"v":9}`, `{"v":1,"cards":{"x":{"box":0,"due":1}}}`, `{"v":1,"challenges":{"x":{"Score":50,"Max":40,"Best":50}}}`} {
 		if _, err := LoadProgress([]byte(in)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("LoadProgress(%q) = %v", in, err)
 		}
