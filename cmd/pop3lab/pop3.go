@@ -53,6 +53,9 @@ type pop3Options struct {
 	authFailureDelay  time.Duration
 	loginDelay        time.Duration
 	hostname          string
+	// keyLogForTeaching, when set, names a file that receives every TLS
+	// session's secrets: for a classroom that decrypts its own captures.
+	keyLogForTeaching string
 }
 
 func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,6 +73,7 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&opts.authFailureDelay, "auth-failure-delay", server.DefaultAuthFailureDelay, "delay before answering a failed login")
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
 	fs.StringVar(&opts.hostname, "hostname", "localhost", "host name in the greeting's APOP timestamp")
+	fs.StringVar(&opts.keyLogForTeaching, "keylog-for-teaching", "", "FOR TEACHING ONLY: append every TLS session's secrets to FILE (NSS key log), so that Wireshark decrypts captures of this server; anyone with FILE can read those sessions")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
@@ -120,6 +124,7 @@ type pop3Service struct {
 	plainAddr, tlsAddr string
 	fingerprint        string
 	errc               chan error // a listener failed
+	keyLog             *os.File   // --keylog-for-teaching, or nil
 }
 
 // launchPOP3 starts the real server on the listeners of opts, logging one
@@ -132,18 +137,29 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 	}
 	observers := multiObserver{&sessionLog{w: logw, sessions: make(map[uint64]*sessionStats)}}
 	observers = append(observers, extra...)
+	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	var keyLog *os.File
+	if opts.keyLogForTeaching != "" {
+		// Never by default: a key log undoes TLS for whoever reads it.
+		keyLog, err = os.OpenFile(opts.keyLogForTeaching, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("--keylog-for-teaching: %w", err)
+		}
+		tlsConfig.KeyLogWriter = keyLog
+		fmt.Fprintf(logw, "pop3lab pop3: WARNING: writing every TLS session's secrets to %s, for teaching only: anyone with that file can decrypt the sessions\n", opts.keyLogForTeaching)
+	}
 	srv := server.New(server.Config{
 		Hostname:          opts.hostname,
 		Store:             maildrop.NewStore(fsys, "", maildrop.Options{}),
 		Users:             users,
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		TLSConfig:         tlsConfig,
 		AllowInsecureAuth: opts.allowInsecureAuth,
 		IdleTimeout:       opts.idleTimeout,
 		AuthFailureDelay:  opts.authFailureDelay,
 		LoginDelay:        opts.loginDelay,
 		Observer:          observers,
 	})
-	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2)}
+	svc := &pop3Service{srv: srv, fingerprint: fingerprint, errc: make(chan error, 2), keyLog: keyLog}
 	type listener struct {
 		addr  string
 		serve func(net.Listener) error
@@ -157,6 +173,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		ln, err := net.Listen("tcp", l.addr)
 		if err != nil {
 			svc.closeListeners()
+			svc.closeKeyLog()
 			return nil, err
 		}
 		svc.listeners = append(svc.listeners, ln)
@@ -184,7 +201,15 @@ func (p *pop3Service) closeListeners() {
 // their commit first).
 func (p *pop3Service) shutdown(ctx context.Context) error {
 	p.closeListeners()
-	return p.srv.Shutdown(ctx)
+	err := p.srv.Shutdown(ctx)
+	p.closeKeyLog()
+	return err
+}
+
+func (p *pop3Service) closeKeyLog() {
+	if p.keyLog != nil {
+		p.keyLog.Close()
+	}
 }
 
 // multiObserver sends every event to each observer.
