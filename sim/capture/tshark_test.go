@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"pop3lab/sim/capture"
 )
 
 // These tests hand the pcapng export to Wireshark's dissectors; js/wasm
@@ -81,5 +83,59 @@ func TestTsharkPcapngAttack(t *testing.T) {
 	got := tshark(t, file, "-Y", "frame.comment", "-T", "fields", "-e", "frame.comment")
 	if !strings.Contains(got, "pop3lab: rewritten by the attacker") {
 		t.Errorf("packet comments: %q", got)
+	}
+}
+
+// TestImportWiresharkFiles imports captures that Wireshark's editcap
+// wrote: a nanosecond pcap, and a pcapng into which editcap injected the
+// key log itself (--inject-secrets). The segments and the key log come
+// back as the simulation made them.
+func TestImportWiresharkFiles(t *testing.T) {
+	bin, err := exec.LookPath("editcap")
+	if err != nil {
+		t.Fatalf("editcap not found (%v): it comes with tshark", err)
+	}
+	s := runLab(t, "sniffing")
+	dir := t.TempDir()
+	var pcap bytes.Buffer
+	if err := s.WritePcap(&pcap); err != nil {
+		t.Fatal(err)
+	}
+	in, keys := filepath.Join(dir, "in.pcap"), filepath.Join(dir, "keys.log")
+	os.WriteFile(in, pcap.Bytes(), 0o644)
+	os.WriteFile(keys, s.KeyLog(0), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		keys bool
+	}{
+		{"nsecpcap", []string{"-F", "nsecpcap"}, false},
+		{"pcapng with injected secrets", []string{"-F", "pcapng", "--inject-secrets", "tls," + keys}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
+			if b, err := exec.Command(bin, append(tc.args, in, out)...).CombinedOutput(); err != nil {
+				t.Fatalf("editcap: %v\n%s", err, b)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imp, err := capture.Import(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imp.Conns) != 3 {
+				t.Fatalf("%d connections", len(imp.Conns))
+			}
+			for i, c := range imp.Conns {
+				if got, want := describe(c.Segments), describe(s.Segments(i+1)); got != want {
+					t.Errorf("connection %d:\n%s", i+1, firstDiff(want, got))
+				}
+			}
+			if tc.keys != (len(imp.KeyLog) > 0) || tc.keys && !bytes.Equal(imp.KeyLog, s.KeyLog(0)) {
+				t.Errorf("key log: %d bytes read, %d injected", len(imp.KeyLog), len(s.KeyLog(0)))
+			}
+		})
 	}
 }
