@@ -43,6 +43,7 @@ func (a *app) onActivateWithin(container dom.Element, selector string, fn func(d
 // bind connects the page's controls.
 func (a *app) bind() {
 	a.bindTables()
+	a.bindByteView()
 	a.onActivateWithin(a.byID("sequence"), "g.arrow", func(g dom.Element) {
 		if n, err := strconv.Atoi(g.GetAttribute("data-arrow")); err == nil {
 			if ar, ok := a.arrowAt(n); ok {

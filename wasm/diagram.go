@@ -202,6 +202,7 @@ func (a *app) showArrowBytes(ar arrow) {
 		out.SetTextContent(ar.label + "\n(the bytes of this message are no longer kept; step back or reset to see them again)")
 		return
 	}
+	a.openByteView(e)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · connection %d · %s\n", ar.label, e.Conn, e.Text)
 	if e.TLS {
