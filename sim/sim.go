@@ -78,6 +78,7 @@ type Simulation struct {
 	srvSettings        ServerSettings
 	cert               tls.Certificate
 	clientTLSConfig    *tls.Config                   // trusts exactly cert
+	keyLog             keyLog                        // the clients' TLS secrets, for pcapng
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
 
@@ -153,6 +154,7 @@ func New(opts Options) (*Simulation, error) {
 		s.cert = cert
 	}
 	s.clientTLSConfig = pinned(s.cert)
+	s.clientTLSConfig.KeyLogWriter = &s.keyLog
 	var err error
 	if s.serverFS, err = mem.NewFS(); err != nil {
 		return nil, err

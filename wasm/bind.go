@@ -46,6 +46,7 @@ func (a *app) bind() {
 	a.bindDiagram()
 	a.bindWire()
 	a.bindTabs()
+	a.bindByteView()
 	input := a.byID("terminal-input")
 	listen(a.byID("terminal-form"), "submit", func(ev dom.Event) {
 		ev.PreventDefault()
@@ -122,6 +123,9 @@ func (a *app) bind() {
 	// Keyboard shortcuts, never taking a key from the focused control.
 	listen(a.doc, "keydown", func(ev dom.Event) {
 		u := ev.Underlying()
+		if u.Get("defaultPrevented").Bool() {
+			return // a widget on the way (the byte view, the diagram) used the key
+		}
 		modified := u.Get("ctrlKey").Bool() || u.Get("metaKey").Bool() || u.Get("altKey").Bool()
 		cmd := view.Shortcut(jsString(u.Get("key")), modified, focusOf(u.Get("target")))
 		if cmd == view.CmdNone {

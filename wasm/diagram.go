@@ -150,6 +150,7 @@ func (a *app) showArrowBytes(ar view.Arrow) {
 		out.SetTextContent(ar.Line + "\n(the bytes of this message are no longer kept; step back or reset to see them again)")
 		return
 	}
+	a.openByteView(e)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s · connection %d · %s\n", ar.Label(), e.Conn, e.Text)
 	switch e.Origin {

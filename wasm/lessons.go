@@ -474,7 +474,10 @@ func (a *app) startChallenge(id string) {
 		return
 	}
 	a.stopPlaying()
-	a.leaveScenario()
+	if a.player != nil {
+		a.undo.LeaveLab() // a challenge is worked in the sandbox
+		a.endLab()
+	}
 	a.seed = sc.Seed
 	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0))}
 	a.replaceSim(r.Sim)

@@ -70,6 +70,9 @@ type pop3Options struct {
 	maxConns          int
 	maxConnsPerIP     int
 	maxUnauthPerIP    int
+	// keyLogForTeaching, when set, names a file that receives every TLS
+	// session's secrets: for a classroom that decrypts its own captures.
+	keyLogForTeaching string
 }
 
 // defaultPOP3Options are the settings of `pop3lab pop3` before flags.
@@ -125,6 +128,7 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&opts.maxConns, "max-conns", opts.maxConns, "most sessions open at once; more are answered -ERR [SYS/TEMP] and closed (0: no cap)")
 	fs.IntVar(&opts.maxConnsPerIP, "max-conns-per-ip", opts.maxConnsPerIP, "most sessions open at once from one IP address (0: no cap)")
 	fs.IntVar(&opts.maxUnauthPerIP, "max-unauth-per-ip", opts.maxUnauthPerIP, "most sessions from one IP address that have not logged in yet (0: no cap)")
+	fs.StringVar(&opts.keyLogForTeaching, "keylog-for-teaching", "", "FOR TEACHING ONLY: append every TLS session's secrets to FILE (NSS key log), so that Wireshark decrypts captures of this server; anyone with FILE can read those sessions")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
@@ -181,6 +185,7 @@ type pop3Service struct {
 	plainAddr, tlsAddr string
 	fingerprint        string
 	errc               chan error // a listener failed
+	keyLog             *os.File   // --keylog-for-teaching, or nil
 }
 
 // launchPOP3 starts the real server on the listeners of opts, logging one
@@ -194,11 +199,22 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 	logq := newLogQueue(logw, logQueueSize)
 	observers := multiObserver{newSessionLog(logq)}
 	observers = append(observers, extra...)
+	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	var keyLog *os.File
+	if opts.keyLogForTeaching != "" {
+		// Never by default: a key log undoes TLS for whoever reads it.
+		keyLog, err = os.OpenFile(opts.keyLogForTeaching, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("--keylog-for-teaching: %w", err)
+		}
+		tlsConfig.KeyLogWriter = keyLog
+		fmt.Fprintf(logw, "pop3lab pop3: WARNING: writing every TLS session's secrets to %s, for teaching only: anyone with that file can decrypt the sessions\n", opts.keyLogForTeaching)
+	}
 	srv := server.New(server.Config{
 		Hostname:                     opts.hostname,
 		Store:                        maildrop.NewStore(fsys, "", maildrop.Options{}),
 		Users:                        users,
-		TLSConfig:                    &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		TLSConfig:                    tlsConfig,
 		AllowInsecureAuth:            opts.allowInsecureAuth,
 		IdleTimeout:                  opts.idleTimeout,
 		AuthFailureDelay:             authDelay(opts.authFailureDelay),
@@ -211,7 +227,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		Observer:                     observers,
 		Logf:                         logq.Timestamped,
 	})
-	svc := &pop3Service{srv: srv, log: logq, fingerprint: fingerprint, errc: make(chan error, 2)}
+	svc := &pop3Service{srv: srv, log: logq, fingerprint: fingerprint, errc: make(chan error, 2), keyLog: keyLog}
 	type listener struct {
 		addr  string
 		serve func(net.Listener) error
@@ -225,6 +241,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		ln, err := net.Listen("tcp", l.addr)
 		if err != nil {
 			svc.closeListeners()
+			svc.closeKeyLog()
 			return nil, err
 		}
 		svc.listeners = append(svc.listeners, ln)
@@ -254,7 +271,14 @@ func (p *pop3Service) shutdown(ctx context.Context) error {
 	p.closeListeners()
 	err := p.srv.Shutdown(ctx)
 	p.log.Flush(logFlushTimeout)
+	p.closeKeyLog()
 	return err
+}
+
+func (p *pop3Service) closeKeyLog() {
+	if p.keyLog != nil {
+		p.keyLog.Close()
+	}
 }
 
 // multiObserver sends every event to each observer.

@@ -32,10 +32,11 @@ func runScenario(_ context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("pop3lab run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pcapFile := fs.String("pcap", "", "write the session as a pcap capture (Wireshark) to FILE")
+	pcapngFile := fs.String("pcapng", "", "write the session as pcapng with the TLS keys, so that Wireshark decrypts it, to FILE")
 	transcriptFile := fs.String("transcript", "", "write a C:/S: transcript to FILE")
 	unmasked := fs.Bool("show-passwords", false, "do not mask credentials in the transcript")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: pop3lab run [--pcap FILE] [--transcript FILE] NAME|FILE")
+		fmt.Fprintln(stderr, "Usage: pop3lab run [--pcap FILE] [--pcapng FILE] [--transcript FILE] NAME|FILE")
 		fmt.Fprintln(stderr, "Runs a built-in lab (see `pop3lab labs`) or a scenario file headless.")
 		fs.PrintDefaults()
 	}
@@ -70,7 +71,7 @@ func runScenario(_ context.Context, args []string, stdout, stderr io.Writer) err
 	s, runErr := scenario.Run(sc, sim.Options{}, func(sr scenario.StepResult) { printStep(stdout, sr) })
 	if s != nil {
 		defer s.Close()
-		if err := writeExports(s, *pcapFile, *transcriptFile, !*unmasked); err != nil {
+		if err := writeExports(s, exports{*pcapFile, *pcapngFile, *transcriptFile}, !*unmasked); err != nil {
 			return err
 		}
 	}
@@ -144,22 +145,28 @@ func printStep(w io.Writer, sr scenario.StepResult) {
 	}
 }
 
-func writeExports(s *sim.Simulation, pcapFile, transcriptFile string, mask bool) error {
-	if pcapFile != "" {
+// exports names the files a run writes; empty names are skipped.
+type exports struct {
+	pcap, pcapng, transcript string
+}
+
+func writeExports(s *sim.Simulation, files exports, mask bool) error {
+	for _, ex := range []struct {
+		file, what string
+		write      func(io.Writer) error
+	}{
+		{files.pcap, "pcap", s.WritePcap},
+		{files.pcapng, "pcapng", s.WritePcapng},
+		{files.transcript, "transcript", func(w io.Writer) error { return s.Transcript(w, mask) }},
+	} {
+		if ex.file == "" {
+			continue
+		}
 		var buf bytes.Buffer
-		if err := s.WritePcap(&buf); err != nil {
-			return fmt.Errorf("pcap: %w", err)
+		if err := ex.write(&buf); err != nil {
+			return fmt.Errorf("%s: %w", ex.what, err)
 		}
-		if err := os.WriteFile(pcapFile, buf.Bytes(), 0o644); err != nil {
-			return err
-		}
-	}
-	if transcriptFile != "" {
-		var buf bytes.Buffer
-		if err := s.Transcript(&buf, mask); err != nil {
-			return err
-		}
-		if err := os.WriteFile(transcriptFile, buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(ex.file, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}

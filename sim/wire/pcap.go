@@ -47,51 +47,99 @@ var (
 
 // WritePcap writes segs, as recorded by a Link made with cfg, to w as a
 // classic libpcap file of Ethernet II, IPv4 and TCP frames that Wireshark
-// and tcpdump read: port 110 is dissected as POP, port 995 as TLS.
+// and tcpdump read: port 110 is dissected as POP, port 995 as TLS. The
+// frames are those DrawFrames draws, stamped in microseconds.
+func WritePcap(w io.Writer, cfg Config, segs []Segment) error {
+	bw := bufio.NewWriter(w)
+	var h [24]byte
+	binary.LittleEndian.PutUint32(h[0:], pcapMagic)
+	binary.LittleEndian.PutUint16(h[4:], pcapVersionMajor)
+	binary.LittleEndian.PutUint16(h[6:], pcapVersionMinor)
+	// thiszone and sigfigs stay 0.
+	binary.LittleEndian.PutUint32(h[16:], pcapSnapLen)
+	binary.LittleEndian.PutUint32(h[20:], linkTypeEthernet)
+	bw.Write(h[:])
+	err := DrawFrames(cfg, segs, func(f Frame) error {
+		// Record header: seconds, microseconds, captured and original
+		// length.
+		var r [16]byte
+		us := f.Time.UnixMicro()
+		binary.LittleEndian.PutUint32(r[0:], uint32(us/1e6))
+		binary.LittleEndian.PutUint32(r[4:], uint32(us%1e6))
+		binary.LittleEndian.PutUint32(r[8:], uint32(len(f.Data)))
+		binary.LittleEndian.PutUint32(r[12:], uint32(len(f.Data)))
+		bw.Write(r[:])
+		_, err := bw.Write(f.Data)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// A Frame is one Ethernet II frame of a TCP conversation drawn by
+// DrawFrames.
+type Frame struct {
+	// Time is the segment's virtual time.
+	Time time.Time
+	// Data is the frame, from the Ethernet header on. It is reused after
+	// the callback returns.
+	Data []byte
+	// Segment is the position in segs of the segment the frame stands for
+	// or acknowledges.
+	Segment int
+	// Carries is true for the frame that carries the segment itself
+	// (the SYN, the data, the FIN), false for the peer's answers.
+	Carries bool
+}
+
+// DrawFrames draws segs, as recorded by a Link made with cfg, as the
+// Ethernet II, IPv4 and TCP frames a capture of the connection would hold,
+// and calls emit for each in order; it stops at emit's first error.
 //
 // The TCP conversation is drawn in full: a SYN segment becomes the
 // three-way handshake (with the MSS option), each Data segment a PSH|ACK
 // frame followed by the peer's pure ACK, each FIN segment a FIN|ACK frame
 // followed by the peer's ACK. Sequence numbers come from the segments, ack
 // numbers from what the peer has received, and the IPv4 and TCP checksums
-// are computed (RFC 791 §3.1, RFC 9293 §3.1). Frames are stamped with the
-// segment's virtual time, in microseconds. Segments are written as they
+// are computed (RFC 791 §3.1, RFC 9293 §3.1). Segments are drawn as they
 // are: each must fit the MSS, as a Link's do.
-func WritePcap(w io.Writer, cfg Config, segs []Segment) error {
+func DrawFrames(cfg Config, segs []Segment, emit func(Frame) error) error {
 	cfg, err := cfg.normalize()
 	if err != nil {
 		return err
 	}
-	pw := &pcapWriter{w: bufio.NewWriter(w), cfg: cfg, ipID: [2]uint16{1, 1}}
-	pw.fileHeader()
+	pw := &pcapWriter{cfg: cfg, ipID: [2]uint16{1, 1}, emit: emit}
 	// next[d] is the next sequence number that direction d will send:
 	// what the other side acknowledges.
 	next := [2]uint32{cfg.ClientISN + 1, cfg.ServerISN + 1}
-	for _, s := range segs {
+	for i, s := range segs {
 		if !s.Dir.valid() {
 			return fmt.Errorf("wire: pcap: segment %d has an invalid direction", s.Index)
 		}
 		if len(s.Payload) > cfg.MSS {
 			return fmt.Errorf("wire: pcap: segment %d holds %d bytes, more than the MSS %d", s.Index, len(s.Payload), cfg.MSS)
 		}
+		pw.seg = i
 		d, peer := s.Dir, s.Dir.reverse()
 		switch s.Kind {
 		case SYN:
 			// RFC 9293 §3.5: SYN, SYN|ACK, ACK; each SYN carries the
 			// MSS option (kind 2, length 4).
 			mss := []byte{2, 4, byte(cfg.MSS >> 8), byte(cfg.MSS)}
-			pw.frame(s.Time, d, s.Seq, 0, flagSYN, mss, nil)
-			pw.frame(s.Time, peer, next[peer]-1, s.Seq+1, flagSYN|flagACK, mss, nil)
+			pw.frame(s.Time, true, d, s.Seq, 0, flagSYN, mss, nil)
+			pw.frame(s.Time, false, peer, next[peer]-1, s.Seq+1, flagSYN|flagACK, mss, nil)
 			next[d] = s.Seq + 1
-			pw.frame(s.Time, d, next[d], next[peer], flagACK, nil, nil)
+			pw.frame(s.Time, false, d, next[d], next[peer], flagACK, nil, nil)
 		case Data:
-			pw.frame(s.Time, d, s.Seq, next[peer], flagPSH|flagACK, nil, s.Payload)
+			pw.frame(s.Time, true, d, s.Seq, next[peer], flagPSH|flagACK, nil, s.Payload)
 			next[d] = s.Seq + uint32(len(s.Payload))
-			pw.frame(s.Time, peer, next[peer], next[d], flagACK, nil, nil)
+			pw.frame(s.Time, false, peer, next[peer], next[d], flagACK, nil, nil)
 		case FIN:
-			pw.frame(s.Time, d, s.Seq, next[peer], flagFIN|flagACK, nil, nil)
+			pw.frame(s.Time, true, d, s.Seq, next[peer], flagFIN|flagACK, nil, nil)
 			next[d] = s.Seq + 1
-			pw.frame(s.Time, peer, next[peer], next[d], flagACK, nil, nil)
+			pw.frame(s.Time, false, peer, next[peer], next[d], flagACK, nil, nil)
 		default:
 			return fmt.Errorf("wire: pcap: segment %d has unknown kind %v", s.Index, s.Kind)
 		}
@@ -99,42 +147,25 @@ func WritePcap(w io.Writer, cfg Config, segs []Segment) error {
 			return pw.err
 		}
 	}
-	if pw.err != nil {
-		return pw.err
-	}
-	return pw.w.Flush()
+	return pw.err
 }
 
-// A pcapWriter writes frames, remembering the first error.
+// A pcapWriter draws frames, remembering the first error.
 type pcapWriter struct {
-	w    *bufio.Writer
 	cfg  Config
 	ipID [2]uint16 // next IPv4 identification, by sending direction
+	seg  int       // the segment being drawn
+	emit func(Frame) error
 	buf  []byte
 	err  error
 }
 
-func (pw *pcapWriter) write(b []byte) {
-	if pw.err == nil {
-		_, pw.err = pw.w.Write(b)
-	}
-}
-
-// fileHeader writes the 24-byte global header.
-func (pw *pcapWriter) fileHeader() {
-	h := make([]byte, 24)
-	binary.LittleEndian.PutUint32(h[0:], pcapMagic)
-	binary.LittleEndian.PutUint16(h[4:], pcapVersionMajor)
-	binary.LittleEndian.PutUint16(h[6:], pcapVersionMinor)
-	// thiszone and sigfigs stay 0.
-	binary.LittleEndian.PutUint32(h[16:], pcapSnapLen)
-	binary.LittleEndian.PutUint32(h[20:], linkTypeEthernet)
-	pw.write(h)
-}
-
-// frame writes one Ethernet/IPv4/TCP frame sent by the side that writes in
+// frame draws one Ethernet/IPv4/TCP frame sent by the side that writes in
 // direction from.
-func (pw *pcapWriter) frame(t time.Time, from Dir, seq, ack uint32, flags byte, opts, payload []byte) {
+func (pw *pcapWriter) frame(t time.Time, carries bool, from Dir, seq, ack uint32, flags byte, opts, payload []byte) {
+	if pw.err != nil {
+		return
+	}
 	src, dst := pw.cfg.Client, pw.cfg.Server
 	srcMAC, dstMAC := clientMAC, serverMAC
 	if from == ServerToClient {
@@ -144,20 +175,12 @@ func (pw *pcapWriter) frame(t time.Time, from Dir, seq, ack uint32, flags byte, 
 	tcpLen := tcpHeaderLen + len(opts) + len(payload)
 	ipLen := ipHeaderLen + tcpLen
 	frameLen := ethHeaderLen + ipLen
-	if cap(pw.buf) < 16+frameLen {
-		pw.buf = make([]byte, 16+frameLen)
+	if cap(pw.buf) < frameLen {
+		pw.buf = make([]byte, frameLen)
 	}
-	b := pw.buf[:16+frameLen]
-	clear(b)
+	eth := pw.buf[:frameLen]
+	clear(eth)
 
-	// Record header: seconds, microseconds, captured and original length.
-	us := t.UnixMicro()
-	binary.LittleEndian.PutUint32(b[0:], uint32(us/1e6))
-	binary.LittleEndian.PutUint32(b[4:], uint32(us%1e6))
-	binary.LittleEndian.PutUint32(b[8:], uint32(frameLen))
-	binary.LittleEndian.PutUint32(b[12:], uint32(frameLen))
-
-	eth := b[16:]
 	copy(eth[0:6], dstMAC[:])
 	copy(eth[6:12], srcMAC[:])
 	binary.BigEndian.PutUint16(eth[12:], etherTypeIPv4)
@@ -196,7 +219,7 @@ func (pw *pcapWriter) frame(t time.Time, from Dir, seq, ack uint32, flags byte, 
 	binary.BigEndian.PutUint16(pseudo[10:], uint16(tcpLen))
 	binary.BigEndian.PutUint16(tcp[16:], checksum(sum(0, pseudo[:]), tcp[:tcpLen]))
 
-	pw.write(b)
+	pw.err = pw.emit(Frame{Time: t, Data: eth, Segment: pw.seg, Carries: carries})
 }
 
 // sum adds b, as big-endian 16-bit words padded with a zero byte, to the
