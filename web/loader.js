@@ -328,7 +328,7 @@
     progress(0, 0);
     var manifest = await fetchManifest();
     var wasmURL = (manifest && manifest.wasm) || "app.wasm";
-    var version = manifest && manifest.sha256 ? "?v=" + encodeURIComponent(String(manifest.sha256).slice(0, 16)) : "";
+    var version = manifest && manifest.version ? "?v=" + encodeURIComponent(String(manifest.version)) : "";
     var rawSize = (manifest && Number(manifest.size)) || 0;
     var program = null;
     var url = wasmURL;
@@ -365,6 +365,67 @@
     }, function (err) {
       var text = String(err && err.message ? err.message : err);
       show(text, "The simulator stopped with an error (" + text + "); reload the page to start it again.");
+    });
+    // The program has run up to its first wait: the page is usable, and
+    // only now does the worker fetch what it caches (mostly revalidating
+    // what this visit downloaded).
+    worker();
+  }
+
+  // worker registers the service worker (sw.js, scoped to the site's
+  // directory) that keeps the site for offline use, sets
+  // dataset.offline to "ready" once a worker is active, and shows the
+  // "A new version is ready" notice when a newer build has installed
+  // beside the running one.
+  function worker() {
+    var sw = navigator.serviceWorker;
+    if (!sw || typeof sw.register !== "function") {
+      return;
+    }
+    var notice = document.getElementById("update-notice");
+    var reload = document.getElementById("update-reload");
+    var chosen = false;
+    function offer(waiting) {
+      if (!notice || !sw.controller) {
+        return; // a first install takes over by itself: nothing to reload
+      }
+      notice.hidden = false;
+      if (reload) {
+        reload.onclick = function () {
+          chosen = true;
+          waiting.postMessage("take-over");
+        };
+      }
+    }
+    sw.addEventListener("controllerchange", function () {
+      if (chosen) {
+        location.reload();
+      }
+    });
+    sw.register("sw.js").then(function (reg) {
+      if (reg.waiting) {
+        offer(reg.waiting);
+      }
+      reg.addEventListener("updatefound", function () {
+        var w = reg.installing;
+        if (w) {
+          w.addEventListener("statechange", function () {
+            if (w.state === "installed") {
+              offer(w);
+            }
+          });
+        }
+      });
+      if (sw.controller) {
+        // A return visit: look for a newer build now (offline, there is
+        // none to find).
+        reg.update().catch(function () {});
+      }
+      return sw.ready;
+    }).then(function () {
+      root.dataset.offline = "ready";
+    }, function (err) {
+      root.dataset.offline = "unavailable: " + (err && err.message ? err.message : err);
     });
   }
 
