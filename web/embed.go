@@ -28,7 +28,7 @@ import (
 
 // embedded is every page, style sheet, script and image of this directory.
 //
-//go:embed *.html *.css *.js *.svg
+//go:embed *.html *.css *.js *.svg *.webmanifest
 var embedded embed.FS
 
 // Files returns the static shell at its root: index.html, style.css,
@@ -105,7 +105,8 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsaf
 //
 // Every response carries ContentSecurityPolicy, X-Content-Type-Options:
 // nosniff and Referrer-Policy: no-referrer. HTML and JSON are sent with
-// Cache-Control: no-cache (always revalidated), everything else may be cached
+// Cache-Control: no-cache (always revalidated), and so are the web app
+// manifest and the service worker (sw.js); everything else may be cached
 // for a minute. When the client accepts gzip, a file NAME with a sibling
 // NAME.gz (app.wasm and app.wasm.gz) is answered with the sibling's bytes and
 // Content-Encoding: gzip, and other text-like files (HTML, CSS, JavaScript,
@@ -179,7 +180,7 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	ctype := contentType(name)
 	hdr.Set("Content-Type", ctype)
-	if strings.HasPrefix(ctype, "text/html") || strings.HasPrefix(ctype, "application/json") {
+	if alwaysRevalidated(name, ctype) {
 		hdr.Set("Cache-Control", "no-cache")
 	} else {
 		hdr.Set("Cache-Control", "public, max-age=60")
@@ -278,6 +279,17 @@ func (h *siteHandler) compressed(name string, info fs.FileInfo) ([]byte, error) 
 	h.mu.Unlock()
 	return buf.Bytes(), nil
 }
+
+// alwaysRevalidated reports whether a file is sent with Cache-Control:
+// no-cache: the pages, the JSON manifests, the web app manifest and the
+// service worker, whose bytes say which build is current.
+func alwaysRevalidated(name, ctype string) bool {
+	return strings.HasPrefix(ctype, "text/html") || strings.HasPrefix(ctype, "application/json") ||
+		strings.HasPrefix(ctype, "application/manifest+json") || path.Base(name) == ServiceWorker
+}
+
+// ServiceWorker is the name of the site's service worker script.
+const ServiceWorker = "sw.js"
 
 // siteName turns a URL path into a name in the site's fs.FS, "." for the
 // root. It refuses paths with ".." segments, backslashes or NUL bytes.

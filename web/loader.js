@@ -2,6 +2,10 @@
 // starts it. It runs after wasm_exec.js (both are deferred scripts of
 // index.html) and defines no global of its own.
 //
+// The program compiles while it downloads (WebAssembly.instantiateStreaming
+// on a Response over the download, inflated on the way when it is the gzip
+// copy), so compiling does not wait for the last byte.
+//
 // The build writes app.json, {"wasm":"app.wasm","gz":"app.wasm.gz","size":RAW,
 // "gzSize":GZ,"sha256":HEX}. With DecompressionStream, the loader fetches the
 // gzip copy and inflates it here, so hosts that do not compress still send
@@ -119,10 +123,15 @@
     }
   }
 
-  // download fetches url and returns the WebAssembly bytes. gzTotal is the
-  // size of the gzip form when url is the gzip copy, rawTotal the size of
-  // the program; either may be 0 when unknown. It returns null when the
-  // server has no such file.
+  // download fetches url and returns the WebAssembly program as a
+  // Response (application/wasm) whose body streams while it arrives, so
+  // that WebAssembly.instantiateStreaming compiles it during the download.
+  // gzTotal is the size of the gzip form when url is the gzip copy,
+  // rawTotal the size of the program; either may be 0 when unknown. It
+  // returns null when the server has no such file. It reads the start of
+  // the program before it returns, so a server that answered with
+  // something else is found out here; an error later in the body is kept
+  // in the returned object's failure() for the compile step to report.
   async function download(url, gzTotal, rawTotal) {
     var resp;
     try {
@@ -142,49 +151,49 @@
     var decodedByBrowser = (resp.headers.get("Content-Encoding") || "identity") !== "identity";
     if (!resp.body || typeof resp.body.getReader !== "function") {
       progress(0, 0);
-      return check(new Uint8Array(await resp.arrayBuffer()), url);
+      var whole = check(new Uint8Array(await resp.arrayBuffer()), url);
+      performance.mark("pop3lab-wasm-fetched");
+      return { bytes: whole, failure: function () { return null; } };
     }
 
-    var reader = resp.body.getReader();
-    var received = 0;
-    // Buffer the start of the body: a host that sent app.wasm.gz with
-    // Content-Encoding: gzip had the browser inflate it already, and its
-    // first bytes are then "\0asm", not the gzip magic 1f 8b.
-    var head = [];
-    var headLength = 0;
-    var done = false;
-    while (headLength < 4 && !done) {
-      var r = await reader.read();
-      if (r.done) {
-        done = true;
-      } else if (r.value.byteLength > 0) {
-        head.push(r.value);
-        headLength += r.value.byteLength;
-      }
+    var failed = null;
+    var body;
+    try {
+      body = await peek(resp.body, 4);
+    } catch (err) {
+      throw networkError(url, err);
     }
-    var first = concat(head, headLength);
-    var inflateHere = isGzip(first);
+    // A host that sent app.wasm.gz with Content-Encoding: gzip had the
+    // browser inflate it already, and its first bytes are then "\0asm",
+    // not the gzip magic 1f 8b.
+    var inflateHere = isGzip(body.head);
     var total;
     if (inflateHere) {
       total = gzTotal || (decodedByBrowser ? 0 : length);
     } else {
       total = rawTotal || (decodedByBrowser ? 0 : length);
     }
-    received = first.byteLength;
+    // body.stream yields the head again: it is counted as it passes.
+    var received = 0;
     progress(received, total);
+    var ended = false;
 
+    var reader = body.stream.getReader();
     var counted = new ReadableStream({
-      start: function (controller) {
-        if (first.byteLength > 0) {
-          controller.enqueue(first);
-        }
-        if (done) {
-          controller.close();
-        }
-      },
       pull: async function (controller) {
-        var r = await reader.read();
+        var r;
+        try {
+          r = await reader.read();
+        } catch (err) {
+          failed = failed || err;
+          controller.error(err);
+          return;
+        }
         if (r.done) {
+          if (!ended) {
+            ended = true;
+            performance.mark("pop3lab-wasm-fetched");
+          }
           controller.close();
           return;
         }
@@ -196,20 +205,92 @@
         return reader.cancel(reason);
       }
     });
-    var stream = counted;
+    var program = counted;
     if (inflateHere) {
       if (typeof DecompressionStream !== "function") {
         throw new Error(fileName(url) + " arrived gzip-compressed and this browser cannot inflate it (the server should send Content-Encoding: gzip)");
       }
-      stream = counted.pipeThrough(new DecompressionStream("gzip"));
+      program = counted.pipeThrough(new DecompressionStream("gzip"));
     }
-    var bytes;
+    var inflated;
     try {
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+      inflated = await peek(program, 4);
     } catch (err) {
-      throw networkError(url, err);
+      throw networkError(url, failed || err);
     }
-    return check(bytes, url);
+    check(inflated.head, url);
+    var out = inflated.stream;
+    if (inflateHere) {
+      // Errors of the inflation itself (a truncated or corrupt copy) show
+      // in this last stage, not in the counting one.
+      var inner = out.getReader();
+      out = new ReadableStream({
+        pull: async function (controller) {
+          var r;
+          try {
+            r = await inner.read();
+          } catch (err) {
+            failed = failed || err;
+            controller.error(err);
+            return;
+          }
+          if (r.done) {
+            controller.close();
+          } else {
+            controller.enqueue(r.value);
+          }
+        },
+        cancel: function (reason) {
+          return inner.cancel(reason);
+        }
+      });
+    }
+    return {
+      response: new Response(out, { headers: { "Content-Type": "application/wasm" } }),
+      failure: function () { return failed; }
+    };
+  }
+
+  // peek reads at least n bytes of stream (fewer if it ends first) and
+  // returns them as head, with a stream that yields the whole, head
+  // included, and whether the stream already ended.
+  async function peek(stream, n) {
+    var reader = stream.getReader();
+    var chunks = [];
+    var length = 0;
+    var done = false;
+    while (length < n && !done) {
+      var r = await reader.read();
+      if (r.done) {
+        done = true;
+      } else if (r.value.byteLength > 0) {
+        chunks.push(r.value);
+        length += r.value.byteLength;
+      }
+    }
+    var head = concat(chunks, length);
+    var rest = new ReadableStream({
+      start: function (controller) {
+        if (head.byteLength > 0) {
+          controller.enqueue(head);
+        }
+        if (done) {
+          controller.close();
+        }
+      },
+      pull: async function (controller) {
+        var r = await reader.read();
+        if (r.done) {
+          controller.close();
+        } else {
+          controller.enqueue(r.value);
+        }
+      },
+      cancel: function (reason) {
+        return reader.cancel(reason);
+      }
+    });
+    return { head: head, stream: rest, done: done };
   }
 
   function concat(chunks, length) {
@@ -232,36 +313,51 @@
     return bytes;
   }
 
+  // instantiate compiles and instantiates the downloaded program: while it
+  // streams in when the browser can, else from its bytes.
+  async function instantiate(program, importObject) {
+    if (program.response && typeof WebAssembly.instantiateStreaming === "function") {
+      return WebAssembly.instantiateStreaming(program.response, importObject);
+    }
+    var bytes = program.bytes || new Uint8Array(await program.response.arrayBuffer());
+    return WebAssembly.instantiate(bytes, importObject);
+  }
+
   async function main() {
     performance.mark("pop3lab-wasm-start");
     progress(0, 0);
     var manifest = await fetchManifest();
     var wasmURL = (manifest && manifest.wasm) || "app.wasm";
-    var version = manifest && manifest.sha256 ? "?v=" + encodeURIComponent(String(manifest.sha256).slice(0, 16)) : "";
+    var version = manifest && manifest.version ? "?v=" + encodeURIComponent(String(manifest.version)) : "";
     var rawSize = (manifest && Number(manifest.size)) || 0;
-    var bytes = null;
+    var program = null;
+    var url = wasmURL;
     if (manifest && manifest.gz && typeof DecompressionStream === "function") {
-      bytes = await download(manifest.gz + version, Number(manifest.gzSize) || 0, rawSize);
+      url = manifest.gz;
+      program = await download(url + version, Number(manifest.gzSize) || 0, rawSize);
     }
-    if (bytes === null) {
-      bytes = await download(wasmURL + version, 0, rawSize);
+    if (program === null) {
+      url = wasmURL;
+      program = await download(url + version, 0, rawSize);
     }
-    if (bytes === null) {
+    if (program === null) {
       throw new Error("the site has no " + wasmURL + " (was it built with pop3lab build?)");
-    }
-    performance.mark("pop3lab-wasm-fetched");
-    if (box) {
-      box.hidden = true;
     }
 
     var go = new Go();
     var result;
     try {
-      result = await WebAssembly.instantiate(bytes, go.importObject);
+      result = await instantiate(program, go.importObject);
     } catch (err) {
+      if (program.failure()) {
+        throw networkError(url, program.failure());
+      }
       throw new Error("this browser could not compile the program (" + (err && err.message ? err.message : err) + ")");
     }
     performance.mark("pop3lab-wasm-instantiated");
+    if (box) {
+      box.hidden = true;
+    }
     // go.run settles only when the program ends; a UI program ends only
     // when it fails.
     go.run(result.instance).then(function () {
@@ -269,6 +365,67 @@
     }, function (err) {
       var text = String(err && err.message ? err.message : err);
       show(text, "The simulator stopped with an error (" + text + "); reload the page to start it again.");
+    });
+    // The program has run up to its first wait: the page is usable, and
+    // only now does the worker fetch what it caches (mostly revalidating
+    // what this visit downloaded).
+    worker();
+  }
+
+  // worker registers the service worker (sw.js, scoped to the site's
+  // directory) that keeps the site for offline use, sets
+  // dataset.offline to "ready" once a worker is active, and shows the
+  // "A new version is ready" notice when a newer build has installed
+  // beside the running one.
+  function worker() {
+    var sw = navigator.serviceWorker;
+    if (!sw || typeof sw.register !== "function") {
+      return;
+    }
+    var notice = document.getElementById("update-notice");
+    var reload = document.getElementById("update-reload");
+    var chosen = false;
+    function offer(waiting) {
+      if (!notice || !sw.controller) {
+        return; // a first install takes over by itself: nothing to reload
+      }
+      notice.hidden = false;
+      if (reload) {
+        reload.onclick = function () {
+          chosen = true;
+          waiting.postMessage("take-over");
+        };
+      }
+    }
+    sw.addEventListener("controllerchange", function () {
+      if (chosen) {
+        location.reload();
+      }
+    });
+    sw.register("sw.js").then(function (reg) {
+      if (reg.waiting) {
+        offer(reg.waiting);
+      }
+      reg.addEventListener("updatefound", function () {
+        var w = reg.installing;
+        if (w) {
+          w.addEventListener("statechange", function () {
+            if (w.state === "installed") {
+              offer(w);
+            }
+          });
+        }
+      });
+      if (sw.controller) {
+        // A return visit: look for a newer build now (offline, there is
+        // none to find).
+        reg.update().catch(function () {});
+      }
+      return sw.ready;
+    }).then(function () {
+      root.dataset.offline = "ready";
+    }, function (err) {
+      root.dataset.offline = "unavailable: " + (err && err.message ? err.message : err);
     });
   }
 

@@ -28,12 +28,20 @@ import (
 // with a progress bar when the host sends no Content-Length, or compresses
 // nothing. SHA256 (hex) lets the loader ask for this build's bytes, past any
 // cache holding an older app.wasm.
+//
+// Build and Files are for the service worker (web/sw.js): the hash of the
+// whole build, also written into sw.js so that a new build is a new worker,
+// and every file the worker caches for offline use, as the page asks for
+// them (the program with its Version query).
 type siteManifest struct {
-	Wasm   string `json:"wasm"`
-	Gz     string `json:"gz"`
-	Size   int64  `json:"size"`
-	GzSize int64  `json:"gzSize"`
-	SHA256 string `json:"sha256"`
+	Wasm    string   `json:"wasm"`
+	Gz      string   `json:"gz"`
+	Size    int64    `json:"size"`
+	GzSize  int64    `json:"gzSize"`
+	SHA256  string   `json:"sha256"`
+	Version string   `json:"version"`
+	Build   string   `json:"build"`
+	Files   []string `json:"files"`
 }
 
 // modulePath is the module whose ./wasm package `pop3lab build` compiles.
@@ -229,6 +237,9 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if name == web.ServiceWorker {
+			return nil // written last, with the build's hash
+		}
 		data, err := fs.ReadFile(web.Files(), name)
 		if err != nil {
 			return err
@@ -253,18 +264,6 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	if err := write("app.wasm.gz", gz); err != nil {
 		return err
 	}
-	sum := sha256.Sum256(wasm)
-	manifest, err := json.Marshal(siteManifest{
-		Wasm: "app.wasm", Gz: "app.wasm.gz",
-		Size: int64(len(wasm)), GzSize: int64(len(gz)),
-		SHA256: hex.EncodeToString(sum[:]),
-	})
-	if err != nil {
-		return err
-	}
-	if err := write("app.json", append(manifest, '\n')); err != nil {
-		return err
-	}
 	// No classroom on a static host; `serve --classroom` answers this
 	// name itself. The file keeps the page's probe from failing with 404.
 	if err := write("classroom.json", []byte(`{"pop3":""}`+"\n")); err != nil {
@@ -272,6 +271,30 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	}
 	if err := renderLessons(out, course); err != nil {
 		return fmt.Errorf("lessons: %w", err)
+	}
+	sum := sha256.Sum256(wasm)
+	manifest := siteManifest{
+		Wasm: "app.wasm", Gz: "app.wasm.gz",
+		Size: int64(len(wasm)), GzSize: int64(len(gz)),
+		SHA256: hex.EncodeToString(sum[:]),
+	}
+	manifest.Version = manifest.SHA256[:16]
+	if manifest.Files, manifest.Build, err = offlineFiles(out, manifest); err != nil {
+		return fmt.Errorf("listing the files for offline use: %w", err)
+	}
+	manifestJSON, err := json.Marshal(manifest)
+	if err != nil {
+		return err
+	}
+	if err := write("app.json", append(manifestJSON, '\n')); err != nil {
+		return err
+	}
+	sw, err := serviceWorker(manifest.Build)
+	if err != nil {
+		return err
+	}
+	if err := write(web.ServiceWorker, sw); err != nil {
+		return err
 	}
 
 	fmt.Fprintf(stdout, "Built the site in %s (%s):\n", out, time.Since(start).Round(time.Millisecond))
@@ -288,6 +311,60 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	}
 	fmt.Fprintf(stdout, "app.wasm: %s raw, %s gzip\n", formatSize(int64(len(wasm))), formatSize(int64(len(gz))))
 	return nil
+}
+
+// notOffline are the files of a built site that the service worker does
+// not cache: the program uncompressed (the loader fetches the gzip copy
+// wherever service workers exist), and the manifest and worker themselves.
+var notOffline = map[string]bool{"app.wasm": true, "app.json": true, web.ServiceWorker: true}
+
+// offlineFiles lists the files of the site in out that the service worker
+// caches, as URLs relative to the site (the program with the query the
+// loader adds), sorted, and the build's hash: SHA-256 over every listed
+// file's name and content.
+func offlineFiles(out string, m siteManifest) (files []string, build string, err error) {
+	h := sha256.New()
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		name = filepath.ToSlash(name)
+		if notOffline[name] || strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+			return nil // hidden names are never served
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		url := name
+		if name == m.Gz || name == m.Wasm {
+			url += "?v=" + m.Version
+		}
+		files = append(files, url)
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(h, "%s %x\n", name, sum) // WalkDir goes in lexical order
+		return nil
+	})
+	return files, hex.EncodeToString(h.Sum(nil))[:16], err
+}
+
+// serviceWorkerBuild is the line of web/sw.js that names the build.
+const serviceWorkerBuild = `const build = "unbuilt";`
+
+// serviceWorker returns web/sw.js for the build.
+func serviceWorker(build string) ([]byte, error) {
+	src, err := fs.ReadFile(web.Files(), web.ServiceWorker)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Count(src, []byte(serviceWorkerBuild)) != 1 {
+		return nil, fmt.Errorf("web/%s has no line %s for the build's hash", web.ServiceWorker, serviceWorkerBuild)
+	}
+	return bytes.Replace(src, []byte(serviceWorkerBuild), []byte(`const build = "`+build+`";`), 1), nil
 }
 
 type writtenFile struct {

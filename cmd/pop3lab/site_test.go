@@ -121,6 +121,31 @@ func TestBuildCommand(t *testing.T) {
 		t.Errorf("app.json = %+v; app.wasm has %d bytes, app.wasm.gz %d", m, len(wasm), len(gz))
 	}
 
+	// The service worker's list: every file but the raw program, the
+	// manifest and the worker; the program as the loader asks for it.
+	if len(m.Build) != 16 || m.Version != m.SHA256[:16] {
+		t.Errorf("app.json build %q, version %q (sha256 %s)", m.Build, m.Version, m.SHA256)
+	}
+	listed := map[string]bool{}
+	for _, f := range m.Files {
+		listed[f] = true
+		name, _, _ := strings.Cut(f, "?")
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("app.json lists %s: %v", f, err)
+		}
+	}
+	for _, want := range []string{"index.html", "loader.js", "wasm_exec.js", "manifest.webmanifest", "classroom.json",
+		"lessons/index.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version} {
+		if !listed[want] {
+			t.Errorf("app.json files lack %s: %q", want, m.Files)
+		}
+	}
+	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.json", "sw.js"} {
+		if listed[unwanted] {
+			t.Errorf("app.json files list %s", unwanted)
+		}
+	}
+
 	goroot, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +162,10 @@ func TestBuildCommand(t *testing.T) {
 			return err
 		}
 		shell, _ := fs.ReadFile(web.Files(), name)
+		if name == web.ServiceWorker {
+			// The build's hash is written into the worker.
+			shell = bytes.Replace(shell, []byte(serviceWorkerBuild), []byte(`const build = "`+m.Build+`";`), 1)
+		}
 		if !bytes.Equal(readFile(t, out, name), shell) {
 			t.Errorf("%s differs from the embedded shell", name)
 		}
