@@ -29,15 +29,15 @@ type app struct {
 	seed uint64
 
 	// Scenario mode: a lab or a lesson's scenario steps the simulation.
-	player    *view.Player
-	explored  bool // the learner acted in the lab: its steps cannot go on
+	player   *view.Player
+	explored bool // the learner acted in the lab: its steps cannot go on
 	// narrationPanel is the pane the narration sits beside.
 	narrationPanel string
-	playing   bool
-	playGen   int
-	predicted bool // predict mode asked about the next step
-	presenter bool
-	notes     js.Value // BroadcastChannel to the speaker-notes window
+	playing        bool
+	playGen        int
+	predicted      bool // predict mode asked about the next step
+	presenter      bool
+	notes          js.Value // BroadcastChannel to the speaker-notes window
 
 	// The course: lessons, the one shown, the learner's progress and the
 	// flashcard under review.
@@ -67,17 +67,17 @@ type app struct {
 	drawnArrows int // arrows drawn: the N of the next one
 	arrowFocus  int // the arrow that is the diagram's tab stop; -1: the newest
 	hex         bool
-	shownState  string // the newest session state rendered from the log
-	commitNote  string // what UPDATE did, shown after the answer to QUIT
-	serverSig   string // what the server table shows, to skip rebuilding it
-	localSig    string // likewise for the local mailbox
+	shownState  string      // the newest session state rendered from the log
+	commitNote  string      // what UPDATE did, shown after the answer to QUIT
+	serverSig   string      // what the server table shows, to skip rebuilding it
+	localSig    string      // likewise for the local mailbox
 	events      []sim.Event // the log as rendered; events[i].Seq == i
 	wire        *view.WireLog
 	wireFilter  view.WireFilter
 	wireLimit   int // wire rows drawn before "show earlier"
 	wireShown   int // wire rows drawn
 	wireHidden  int // older rows behind "show earlier"
-	reportItems int    // lines in the mail client's report
+	reportItems int // lines in the mail client's report
 }
 
 func newApp() *app {

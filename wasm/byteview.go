@@ -41,7 +41,7 @@ var theByteView = &byteViewPane{annotate: true}
 func (a *app) bindByteView() {
 	box := a.byID("bytes-record")
 	toggle := a.byID("bytes-annotate")
-	toggle.AddEventListener("change", false, func(dom.Event) {
+	listen(toggle, "change", func(dom.Event) {
 		a.post(func() {
 			theByteView.annotate = checked(toggle)
 			a.drawByteView()
@@ -54,9 +54,9 @@ func (a *app) bindByteView() {
 			}
 		}
 	}
-	box.AddEventListener("mouseover", false, pick)
-	box.AddEventListener("focusin", false, pick)
-	box.AddEventListener("keydown", false, func(ev dom.Event) {
+	listen(box, "mouseover", pick)
+	listen(box, "focusin", pick)
+	listen(box, "keydown", func(ev dom.Event) {
 		move := map[string]func(){
 			"ArrowRight": func() { theByteView.v.Move(1) }, "ArrowDown": func() { theByteView.v.Move(1) },
 			"ArrowLeft": func() { theByteView.v.Move(-1) }, "ArrowUp": func() { theByteView.v.Move(-1) },

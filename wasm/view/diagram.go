@@ -111,12 +111,12 @@ const (
 // bookkeeping is linear in the events and bounded by DiagramKeep arrows,
 // whatever the length of the session.
 type Diagram struct {
-	arrows   []Arrow // the kept arrows, oldest first
-	next     int     // N of the next arrow
-	segs     map[int]sim.Event
-	refs     map[int]int       // segment Seq → kept arrows that point to it
-	sent     map[int][]sim.Event // client data segments no command has claimed yet, by conn
-	pending  map[int][]int     // conn → N of responses awaiting their segment
+	arrows  []Arrow // the kept arrows, oldest first
+	next    int     // N of the next arrow
+	segs    map[int]sim.Event
+	refs    map[int]int         // segment Seq → kept arrows that point to it
+	sent    map[int][]sim.Event // client data segments no command has claimed yet, by conn
+	pending map[int][]int       // conn → N of responses awaiting their segment
 }
 
 // NewDiagram returns an empty diagram.

@@ -7,7 +7,7 @@ import (
 	"pop3lab/sim"
 )
 
-func sandbox(seed uint64, lines ...string) Sandbox {
+func sandboxOf(seed uint64, lines ...string) Sandbox {
 	s := Sandbox{Seed: seed}
 	for _, l := range lines {
 		s.Actions = append(s.Actions, sim.Action{Kind: sim.ActSend, Line: l})
@@ -30,28 +30,28 @@ func TestUndo(t *testing.T) {
 		want Sandbox
 		ok   bool
 	}
-	two := sandbox(7, "USER alice", "PASS wonderland")
+	two := sandboxOf(7, "USER alice", "PASS wonderland")
 	tests := []struct {
 		name string
 		ops  []op
 	}{
-		{"back removes the last action", []op{{"back", two, sandbox(7, "USER alice"), true}}},
+		{"back removes the last action", []op{{"back", two, sandboxOf(7, "USER alice"), true}}},
 		{"back on an empty sandbox does nothing", []op{{"back", Sample(), Sample(), false}}},
 		{"back undoes a reset", []op{
 			{"reset", two, Sample(), true},
 			{"back", Sample(), two, true},
-			{"back", two, sandbox(7, "USER alice"), true},
+			{"back", two, sandboxOf(7, "USER alice"), true},
 		}},
 		{"a reset of the sample is not undoable", []op{{"reset", Sample(), Sample(), false}, {"back", Sample(), Sample(), false}}},
 		{"a lab keeps the sandbox", []op{
 			{"start", two, Sandbox{}, true},
-			{"start", sandbox(2, "lab state"), Sandbox{}, true}, // a second lab
+			{"start", sandboxOf(2, "lab state"), Sandbox{}, true}, // a second lab
 			{"leave", Sandbox{}, two, true},
 			{"leave", Sandbox{}, Sandbox{}, false},
 		}},
 		{"a reset in a lab can bring the sandbox back", []op{
 			{"start", two, Sandbox{}, true},
-			{"reset", sandbox(2, "lab state"), Sample(), true},
+			{"reset", sandboxOf(2, "lab state"), Sample(), true},
 			{"back", Sample(), two, true},
 		}},
 	}

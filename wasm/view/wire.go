@@ -94,7 +94,7 @@ type WireLog struct {
 	rows    []WireRow
 	command map[int]string // newest command, by conn
 	conns   []int          // connections seen, in order
-	dirty   int // the first row changed since Changed was last called
+	dirty   int            // the first row changed since Changed was last called
 }
 
 // NewWireLog returns an empty log.
