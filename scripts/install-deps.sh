@@ -20,6 +20,8 @@ have fetchmail || need+=(fetchmail)
 have mpop      || need+=(mpop)
 have tshark    || need+=(tshark)
 have node      || need+=(nodejs)
+# npm installs the pinned test packages (scripts/npm-deps.sh).
+have npm       || need+=(npm)
 # The browser tests (chromedp) will drive this Chromium.
 have chromium  || need+=(chromium)
 # go test -race needs cgo, so a C compiler.

@@ -67,11 +67,12 @@ type app struct {
 	drawnArrows int // arrows drawn: the N of the next one
 	arrowFocus  int // the arrow that is the diagram's tab stop; -1: the newest
 	hex         bool
-	shownState  string      // the newest session state rendered from the log
-	commitNote  string      // what UPDATE did, shown after the answer to QUIT
-	serverSig   string      // what the server table shows, to skip rebuilding it
-	localSig    string      // likewise for the local mailbox
-	events      []sim.Event // the log as rendered; events[i].Seq == i
+	shownState  string            // the newest session state rendered from the log
+	commitNote  string            // what UPDATE did, shown after the answer to QUIT
+	editorRun   *editorRunProblem // where running the editor's scenario failed
+	serverSig   string            // what the server table shows, to skip rebuilding it
+	localSig    string            // likewise for the local mailbox
+	events      []sim.Event       // the log as rendered; events[i].Seq == i
 	wire        *view.WireLog
 	wireFilter  view.WireFilter
 	wireLimit   int // wire rows drawn before "show earlier"

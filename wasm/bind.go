@@ -46,6 +46,7 @@ func (a *app) bind() {
 	a.bindDiagram()
 	a.bindWire()
 	a.bindTabs()
+	a.bindEditor()
 	a.bindByteView()
 	input := a.byID("terminal-input")
 	listen(a.byID("terminal-form"), "submit", func(ev dom.Event) {

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"syscall/js"
 
@@ -110,33 +109,6 @@ func (a *app) openShared() bool {
 	a.seed = sh.Seed
 	a.replaceSim(s)
 	return true
-}
-
-// editorChanged parses the editor's scenario and lists its errors.
-func (a *app) editorChanged() {
-	src := value(a.byID("editor-source"))
-	list := a.byID("editor-errors")
-	clearChildren(list)
-	sc, err := scenario.Parse(src)
-	if err != nil {
-		// One problem per line ("line N: ..."), as Parse reports them.
-		for _, line := range strings.Split(err.Error(), "\n") {
-			list.AppendChild(a.el("li", line))
-		}
-		setDisabled(a.byID("editor-run"), true)
-		setDisabled(a.byID("editor-share"), true)
-		return
-	}
-	list.AppendChild(a.el("li", fmt.Sprintf("%d steps, no errors.", len(sc.Steps)), "class", "ok"))
-	setDisabled(a.byID("editor-run"), false)
-	setDisabled(a.byID("editor-share"), false)
-}
-
-// editorInput enables the lesson preview for any text, and checks it as a
-// scenario.
-func (a *app) editorInput() {
-	setDisabled(a.byID("editor-preview"), value(a.byID("editor-source")) == "")
-	a.editorChanged()
 }
 
 // predictPause reports whether predict mode holds this step back to ask

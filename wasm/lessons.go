@@ -417,7 +417,7 @@ func (a *app) previewLesson() {
 	src := value(a.byID("editor-source"))
 	list := a.byID("editor-errors")
 	clearChildren(list)
-	l, err := lessons.Parse("preview.md", src)
+	l, err := lessons.Parse("preview.md", view.ScenarioAsLesson(src))
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			list.AppendChild(a.el("li", line))

@@ -101,6 +101,10 @@ func (a *app) step() {
 	case pl.Err != nil:
 		a.explored = true // the scenario cannot go on from here
 		a.stopPlaying()
+		var d *scenario.Divergence
+		if errors.As(pl.Err, &d) {
+			a.editorRunFailed(a.player.Source, d)
+		}
 	case pl.Finished:
 		text += "\n\nEnd of the lab. Type commands to explore from here, press Back to step back, or Leave lab to return to your sandbox."
 		a.stopPlaying()
