@@ -6,7 +6,6 @@ import (
 	"strings"
 	"syscall/js"
 
-	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
 
