@@ -69,6 +69,7 @@ type app struct {
 	hex         bool
 	shownState  string            // the newest session state rendered from the log
 	commitNote  string            // what UPDATE did, shown after the answer to QUIT
+	kept        []byte // a saved sandbox too long to replay, for download
 	editorRun   *editorRunProblem // where running the editor's scenario failed
 	serverSig   string            // what the server table shows, to skip rebuilding it
 	localSig    string            // likewise for the local mailbox
@@ -122,27 +123,44 @@ func (a *app) replaceSim(s *sim.Simulation) {
 // action, is the newest copy; IndexedDB is read when there is none.
 func (a *app) restore() {
 	var msg string
+	lasts := view.UntilAction
 	a.store, msg = openStore()
-	seed, actions, found := uint64(defaultSeed), []sim.Action(nil), false
+	seed, actions := uint64(defaultSeed), []sim.Action(nil)
+	var saved []byte // the bytes the sandbox came from
 	if b, ok := journalRead(); ok {
 		var err error
 		if seed, actions, err = view.Load(b); err == nil {
-			found = true
+			saved = b
 		} else {
 			journalClear()
 			seed, actions = defaultSeed, nil
 		}
 	}
-	if !found && a.store != nil {
+	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)
 		if err == nil && len(b) > 0 {
 			seed, actions, err = view.Load(b)
+			saved = b
 		}
 		if err != nil && !isNotExist(err) {
 			msg = "Your saved session could not be read, so a fresh one was started."
 			a.store.remove(sessionFile)
-			seed, actions = defaultSeed, nil
+			seed, actions, saved = defaultSeed, nil, nil
 		}
+	}
+	// A sandbox too long to replay (a hostile link saved, years of
+	// practice) is kept aside for the learner to download, not replayed.
+	if err := view.CheckBudget(actions); err != nil {
+		a.kept = saved
+		if a.store != nil {
+			if werr := a.store.write(keptFile, saved); werr == nil {
+				a.store.remove(sessionFile)
+			}
+		}
+		journalClear()
+		msg = fmt.Sprintf("Your saved session is too long to replay in this page (%d actions), so a fresh one was started. It is kept: download it with the button here.", len(actions))
+		lasts = view.UntilDismissed
+		seed, actions = defaultSeed, nil
 	}
 	s, err := a.newSim(seed, actions)
 	if err != nil {
@@ -159,7 +177,7 @@ func (a *app) restore() {
 	}
 	a.sim, a.seed = s, seed
 	if msg != "" {
-		a.notice(msg)
+		a.noticeFor(msg, lasts)
 	}
 }
 
@@ -225,15 +243,19 @@ func (a *app) acted() {
 }
 
 func (a *app) showNotice() {
-	n, close := a.byID("notice"), a.byID("notice-close")
+	n, close, kept := a.byID("notice"), a.byID("notice-close"), a.byID("notice-download")
 	if text, ok := a.notices.Current(); ok {
 		n.SetTextContent(text)
 		n.RemoveAttribute("hidden")
 		close.RemoveAttribute("hidden")
+		if a.kept != nil {
+			kept.RemoveAttribute("hidden")
+		}
 		return
 	}
 	n.SetAttribute("hidden", "")
 	close.SetAttribute("hidden", "")
+	kept.SetAttribute("hidden", "")
 }
 
 // apply runs an action, renders what it did and saves the sandbox. In a

@@ -107,6 +107,11 @@ func (a *app) bind() {
 	a.on("btn-preview", "click", func() { a.apply(sim.Action{Kind: sim.ActPreview}) })
 	a.on("btn-leave-lab", "click", a.leaveLab)
 	a.on("notice-close", "click", func() { a.notices.Dismiss(); a.showNotice() })
+	a.on("notice-download", "click", func() {
+		if a.kept != nil {
+			a.download("pop3lab-saved-session.json", "application/json", a.kept)
+		}
+	})
 	for _, id := range []string{"set-auth", "set-tls", "set-leave", "set-days", "set-device", "unsafe-stls"} {
 		a.on(id, "change", a.settingsChanged)
 	}
@@ -145,6 +150,7 @@ func (a *app) bind() {
 		case view.CmdReset:
 			a.post(a.reset)
 		case view.CmdTerminal:
+			a.showTab("terminal") // on a phone the terminal may be another tab
 			input.Underlying().Call("focus")
 		}
 	})
@@ -172,7 +178,7 @@ func focusOf(el js.Value) view.Focus {
 	switch {
 	case f.Role == "log" || f.Role == "region":
 		f.Scrollable = true
-	case f.Role == "" && (f.Tag == "pre" || f.Tag == "ol" || f.Tag == "ul" || f.Tag == "div"):
+	case f.Role == "" && (f.Tag == "pre" || f.Tag == "ol" || f.Tag == "ul" || f.Tag == "div" || f.Tag == "section"):
 		f.Scrollable = true // a focusable region: the keys scroll it
 	}
 	return f

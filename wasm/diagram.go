@@ -84,7 +84,12 @@ func (a *app) arrowItem(ar view.Arrow) dom.Element {
 	if x2 < x1 {
 		side = "from-right"
 	}
-	btn.AppendChild(a.el("span", ar.Label(), "class", "arrow-label "+side))
+	label := a.el("span", "", "class", "arrow-label "+side)
+	if ar.TLS {
+		label.AppendChild(a.el("span", "🔒 ", "aria-hidden", "true", "class", "lock"))
+	}
+	label.AppendChild(a.doc.CreateTextNode(ar.Label()))
+	btn.AppendChild(label)
 	li.AppendChild(btn)
 	return li
 }

@@ -17,6 +17,9 @@ import (
 const (
 	sessionFile  = "session.json"
 	progressFile = "progress.json"
+	// keptFile holds a saved sandbox too long to replay, until the
+	// learner downloads it or saves over it.
+	keptFile = "session-kept.json"
 )
 
 // store is the browser's IndexedDB, through hackpadfs. Writes may go

@@ -113,10 +113,10 @@ func TestDiagramIsAListOfButtons(t *testing.T) {
 	}
 	names := js[[]string](t, ctx, `[...document.querySelectorAll("#sequence li > button")].map(b => b.getAttribute("aria-label"))`)
 	want := []string{
-		"response +OK POP3 server ready",
-		"command USER alice from the client on connection 1, readable by an eavesdropper. Show its bytes",
-		"response +OK Send your password. from the server on connection 1, readable by an eavesdropper. Show its bytes",
-		"command PASS wonderland from the client on connection 1, carries a credential readable by an eavesdropper. Show its bytes",
+		"+OK POP3 server ready <",
+		"USER alice: command from the client on connection 1, readable by an eavesdropper. Show its bytes",
+		"+OK Send your password.: response from the server on connection 1, readable by an eavesdropper. Show its bytes",
+		"PASS wonderland: command from the client on connection 1, carries a credential readable by an eavesdropper. Show its bytes",
 	}
 	if len(names) != 7 {
 		t.Fatalf("%d arrows: %q", len(names), names)

@@ -16,11 +16,11 @@ import (
 // and its text reads from the back row.
 func TestLayouts(t *testing.T) {
 	ctx := newTab(t)
-	viewport(t, ctx, 390, 844)
 	open(t, ctx, "")
 	for _, l := range []string{"USER alice", "PASS wonderland", "LIST"} {
 		typeCommand(t, ctx, l)
 	}
+	viewport(t, ctx, 390, 844)
 
 	// Phone: the toolbar is one compact row, the tab bar shows one panel.
 	if h := js[float64](t, ctx, `document.querySelector("header.topbar").getBoundingClientRect().height`); h > 110 {

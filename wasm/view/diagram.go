@@ -51,22 +51,16 @@ func (ar Arrow) To() Lane {
 	return LaneClient
 }
 
-// Label is the arrow's visible text. A credential is shown as it
-// crossed: the diagram shows what the wire carried, and an eavesdropper
-// reads it as plainly.
+// Label is the arrow's visible text (the page cuts a long one short
+// with an ellipsis). A credential is shown as it crossed: the diagram
+// shows what the wire carried, and an eavesdropper reads it as plainly.
 func (ar Arrow) Label() string {
 	l := ar.Line
-	if len(l) > 46 {
-		l = l[:45] + "…"
-	}
 	switch {
 	case ar.Dir == wire.ClientToServer && ar.Origin == wire.Injected:
 		l = "attacker injects " + l
 	case ar.Dir == wire.ServerToClient && ar.Origin == wire.Rewritten:
 		l += " · rewritten by the attacker"
-	}
-	if ar.TLS {
-		l = "🔒 " + l
 	}
 	return l
 }
@@ -94,7 +88,8 @@ func (ar Arrow) Name() string {
 	if ar.Secret && !ar.TLS {
 		seen = "carries a credential readable by an eavesdropper"
 	}
-	return fmt.Sprintf("%s %s %s on connection %d, %s. Show its bytes", what, ar.Line, who, ar.Conn, seen)
+	// The name starts with the visible label, as speech input expects.
+	return fmt.Sprintf("%s: %s %s on connection %d, %s. Show its bytes", ar.Label(), what, who, ar.Conn, seen)
 }
 
 // Lane is a column of the sequence diagram.

@@ -58,13 +58,13 @@ func TestDiagramPairsArrowsWithTheirSegments(t *testing.T) {
 			t.Errorf("arrow %d: segment %v %v, want %d", i, s.Seq, ok, w.seg)
 		}
 	}
-	if n := got[3].Name(); n != "command PASS wonderland from the client on connection 1, carries a credential readable by an eavesdropper. Show its bytes" {
+	if n := got[3].Name(); n != "PASS wonderland: command from the client on connection 1, carries a credential readable by an eavesdropper. Show its bytes" {
 		t.Errorf("PASS arrow name: %q", n)
 	}
-	if n := got[4].Name(); n != "command CAPA injected by the attacker on connection 1, inside TLS, hidden from an eavesdropper. Show its bytes" {
+	if n := got[4].Name(); n != "attacker injects CAPA: command injected by the attacker on connection 1, inside TLS, hidden from an eavesdropper. Show its bytes" {
 		t.Errorf("injected arrow name: %q", n)
 	}
-	if l := got[4].Label(); l != "🔒 attacker injects CAPA" {
+	if l := got[4].Label(); l != "attacker injects CAPA" {
 		t.Errorf("TLS label %q", l)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"pop3lab/sim"
+	"pop3lab/sim/scenario"
 )
 
 // ShareVersion is the version of share links this build writes and reads.
@@ -24,6 +25,9 @@ const MaxShareSize = 1 << 20
 var (
 	ErrShareDamaged = errors.New("shared link is damaged")
 	ErrShareTooNew  = errors.New("shared link comes from a newer pop3lab")
+	// ErrShareTooLarge wraps ErrTooLarge: the link holds more than the
+	// page replays at once.
+	ErrShareTooLarge = fmt.Errorf("shared link: %w", ErrTooLarge)
 )
 
 // ShareMessage is the one sentence the page shows for a DecodeShare error.
@@ -31,6 +35,8 @@ func ShareMessage(err error) string {
 	switch {
 	case errors.Is(err, ErrShareTooNew):
 		return "This shared link comes from a newer pop3lab, so the normal page was opened."
+	case errors.Is(err, ErrTooLarge):
+		return "This shared link holds a session too long to replay in a browser, so the normal page was opened."
 	case err != nil:
 		return "This shared link is damaged, so the normal page was opened."
 	}
@@ -102,6 +108,18 @@ func DecodeShare(fragment string) (Shared, error) {
 			return Shared{}, ErrShareDamaged
 		}
 		sh.Seed, sh.Actions = seed, actions
+		if CheckBudget(actions) != nil {
+			return Shared{}, ErrShareTooLarge
+		}
+	}
+	if sh.Scenario != "" && sh.Step > 0 {
+		sc, err := scenario.Parse(sh.Scenario)
+		if err != nil {
+			return Shared{}, ErrShareDamaged
+		}
+		if ScenarioCost(sc, sh.Step) > ReplayBudget {
+			return Shared{}, ErrShareTooLarge
+		}
 	}
 	return sh, nil
 }

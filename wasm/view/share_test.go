@@ -1,7 +1,9 @@
 package view
 
 import (
+	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,4 +67,62 @@ func FuzzDecodeShare(f *testing.F) {
 			t.Fatalf("unexpected error %v", err)
 		}
 	})
+}
+
+// TestHostileShareLinkIsRefusedAtOnce: a short link of 2,000 Get mail
+// actions would take minutes to replay; it is refused before replaying.
+func TestHostileShareLinkIsRefusedAtOnce(t *testing.T) {
+	actions := make([]sim.Action, 2000)
+	for i := range actions {
+		actions[i] = sim.Action{Kind: sim.ActGetMail}
+	}
+	frag, err := EncodeShare(Shared{Seed: 1, Actions: actions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frag) > 1000 {
+		t.Logf("the link is %d characters", len(frag))
+	}
+	_, err = DecodeShare("#" + frag)
+	if !errors.Is(err, ErrShareTooLarge) || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("DecodeShare = %v, want ErrShareTooLarge", err)
+	}
+	if got := ShareMessage(err); got != "This shared link holds a session too long to replay in a browser, so the normal page was opened." {
+		t.Fatalf("message %q", got)
+	}
+	// A learner's long but ordinary session still opens.
+	var ordinary []sim.Action
+	for i := 0; i < 30; i++ {
+		ordinary = append(ordinary, sim.Action{Kind: sim.ActGetMail}, sim.Action{Kind: sim.ActConnect}, sim.Action{Kind: sim.ActSend, Line: "NOOP"})
+	}
+	frag, _ = EncodeShare(Shared{Seed: 1, Actions: ordinary})
+	if sh, err := DecodeShare(frag); err != nil || len(sh.Actions) != len(ordinary) {
+		t.Fatalf("an ordinary session: %v", err)
+	}
+	// A scenario stepped far is costed by its steps.
+	src := "title: many\n" + strings.Repeat("do: get-mail\n", 500)
+	frag, _ = EncodeShare(Shared{Scenario: src, Step: 500})
+	if _, err := DecodeShare(frag); !errors.Is(err, ErrShareTooLarge) {
+		t.Fatalf("a scenario of 500 Get mail steps: %v", err)
+	}
+}
+
+func TestReplayCost(t *testing.T) {
+	tests := []struct {
+		actions []sim.Action
+		want    int
+		over    bool
+	}{
+		{nil, 0, false},
+		{[]sim.Action{{Kind: sim.ActConnect}, {Kind: sim.ActSend}, {Kind: sim.ActGetMail}, {Kind: sim.ActPreview}}, 89, false},
+		{slices.Repeat([]sim.Action{{Kind: sim.ActSend, Line: "NOOP"}}, ReplayBudget+1), ReplayBudget + 1, true},
+	}
+	for _, tt := range tests {
+		if got := ReplayCost(tt.actions); got != tt.want {
+			t.Errorf("ReplayCost = %d, want %d", got, tt.want)
+		}
+		if err := CheckBudget(tt.actions); (err != nil) != tt.over {
+			t.Errorf("CheckBudget(%d actions) = %v", len(tt.actions), err)
+		}
+	}
 }
