@@ -126,7 +126,7 @@ func runPOP3(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&opts.loginDelay, "login-delay", 0, "minimum time between logins of one user, advertised as LOGIN-DELAY (0: none)")
 	fs.StringVar(&opts.hostname, "hostname", opts.hostname, "host name in the greeting's APOP timestamp")
 	fs.IntVar(&opts.maxConns, "max-conns", opts.maxConns, "most sessions open at once; more are answered -ERR [SYS/TEMP] and closed (0: no cap)")
-	fs.IntVar(&opts.maxConnsPerIP, "max-conns-per-ip", opts.maxConnsPerIP, "most sessions open at once from one IP address (0: no cap)")
+	fs.IntVar(&opts.maxConnsPerIP, "max-conns-per-ip", opts.maxConnsPerIP, "most sessions open at once from one IP address or IPv6 /64 (0: no cap)")
 	fs.IntVar(&opts.maxUnauthPerIP, "max-unauth-per-ip", opts.maxUnauthPerIP, "most sessions from one IP address that have not logged in yet (0: no cap)")
 	fs.StringVar(&opts.keyLogForTeaching, "keylog-for-teaching", "", "FOR TEACHING ONLY: append every TLS session's secrets to FILE (NSS key log), so that Wireshark decrypts captures of this server; anyone with FILE can read those sessions")
 	if err := parseFlags(fs, args, 0); err != nil {

@@ -25,14 +25,18 @@ const (
 	refuseUnauth = "Too many connections from your address waiting to log in; try again later."
 )
 
-// addressKey is the remote address a cap counts by: the IP address of a
-// TCP peer (its port changes with every connection), else the address as
-// the connection names it.
+// addressKey is the remote address that caps and the failure budget count
+// by: the IP address of a TCP peer (its port changes with every
+// connection), its /64 for IPv6, since one subscriber usually holds a
+// whole /64 (RFC 6177); else the address as the connection names it.
 func addressKey(a net.Addr) string {
 	switch a := a.(type) {
 	case nil:
 		return ""
 	case *net.TCPAddr:
+		if a.IP.To4() == nil && len(a.IP) == net.IPv6len {
+			return a.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+		}
 		return a.IP.String()
 	}
 	return a.String()

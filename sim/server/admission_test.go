@@ -80,7 +80,10 @@ func TestAddressKey(t *testing.T) {
 		want string
 	}{
 		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 4711}, "192.0.2.7"},
-		{&net.TCPAddr{IP: net.ParseIP("2001:db8::1"), Port: 110}, "2001:db8::1"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:0:7:a:b:c:d"), Port: 110}, "2001:db8:0:7::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:0:7::1"), Port: 110}, "2001:db8:0:7::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("::ffff:192.0.2.7"), Port: 110}, "192.0.2.7"},
+		{&net.TCPAddr{IP: net.ParseIP("::1"), Port: 110}, "::/64"},
 		{&net.UnixAddr{Name: "/run/pop3", Net: "unix"}, "/run/pop3"},
 		{nil, ""},
 	} {

@@ -8,9 +8,15 @@ import (
 // failureBudget limits login attempts that fail, per remote address and
 // per user name, over a sliding window: at most limit of them in any
 // window. It is shared by every session of a server, so parallel
-// connections draw on one budget. An attempt takes its place before the
-// credentials are checked, so that parallel guesses cannot all pass the
-// check at once; a login that succeeds gives its place back.
+// connections draw on one budget.
+//
+// An attempt takes a place before its credentials are checked and
+// settles it after: a failure keeps it for the window, a success gives it
+// back. While a key's places are all taken but some only by attempts not
+// yet settled, a new attempt waits for them (a credential check is quick)
+// instead of being refused: so parallel guesses can never all pass the
+// check at once, and parallel right logins (many users behind one NAT)
+// are never refused.
 //
 // This is the guessing defence; LOGIN-DELAY (RFC 2449 §6.5) is load
 // control after successful logins and is kept apart.
@@ -18,95 +24,128 @@ type failureBudget struct {
 	limit  int
 	window time.Duration
 
-	mu sync.Mutex
-	// attempts holds, per key, the times of the attempts counted within
-	// the window, oldest first, at most limit of them.
-	attempts map[string][]time.Time
+	mu      sync.Mutex
+	settled *sync.Cond // signalled when an attempt settles
+	// attempts holds, per key, the attempts within the window, oldest
+	// first: at most limit of them.
+	attempts map[string][]attempt
+	nextID   uint64
 	// sweepAt is the number of keys at which expired ones are removed.
 	sweepAt int
+}
+
+// attempt is one login attempt counted against a key.
+type attempt struct {
+	at      time.Time
+	id      uint64
+	pending bool // its credentials are being checked
 }
 
 // minSweep is the key count below which the budget never sweeps.
 const minSweep = 1024
 
 func newFailureBudget(limit int, window time.Duration) *failureBudget {
-	return &failureBudget{limit: limit, window: window, attempts: make(map[string][]time.Time), sweepAt: minSweep}
+	b := &failureBudget{limit: limit, window: window, attempts: make(map[string][]attempt), sweepAt: minSweep}
+	b.settled = sync.NewCond(&b.mu)
+	return b
 }
 
 // Budget keys: an address and a user name never collide.
 func addressBudgetKey(addr string) string { return "address " + addr }
 func userBudgetKey(user string) string    { return "user " + user }
 
-// reserve counts an attempt at now against every key if each has room.
-// If one has none, nothing is counted and retry is when that key will
-// have room again.
-func (b *failureBudget) reserve(now time.Time, keys ...string) (retry time.Time, ok bool) {
+// reserve counts an attempt at now against every key if each has room,
+// and returns its ticket for settle. If a key's failures fill its budget,
+// nothing is counted and retry is when that key will have room again.
+// A nil budget allows everything.
+func (b *failureBudget) reserve(now time.Time, keys ...string) (ticket uint64, retry time.Time, ok bool) {
 	if b == nil {
-		return time.Time{}, true
+		return 0, time.Time{}, true
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, k := range keys {
-		ts := b.current(k, now)
-		if len(ts) >= b.limit {
-			if at := ts[len(ts)-b.limit].Add(b.window); at.After(retry) {
-				retry = at
+	for {
+		wait := false
+		for _, k := range keys {
+			failed, pending := b.count(k, now)
+			switch {
+			case len(failed) >= b.limit:
+				if at := failed[len(failed)-b.limit].Add(b.window); at.After(retry) {
+					retry = at
+				}
+			case len(failed)+pending >= b.limit:
+				wait = true
 			}
-			ok = false
 		}
+		if !retry.IsZero() {
+			return 0, retry, false
+		}
+		if !wait {
+			break
+		}
+		b.settled.Wait()
 	}
-	if !retry.IsZero() {
-		return retry, false
-	}
+	b.nextID++
 	for _, k := range keys {
-		b.attempts[k] = append(b.attempts[k], now)
+		b.attempts[k] = append(b.attempts[k], attempt{at: now, id: b.nextID, pending: true})
 	}
 	b.maybeSweep(now)
-	return time.Time{}, true
+	return b.nextID, time.Time{}, true
 }
 
-// refund gives back an attempt that reserve counted at t: the login
-// succeeded.
-func (b *failureBudget) refund(t time.Time, keys ...string) {
+// settle ends the attempt of ticket: a failure keeps its place for the
+// window, a success gives it back.
+func (b *failureBudget) settle(ticket uint64, failed bool, keys ...string) {
 	if b == nil {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, k := range keys {
-		ts := b.attempts[k]
-		for i := len(ts) - 1; i >= 0; i-- {
-			if ts[i].Equal(t) {
-				ts = append(ts[:i], ts[i+1:]...)
-				break
+		as := b.attempts[k]
+		for i := range as {
+			if as[i].id != ticket {
+				continue
 			}
+			if failed {
+				as[i].pending = false
+			} else {
+				as = append(as[:i], as[i+1:]...)
+			}
+			break
 		}
-		if len(ts) == 0 {
+		if len(as) == 0 {
 			delete(b.attempts, k)
 		} else {
-			b.attempts[k] = ts
+			b.attempts[k] = as
 		}
 	}
+	b.settled.Broadcast()
 }
 
-// current drops the attempts of key that left the window and returns
-// the rest. b.mu must be held.
-func (b *failureBudget) current(key string, now time.Time) []time.Time {
-	ts := b.attempts[key]
-	cut := 0
-	for cut < len(ts) && !ts[cut].Add(b.window).After(now) {
-		cut++
+// count drops the settled attempts of key that left the window and
+// returns the times of the failures left and the number of attempts
+// still pending. b.mu must be held.
+func (b *failureBudget) count(key string, now time.Time) (failed []time.Time, pending int) {
+	as := b.attempts[key]
+	kept := as[:0]
+	for _, a := range as {
+		switch {
+		case a.pending:
+			pending++
+		case !a.at.Add(b.window).After(now):
+			continue // left the window
+		default:
+			failed = append(failed, a.at)
+		}
+		kept = append(kept, a)
 	}
-	if cut == 0 {
-		return ts
-	}
-	ts = ts[cut:]
-	if len(ts) == 0 {
+	if len(kept) == 0 {
 		delete(b.attempts, key)
-		return nil
+	} else {
+		b.attempts[key] = kept
 	}
-	b.attempts[key] = ts
-	return ts
+	return failed, pending
 }
 
 // maybeSweep removes keys with no attempt left in the window once the
@@ -117,7 +156,7 @@ func (b *failureBudget) maybeSweep(now time.Time) {
 		return
 	}
 	for k := range b.attempts {
-		b.current(k, now)
+		b.count(k, now)
 	}
 	b.sweepAt = max(2*len(b.attempts), minSweep)
 }

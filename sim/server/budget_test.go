@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,30 +174,92 @@ func TestAuthDelayOnEveryAnswer(t *testing.T) {
 	}
 }
 
-// TestFailureBudgetWindow: the window slides: each attempt leaves it
-// window after it was made.
+// TestFailureBudgetWindow: the window slides: each failure leaves it
+// window after it was made; a success gives its place back.
 func TestFailureBudgetWindow(t *testing.T) {
 	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	b := newFailureBudget(2, time.Minute)
 	for _, step := range []struct {
-		at    time.Duration
-		ok    bool
-		retry time.Duration
+		at     time.Duration
+		ok     bool
+		retry  time.Duration
+		failed bool
 	}{
-		{0, true, 0},
-		{20 * time.Second, true, 0},
-		{30 * time.Second, false, time.Minute},
-		{60 * time.Second, true, 0}, // the first left the window
-		{70 * time.Second, false, 80 * time.Second},
-		{80 * time.Second, true, 0},
+		{0, true, 0, true},
+		{10 * time.Second, true, 0, false}, // a success costs nothing
+		{20 * time.Second, true, 0, true},
+		{30 * time.Second, false, time.Minute, false},
+		{60 * time.Second, true, 0, true}, // the first left the window
+		{70 * time.Second, false, 80 * time.Second, false},
+		{80 * time.Second, true, 0, false},
+		{81 * time.Second, true, 0, true},
 	} {
-		retry, ok := b.reserve(t0.Add(step.at), "k")
+		ticket, retry, ok := b.reserve(t0.Add(step.at), "k")
 		if ok != step.ok || (!ok && !retry.Equal(t0.Add(step.retry))) {
 			t.Fatalf("at %v: ok=%t retry=%v, want ok=%t retry=%v", step.at, ok, retry.Sub(t0), step.ok, step.retry)
 		}
+		if ok {
+			b.settle(ticket, step.failed, "k")
+		}
 	}
-	b.refund(t0.Add(80*time.Second), "k")
-	if _, ok := b.reserve(t0.Add(81*time.Second), "k"); !ok {
-		t.Fatal("a refunded attempt still counts")
+}
+
+// TestFailureBudgetWaitsForPending: when the places are taken by
+// attempts still being checked, a new attempt waits for them: it gets the
+// place a success gives back, and the refusal once a failure keeps it.
+func TestFailureBudgetWaitsForPending(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, failed := range []bool{false, true} {
+		b := newFailureBudget(1, time.Minute)
+		first, _, _ := b.reserve(t0, "k")
+		done := make(chan bool)
+		go func() {
+			_, _, ok := b.reserve(t0, "k")
+			done <- ok
+		}()
+		select {
+		case <-done:
+			t.Fatal("the second attempt did not wait for the first")
+		case <-time.After(20 * time.Millisecond):
+		}
+		b.settle(first, failed, "k")
+		if ok := <-done; ok == failed {
+			t.Fatalf("first failed=%t: second allowed=%t", failed, ok)
+		}
+	}
+}
+
+// TestParallelRightLoginsNotRefused: many right logins at once from one
+// address (users behind one NAT) never meet the budget, however small.
+func TestParallelRightLoginsNotRefused(t *testing.T) {
+	env, _ := budgetEnv(t, 1)
+	const logins = 30
+	answers := make(chan string, logins)
+	var wg sync.WaitGroup
+	for i := range logins {
+		c := newClient(t, pipe.dial(t, env.srv))
+		c.greeting()
+		user, pass := "alice", "wonderland"
+		if i%2 == 1 {
+			user, pass = "bob", "pass with spaces"
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.cmd("USER " + user)
+			c.r.ReadString('\n')
+			c.cmd("PASS " + pass)
+			l, _ := c.r.ReadString('\n')
+			answers <- l
+		}()
+	}
+	wg.Wait()
+	close(answers)
+	for a := range answers {
+		// One session per maildrop wins the lock; the others are told
+		// it is in use, never that a budget is spent.
+		if !strings.HasPrefix(a, "+OK ") && a != "-ERR [IN-USE] Maildrop is locked by another POP3 session.\r\n" {
+			t.Errorf("answer %q", a)
+		}
 	}
 }

@@ -386,8 +386,14 @@ func parsePlain(msg []byte) (user, password string, ok bool) {
 func (s *session) login(user string, check func() bool) error {
 	now := s.cfg.now()
 	keys := [...]string{addressBudgetKey(s.addr), userBudgetKey(user)}
-	retry, allowed := s.srv.failures.reserve(now, keys[:]...)
-	credentialsOK := allowed && check()
+	ticket, retry, allowed := s.srv.failures.reserve(now, keys[:]...)
+	credentialsOK := false
+	if allowed {
+		credentialsOK = check()
+		// At once, not after the delay: attempts waiting for this place
+		// learn soon whether it is free.
+		s.srv.failures.settle(ticket, !credentialsOK, keys[:]...)
+	}
 	s.flush()
 	s.cfg.sleep(s.cfg.authFailureDelay())
 	if !credentialsOK {
@@ -406,7 +412,6 @@ func (s *session) login(user string, check func() bool) error {
 		s.reply(false, pop3.CodeAuth, text)
 		return nil
 	}
-	s.srv.failures.refund(now, keys[:]...)
 	if wait, ok := s.srv.checkLoginDelay(user, s.cfg.now()); !ok {
 		s.reply(false, pop3.CodeLoginDelay, fmt.Sprintf("Logged in too recently; wait %d seconds.", int64((wait+time.Second-1)/time.Second)))
 		return nil
