@@ -354,7 +354,9 @@ func (a *app) addProgressFileButtons() {
 		name, size := f.Get("name").String(), f.Get("size").Int()
 		setValue(file, "") // the same file can be chosen again
 		if size > maxProgressFile {
-			a.post(func() { a.notice(fmt.Sprintf("%s is %d bytes, too big for a progress file; your progress is unchanged.", name, size)) })
+			a.post(func() {
+				a.notice(fmt.Sprintf("%s is %d bytes, too big for a progress file; your progress is unchanged.", name, size))
+			})
 			return
 		}
 		var onText, onFail js.Func
