@@ -41,6 +41,7 @@ func (a *app) loadCourse() {
 			}
 		}
 	}
+	a.connectLMS()
 	sel := a.byID("lesson-select")
 	for _, l := range course {
 		sel.AppendChild(a.el("option", fmt.Sprintf("%d. %s", l.Order, l.Title), "value", l.Slug))
@@ -303,6 +304,7 @@ func (a *app) renderProgress() {
 }
 
 func (a *app) saveProgress() {
+	a.reportLMS()
 	if a.store == nil {
 		return
 	}
