@@ -26,8 +26,22 @@ have npm       || need+=(npm)
 have chromium  || need+=(chromium)
 # go test -race needs cgo, so a C compiler.
 have gcc       || need+=(gcc libc6-dev)
+# The SCORM tests validate the package's manifest against its schemas.
+have xmllint   || need+=(libxml2-utils)
+
+# The SCORM 1.2 run-time the browser tests use as the LMS's, pinned in
+# web/testdata/lms/package-lock.json (npm comes with Node).
+lms_install() {
+	local dir
+	dir="$(dirname "$0")/../web/testdata/lms"
+	if [ ! -d "$dir/node_modules/scorm-again" ] && command -v npm >/dev/null 2>&1; then
+		npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts >/dev/null
+		echo "install-deps: installed the LMS run-time for the SCORM tests"
+	fi
+}
 
 if [ ${#need[@]} -eq 0 ]; then
+	lms_install
 	exit 0
 fi
 
@@ -55,3 +69,4 @@ done
 for p in "${need[@]}"; do
 	echo "install-deps: installed $p"
 done
+lms_install

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
@@ -40,12 +41,14 @@ func (a *app) loadCourse() {
 			}
 		}
 	}
+	a.connectLMS()
 	sel := a.byID("lesson-select")
 	for _, l := range course {
 		sel.AppendChild(a.el("option", fmt.Sprintf("%d. %s", l.Order, l.Title), "value", l.Slug))
 	}
 	setDisabled(sel, false)
 	a.byID("course-bar").RemoveAttribute("hidden")
+	a.addProgressFileButtons()
 	a.renderProgress()
 	a.bindLessonPane()
 	// The lesson the learner left open, or the introduction with its
@@ -301,6 +304,7 @@ func (a *app) renderProgress() {
 }
 
 func (a *app) saveProgress() {
+	a.reportLMS()
 	if a.store == nil {
 		return
 	}
@@ -317,6 +321,88 @@ func (a *app) saveProgress() {
 			})
 		})
 	}
+}
+
+// progressFileName is the name of an exported progress file.
+const progressFileName = "pop3lab-progress.json"
+
+// maxProgressFile bounds an imported progress file: a whole course's
+// progress is a few kilobytes.
+const maxProgressFile = 1 << 20
+
+// addProgressFileButtons adds Export and Import to the course bar: a file
+// the learner keeps, so that progress survives a change of browser.
+func (a *app) addProgressFileButtons() {
+	if a.doc.GetElementByID("btn-export-progress") != nil {
+		return
+	}
+	bar := a.byID("course-bar")
+	exp := a.el("button", "Export progress", "type", "button", "id", "btn-export-progress")
+	imp := a.el("button", "Import progress…", "type", "button", "id", "btn-import-progress")
+	file := a.el("input", "", "type", "file", "id", "import-progress-file", "accept", ".json,application/json", "hidden", "", "aria-label", "Progress file to import")
+	bar.AppendChild(exp)
+	bar.AppendChild(imp)
+	bar.AppendChild(file)
+	a.on("btn-export-progress", "click", a.exportProgress)
+	// The file chooser opens only from the click itself, not from queued
+	// work.
+	imp.AddEventListener("click", false, func(dom.Event) { file.Underlying().Call("click") })
+	file.AddEventListener("change", false, func(dom.Event) {
+		files := file.Underlying().Get("files")
+		if files.Length() == 0 {
+			return
+		}
+		f := files.Index(0)
+		name, size := f.Get("name").String(), f.Get("size").Int()
+		setValue(file, "") // the same file can be chosen again
+		if size > maxProgressFile {
+			a.post(func() {
+				a.notice(fmt.Sprintf("%s is %d bytes, too big for a progress file; your progress is unchanged.", name, size))
+			})
+			return
+		}
+		var onText, onFail js.Func
+		release := func() { onText.Release(); onFail.Release() }
+		onText = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			text := args[0].String()
+			release()
+			a.post(func() { a.importProgress(name, []byte(text)) })
+			return nil
+		})
+		onFail = js.FuncOf(func(js.Value, []js.Value) any {
+			release()
+			a.post(func() { a.notice(name + " could not be read; your progress is unchanged.") })
+			return nil
+		})
+		f.Call("text").Call("then", onText, onFail)
+	})
+}
+
+// exportProgress offers the learner's progress as a file.
+func (a *app) exportProgress() {
+	b, err := a.progress.Save()
+	if err != nil {
+		a.notice("Your progress could not be exported: " + err.Error())
+		return
+	}
+	a.download(progressFileName, "application/json", b)
+}
+
+// importProgress merges a progress file into the learner's progress: what
+// either holds is kept, so a wrong file costs nothing.
+func (a *app) importProgress(name string, b []byte) {
+	p, err := view.LoadProgress(b)
+	if err != nil {
+		a.notice(fmt.Sprintf("%s is not a pop3lab progress file (%v); your progress is unchanged.", name, err))
+		return
+	}
+	a.progress.Merge(p)
+	a.saveProgress()
+	a.renderProgress()
+	if a.currentLesson != "" {
+		a.showChallengeResults()
+	}
+	a.notice(fmt.Sprintf("Imported %s: %d of %d lessons done.", name, len(a.progress.Completed), len(a.course)))
 }
 
 func (a *app) resetProgress() {

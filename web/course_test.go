@@ -4,6 +4,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -350,4 +352,75 @@ func TestChallengeFailedAndRetried(t *testing.T) {
 	if got := challengeStatus(t, ctx); got != "Challenge complete: 4 of 4 items done · 40 of 40 points." {
 		t.Errorf("after the retry %q", got)
 	}
+}
+
+// recordDownloads makes the page hand files it offers to window.__downloads
+// instead of saving them.
+const recordDownloads = `window.__downloads = [];
+	const blobs = new Map();
+	const create = URL.createObjectURL;
+	URL.createObjectURL = b => { const u = create.call(URL, b); blobs.set(u, b); return u; };
+	const click = HTMLAnchorElement.prototype.click;
+	HTMLAnchorElement.prototype.click = function () {
+		const blob = blobs.get(this.href);
+		if (this.download && blob) {
+			const name = this.download;
+			blob.text().then(text => window.__downloads.push({name, text}));
+			return;
+		}
+		return click.call(this);
+	};`
+
+// TestProgressExportImport: progress exported in one browser and imported
+// in another (fresh storage) comes back; a file that is not progress is
+// refused with a notice and changes nothing.
+func TestProgressExportImport(t *testing.T) {
+	course := builtinCourse(t)
+	quiz := course[0].Quizzes[0]
+	ctx := newTab(t)
+	addInitScript(t, ctx, recordDownloads)
+	open(t, ctx, "")
+	openLesson(t, ctx, course[0])
+	for i, q := range quiz.Questions {
+		for _, j := range q.Correct() {
+			js[bool](t, ctx, `(document.querySelector('#lesson form.quiz input[name="`+quiz.Name(i)+`"][value="`+strconv.Itoa(j)+`"]').checked = true, true)`)
+		}
+	}
+	js[bool](t, ctx, `(document.querySelector("#lesson form.quiz button[type=submit]").click(), true)`)
+	waitFor(t, ctx, "the lesson done", `document.documentElement.dataset.progress === "9"`)
+	js[bool](t, ctx, `(document.getElementById("btn-export-progress").click(), true)`)
+	waitFor(t, ctx, "the export", `window.__downloads.length === 1`)
+	if name := js[string](t, ctx, `window.__downloads[0].name`); name != "pop3lab-progress.json" {
+		t.Errorf("export named %q", name)
+	}
+	exported := js[string](t, ctx, `window.__downloads[0].text`)
+	if !strings.Contains(exported, `"completed":{"`+course[0].Slug+`":true}`) {
+		t.Fatalf("exported progress %s", exported)
+	}
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "progress.json"), filepath.Join(dir, "notes.json")
+	os.WriteFile(good, []byte(exported), 0o644)
+	os.WriteFile(bad, []byte(`{"v":1,"cards":{"x":{"box":9}}}`), 0o644)
+
+	other := newTab(t)
+	open(t, other, "")
+	waitFor(t, other, "the course", `!!document.getElementById("import-progress-file")`)
+	if text := js[string](t, other, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "0 of ") {
+		t.Fatalf("the fresh browser starts with %q", text)
+	}
+	if err := chromedp.Do(other, chromedp.SetUploadFiles(chromedp.CSS(`#import-progress-file`), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, other, "the refusal", `document.getElementById("notice").textContent.includes("notes.json is not a pop3lab progress file")`)
+	if text := js[string](t, other, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "0 of ") {
+		t.Errorf("after a bad file: %q", text)
+	}
+	if err := chromedp.Do(other, chromedp.SetUploadFiles(chromedp.CSS(`#import-progress-file`), []string{good})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, other, "the import", `document.documentElement.dataset.progress === "9"`)
+	if text := js[string](t, other, `document.getElementById("course-progress-text").textContent`); !strings.HasPrefix(text, "1 of "+strconv.Itoa(len(course))+" lessons done · "+strconv.Itoa(len(course[0].Cards))+" cards due") {
+		t.Errorf("after the import: %q", text)
+	}
+	waitFor(t, other, "the imported progress saved", `document.documentElement.dataset.progressSaved === "9"`)
 }

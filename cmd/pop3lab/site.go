@@ -53,9 +53,13 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := flags.String("o", "dist", "write the site into `DIR`")
 	lessons := flags.String("lessons", "", "build the course from the lessons in `DIR` (default: the built-in course)")
 	addLessons := flags.Bool("add", false, "with --lessons: add the lessons to the built-in course instead of replacing it")
+	scorm := flags.Bool("scorm", false, "write a SCORM 1.2 package for a learning management system instead: -o names the zip (default course.zip)")
 	flags.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: pop3lab build [-o DIR] [--lessons DIR [--add]]")
+		fmt.Fprintln(stderr, "       pop3lab build --scorm [-o course.zip] [--lessons DIR [--add]]")
 		fmt.Fprintln(stderr, "Builds the browser app as a static site with relative URLs: copy DIR to any web host, under any path.")
+		fmt.Fprintln(stderr, "With --scorm, packages it as one SCORM 1.2 SCO (upload the zip to Moodle, Canvas or Blackboard); it")
+		fmt.Fprintln(stderr, "reports completion, score and time to the LMS, and works as the plain site outside one.")
 		fmt.Fprintln(stderr, "Run it inside the pop3lab source tree: it compiles ./wasm with the Go toolchain.")
 		flags.PrintDefaults()
 	}
@@ -64,6 +68,20 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *out == "" {
 		return errUsage{"-o DIR is empty"}
+	}
+	if *scorm {
+		outSet := false
+		flags.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "o" })
+		if !outSet {
+			*out = "course.zip"
+		}
+		if !strings.HasSuffix(strings.ToLower(*out), ".zip") {
+			const msg = "with --scorm, -o names the package: a file ending in .zip, such as course.zip"
+			fmt.Fprintln(stderr, "pop3lab build: "+msg)
+			flags.Usage()
+			return errUsage{msg}
+		}
+		return buildSCORM(ctx, *out, courseChoice{*lessons, *addLessons}, stdout, stderr)
 	}
 	return buildSite(ctx, *out, courseChoice{*lessons, *addLessons}, stdout, stderr)
 }

@@ -106,6 +106,40 @@ func (p *Progress) Score(lesson, quiz string, right, total int) {
 	}
 }
 
+// Merge adds other's progress to p, losing nothing of either: lessons
+// completed or read in either, each quiz and challenge with the better best
+// result, each card at the higher box (the later due date on a tie). It
+// is how a progress file from another browser is imported.
+func (p *Progress) Merge(other *Progress) {
+	for slug := range other.Completed {
+		p.Completed[slug] = true
+	}
+	for slug := range other.Read {
+		p.Read[slug] = true
+	}
+	for id, q := range other.Quizzes {
+		if old, ok := p.Quizzes[id]; !ok || q.Best > old.Best {
+			p.Quizzes[id] = q
+		}
+	}
+	for id, c := range other.Challenges {
+		old, ok := p.Challenges[id]
+		if !ok || c.Best > old.Best {
+			old.Score, old.Max, old.Best = c.Score, c.Max, c.Best
+		}
+		old.Complete = old.Complete || c.Complete
+		p.Challenges[id] = old
+	}
+	for id, c := range other.Cards {
+		if old, ok := p.Cards[id]; !ok || c.Box > old.Box || c.Box == old.Box && c.Due > old.Due {
+			p.Cards[id] = c
+		}
+	}
+	if p.Last == "" {
+		p.Last = other.Last
+	}
+}
+
 // ChallengeResult records a challenge's grade, and reports whether the
 // saved result changed. A challenge once complete stays complete.
 func (p *Progress) ChallengeResult(id string, score, maxScore int, complete bool) bool {

@@ -97,6 +97,44 @@ func TestProgressChallenges(t *testing.T) {
 	}
 }
 
+// TestProgressMerge: importing progress from another browser keeps the
+// better of both, whichever side it is on.
+func TestProgressMerge(t *testing.T) {
+	here := NewProgress()
+	here.Read["01"], here.Completed["01"] = true, true
+	here.Quizzes["q1"] = QuizScore{Right: 2, Total: 4, Best: 3}
+	here.Quizzes["q2"] = QuizScore{Right: 4, Total: 4, Best: 4}
+	here.Cards["a"] = CardState{Box: 3, Due: 100}
+	here.Cards["b"] = CardState{Box: 1, Due: 50}
+	here.Challenges["c1"] = ChallengeScore{Score: 10, Max: 40, Best: 30, Complete: true}
+	there := NewProgress()
+	there.Read["02"] = true
+	there.Quizzes["q1"] = QuizScore{Right: 4, Total: 4, Best: 4}
+	there.Quizzes["q2"] = QuizScore{Right: 1, Total: 4, Best: 1}
+	there.Cards["a"] = CardState{Box: 2, Due: 900}
+	there.Cards["b"] = CardState{Box: 1, Due: 70}
+	there.Cards["c"] = CardState{Box: 5, Due: 10}
+	there.Challenges["c1"] = ChallengeScore{Score: 35, Max: 40, Best: 35}
+	there.Challenges["c2"] = ChallengeScore{Score: 5, Max: 30, Best: 5}
+	there.Last = "02"
+	here.Merge(there)
+	want := &Progress{
+		Version:   ProgressVersion,
+		Completed: map[string]bool{"01": true},
+		Read:      map[string]bool{"01": true, "02": true},
+		Quizzes:   map[string]QuizScore{"q1": {4, 4, 4}, "q2": {4, 4, 4}},
+		Cards:     map[string]CardState{"a": {3, 100}, "b": {1, 70}, "c": {5, 10}},
+		Challenges: map[string]ChallengeScore{
+			"c1": {Score: 35, Max: 40, Best: 35, Complete: true},
+			"c2": {Score: 5, Max: 30, Best: 5},
+		},
+		Last: "02",
+	}
+	if !reflect.DeepEqual(here, want) {
+		t.Errorf("merged:\n%+v\nwant:\n%+v", here, want)
+	}
+}
+
 func TestLoadProgressCorrupt(t *testing.T) {
 	for _, in := range []string{"", "[]", `{"v":9}`, `{"v":1,"cards":{"x":{"box":0,"due":1}}}`, `{"v":1,"challenges":{"x":{"Score":50,"Max":40,"Best":50}}}`} {
 		if _, err := LoadProgress([]byte(in)); !errors.Is(err, ErrCorrupt) {
