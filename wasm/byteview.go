@@ -54,6 +54,9 @@ func (a *app) bindByteView() {
 			}
 		}
 	}
+	for id, delta := range map[string]int{"bytes-prev": -1, "bytes-next": 1} {
+		a.byID(id).AddEventListener("click", false, func(dom.Event) { a.post(func() { a.stepByteView(delta) }) })
+	}
 	box.AddEventListener("mouseover", false, pick)
 	box.AddEventListener("focusin", false, pick)
 	box.AddEventListener("keydown", false, func(ev dom.Event) {
@@ -82,6 +85,17 @@ func (a *app) openByteView(e sim.Event) {
 	theByteView.v = view.NewByteView(e.Conn, theByteView.records(a.sim, e.Conn), view.SegmentIndex(a.sim.Events(0), e))
 	a.byID("bytes-pane").RemoveAttribute("hidden")
 	a.drawByteView()
+}
+
+// stepByteView opens the segment before (delta -1) or after (1) the one
+// shown, on the same connection.
+func (a *app) stepByteView(delta int) {
+	v := theByteView.v
+	recs := theByteView.records(a.sim, v.Conn)
+	if seg, ok := view.NextSegment(recs, v.Segment, delta); ok {
+		theByteView.v = view.NewByteView(v.Conn, recs, seg)
+		a.drawByteView()
+	}
 }
 
 // records brings the annotations of connection conn up to date.
@@ -113,6 +127,11 @@ func (a *app) drawByteView() {
 	}
 	box.SetAttribute("class", cls)
 	a.byID("bytes-where").SetTextContent(fmt.Sprintf("connection %d · segment %d · %d records", v.Conn, v.Segment, len(v.Records)))
+	recs := theByteView.records(a.sim, v.Conn)
+	_, hasPrev := view.NextSegment(recs, v.Segment, -1)
+	_, hasNext := view.NextSegment(recs, v.Segment, 1)
+	setDisabled(a.byID("bytes-prev"), !hasPrev)
+	setDisabled(a.byID("bytes-next"), !hasNext)
 	pres := make([]dom.Element, len(v.Records))
 	for i, r := range v.Records {
 		rec := a.el("div", "", "class", "b-rec")
