@@ -3,11 +3,17 @@
 package web_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"pop3lab/sim"
+	"pop3lab/sim/scenario"
 )
 
 // TestByteView opens the PASS arrow's bytes in the byte view, hovers the
@@ -80,4 +86,85 @@ func TestByteViewTLS(t *testing.T) {
 		t.Fatalf("explanation:\n%s", e)
 	}
 	screenshot(t, ctx, "byte-view-client-hello")
+}
+
+// TestByteViewImport opens a pcapng the simulator wrote, as a learner
+// opens a capture: its three connections are listed and annotated,
+// read-only. A damaged file then gets one sentence and the view keeps
+// what it showed.
+func TestByteViewImport(t *testing.T) {
+	lab, _ := scenario.LabByName("sniffing")
+	sc, err := scenario.Parse(lab.Source)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := scenario.Run(sc, sim.Options{}, nil)
+	if s == nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var buf bytes.Buffer
+	if err := s.WritePcapng(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "lab.pcapng"), filepath.Join(dir, "damaged.pcapng")
+	os.WriteFile(good, buf.Bytes(), 0o644)
+	os.WriteFile(bad, buf.Bytes()[:buf.Len()-7], 0o644)
+
+	ctx := newTab(t)
+	open(t, ctx, "")
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#bytes-import"), []string{good})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the imported capture", `document.getElementById("bytes-where").textContent.startsWith("imported capture, read-only · connection 1")`)
+	conns := js[[]string](t, ctx, `[...document.querySelectorAll("#bytes-conn option")].map(o => o.textContent)`)
+	if got := strings.Join(conns, "\n"); got != "192.0.2.10:49152 → 192.0.2.25:110\n192.0.2.10:49153 → 192.0.2.25:110\n192.0.2.10:49154 → 192.0.2.25:995" {
+		t.Fatalf("connections:\n%s", got)
+	}
+	if head := js[string](t, ctx, `document.querySelector("#bytes-record .b-head").textContent`); !strings.Contains(head, "greeting") {
+		t.Fatalf("first record %q", head)
+	}
+	// The third connection starts with its ClientHello.
+	js[bool](t, ctx, `(() => { const s = document.getElementById("bytes-conn"); s.value = "3"; s.dispatchEvent(new Event("change")); return true })()`)
+	waitFor(t, ctx, "the port 995 connection", `document.querySelector("#bytes-record .b-head").textContent.includes("TLS record: handshake")`)
+	screenshot(t, ctx, "byte-view-import")
+	// A damaged file: one sentence, the view unchanged.
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#bytes-import"), []string{bad})); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the error", `document.getElementById("bytes-error").textContent !== ""`)
+	if e := js[string](t, ctx, `document.getElementById("bytes-error").textContent`); !strings.HasPrefix(e, "This file cannot be shown: damaged pcapng: the block at offset ") || strings.Count(e, ".") < 1 {
+		t.Fatalf("error %q", e)
+	}
+	if head := js[string](t, ctx, `document.querySelector("#bytes-record .b-head").textContent`); !strings.Contains(head, "TLS record: handshake") {
+		t.Fatalf("the view changed: %q", head)
+	}
+}
+
+// TestByteViewKeysStayInside: in a lab, the arrow keys that step the
+// player move the byte view's cursor instead while it has the focus.
+func TestByteViewKeysStayInside(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
+	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
+	for i := 0; i < 6 && js[int](t, ctx, `document.querySelectorAll("#sequence g.arrow").length`) == 0; i++ {
+		step := js[string](t, ctx, `document.documentElement.dataset.step`)
+		chromedp.Do(ctx, chromedp.KeyEvent("n"))
+		waitFor(t, ctx, "a step", `document.documentElement.dataset.step !== "`+step+`"`)
+	}
+	js[bool](t, ctx, `document.querySelector("#sequence g.arrow").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	waitFor(t, ctx, "the byte view", `document.querySelector("#bytes-record .b-leaf") !== null`)
+	step := js[string](t, ctx, `document.documentElement.dataset.step`)
+	js[bool](t, ctx, `(() => { document.querySelector('#bytes-record .b-leaf[data-leaf="0"]').focus(); return true })()`)
+	for _, k := range []string{kb.ArrowRight, kb.PageDown, kb.ArrowLeft} {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, ctx, "the cursor back on the first span", `document.activeElement.dataset.leaf === "0" && document.getElementById("bytes-explain").innerText.includes("status indicator")`)
+	if now := js[string](t, ctx, `document.documentElement.dataset.step`); now != step {
+		t.Fatalf("the player stepped from %s to %s", step, now)
+	}
 }
