@@ -3,13 +3,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
+	"syscall/js"
 
 	"honnef.co/go/js/dom/v2"
 
 	"pop3lab/sim"
 	"pop3lab/sim/annotate"
+	"pop3lab/sim/capture"
 	"pop3lab/sim/wire"
 	"pop3lab/wasm/view"
 )
@@ -24,6 +27,9 @@ type byteViewPane struct {
 	// until the simulation changes.
 	sim   *sim.Simulation
 	conns map[int]*connAnnotations
+	// imported, when set, is the capture the view shows instead of the
+	// simulation: read-only, it changes nothing else on the page.
+	imported *capture.Imported
 }
 
 // connAnnotations are the records of one connection so far.
@@ -54,6 +60,20 @@ func (a *app) bindByteView() {
 			}
 		}
 	}
+	for id, delta := range map[string]int{"bytes-prev": -1, "bytes-next": 1} {
+		listen(a.byID(id), "click", func(dom.Event) { a.post(func() { a.stepByteView(delta) }) })
+	}
+	listen(a.byID("bytes-pcapng"), "click", func(dom.Event) { a.post(a.exportPcapng) })
+	file := a.byID("bytes-import")
+	listen(file, "change", func(dom.Event) { a.readCapture(file) })
+	conn := a.byID("bytes-conn")
+	listen(conn, "change", func(dom.Event) {
+		a.post(func() {
+			if n, err := strconv.Atoi(value(conn)); err == nil {
+				a.showConn(n)
+			}
+		})
+	})
 	listen(box, "mouseover", pick)
 	listen(box, "focusin", pick)
 	listen(box, "keydown", func(ev dom.Event) {
@@ -66,7 +86,10 @@ func (a *app) bindByteView() {
 		if move == nil || !theByteView.annotate {
 			return
 		}
+		// The page's shortcuts use the same keys to step the player:
+		// inside the byte view they move the cursor only.
 		ev.PreventDefault()
+		ev.StopPropagation()
 		a.post(func() {
 			move()
 			a.byteCursor(theByteView.v.Cursor, true)
@@ -79,14 +102,29 @@ func (a *app) openByteView(e sim.Event) {
 	if e.Kind != sim.EvSegment {
 		return
 	}
+	if theByteView.imported != nil {
+		// Back to the simulation from an imported capture.
+		theByteView.imported, theByteView.sim = nil, nil
+	}
 	theByteView.v = view.NewByteView(e.Conn, theByteView.records(a.sim, e.Conn), view.SegmentIndex(a.sim.Events(0), e))
-	a.byID("bytes-pane").RemoveAttribute("hidden")
 	a.drawByteView()
 }
 
-// records brings the annotations of connection conn up to date.
+// stepByteView opens the segment before (delta -1) or after (1) the one
+// shown, on the same connection.
+func (a *app) stepByteView(delta int) {
+	v := theByteView.v
+	recs := theByteView.records(a.sim, v.Conn)
+	if seg, ok := view.NextSegment(recs, v.Segment, delta); ok {
+		theByteView.v = view.NewByteView(v.Conn, recs, seg)
+		a.drawByteView()
+	}
+}
+
+// records brings the annotations of connection conn up to date, from
+// the imported capture or else the simulation.
 func (p *byteViewPane) records(s *sim.Simulation, conn int) []annotate.Record {
-	if p.sim != s {
+	if p.sim != s || p.conns == nil {
 		p.sim, p.conns = s, map[int]*connAnnotations{}
 	}
 	c := p.conns[conn]
@@ -94,7 +132,13 @@ func (p *byteViewPane) records(s *sim.Simulation, conn int) []annotate.Record {
 		c = &connAnnotations{}
 		p.conns[conn] = c
 	}
-	segs := s.Segments(conn)
+	var segs []wire.Segment
+	switch {
+	case p.imported != nil && conn >= 1 && conn <= len(p.imported.Conns):
+		segs = p.imported.Conns[conn-1].Segments
+	case p.imported == nil:
+		segs = s.Segments(conn)
+	}
 	for ; c.fed < len(segs); c.fed++ {
 		c.rec = append(c.rec, c.a.Add(segs[c.fed])...)
 	}
@@ -112,7 +156,17 @@ func (a *app) drawByteView() {
 		cls += " plain"
 	}
 	box.SetAttribute("class", cls)
-	a.byID("bytes-where").SetTextContent(fmt.Sprintf("connection %d · segment %d · %d records", v.Conn, v.Segment, len(v.Records)))
+	where := fmt.Sprintf("connection %d · segment %d · %d records", v.Conn, v.Segment, len(v.Records))
+	if theByteView.imported != nil {
+		where = "imported capture, read-only · " + where
+	}
+	a.byID("bytes-where").SetTextContent(where)
+	a.fillConnChoice()
+	recs := theByteView.records(a.sim, v.Conn)
+	_, hasPrev := view.NextSegment(recs, v.Segment, -1)
+	_, hasNext := view.NextSegment(recs, v.Segment, 1)
+	setDisabled(a.byID("bytes-prev"), !hasPrev)
+	setDisabled(a.byID("bytes-next"), !hasNext)
 	pres := make([]dom.Element, len(v.Records))
 	for i, r := range v.Records {
 		rec := a.el("div", "", "class", "b-rec")
@@ -195,4 +249,94 @@ func (a *app) byteCursor(i int, focus bool) {
 		}
 		ex.AppendChild(a.el("p", line, "class", cls))
 	}
+}
+
+// fillConnChoice lists the connections the view can show.
+func (a *app) fillConnChoice() {
+	sel := a.byID("bytes-conn")
+	clearChildren(sel)
+	var labels []string
+	if imp := theByteView.imported; imp != nil {
+		for _, c := range imp.Conns {
+			labels = append(labels, fmt.Sprintf("%v → %v", c.Config.Client, c.Config.Server))
+		}
+	} else if a.sim != nil {
+		for i := 1; i <= a.sim.LastConn(); i++ {
+			segs := a.sim.Segments(i)
+			labels = append(labels, fmt.Sprintf("connection %d, %d segments", i, len(segs)))
+		}
+	}
+	for i, l := range labels {
+		opt := a.el("option", l, "value", strconv.Itoa(i+1))
+		if i+1 == theByteView.v.Conn {
+			opt.SetAttribute("selected", "")
+		}
+		sel.AppendChild(opt)
+	}
+}
+
+// showConn shows the first segment with bytes of connection conn.
+func (a *app) showConn(conn int) {
+	recs := theByteView.records(a.sim, conn)
+	seg, ok := view.NextSegment(recs, 0, 1)
+	if !ok {
+		seg = 0
+	}
+	theByteView.v = view.NewByteView(conn, recs, seg)
+	a.drawByteView()
+}
+
+// exportPcapng offers the simulation's capture with its TLS keys.
+func (a *app) exportPcapng() {
+	if a.sim == nil {
+		return
+	}
+	var b bytes.Buffer
+	if err := a.sim.WritePcapng(&b); err != nil {
+		a.notice("The capture could not be written: " + err.Error())
+		return
+	}
+	a.download("pop3lab.pcapng", "application/x-pcapng", b.Bytes())
+}
+
+// readCapture reads the file chosen in input and shows it in the byte
+// view. A file that is not a POP3 capture gets one sentence; nothing else
+// changes.
+func (a *app) readCapture(input dom.Element) {
+	files := input.Underlying().Get("files")
+	if files.Length() == 0 {
+		return
+	}
+	var onData, onFail js.Func
+	release := func() { onData.Release(); onFail.Release() }
+	onData = jsFunc(func(args []js.Value) any {
+		u8 := js.Global().Get("Uint8Array").New(args[0])
+		b := make([]byte, u8.Length())
+		js.CopyBytesToGo(b, u8)
+		release()
+		a.post(func() { a.showImport(b) })
+		return nil
+	})
+	onFail = jsFunc(func([]js.Value) any {
+		release()
+		a.post(func() { a.importError("the file could not be read") })
+		return nil
+	})
+	files.Index(0).Call("arrayBuffer").Call("then", onData, onFail)
+}
+
+// showImport shows an imported capture, or says in one sentence why not.
+func (a *app) showImport(b []byte) {
+	imp, err := capture.Import(b)
+	if err != nil {
+		a.importError(err.Error())
+		return
+	}
+	a.byID("bytes-error").SetTextContent("")
+	theByteView.imported, theByteView.conns = imp, nil
+	a.showConn(1)
+}
+
+func (a *app) importError(why string) {
+	a.byID("bytes-error").SetTextContent("This file cannot be shown: " + why + ".")
 }

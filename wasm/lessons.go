@@ -346,8 +346,8 @@ func (a *app) addProgressFileButtons() {
 	a.on("btn-export-progress", "click", a.exportProgress)
 	// The file chooser opens only from the click itself, not from queued
 	// work.
-	imp.AddEventListener("click", false, func(dom.Event) { file.Underlying().Call("click") })
-	file.AddEventListener("change", false, func(dom.Event) {
+	listen(imp, "click", func(dom.Event) { file.Underlying().Call("click") })
+	listen(file, "change", func(dom.Event) {
 		files := file.Underlying().Get("files")
 		if files.Length() == 0 {
 			return
@@ -363,13 +363,13 @@ func (a *app) addProgressFileButtons() {
 		}
 		var onText, onFail js.Func
 		release := func() { onText.Release(); onFail.Release() }
-		onText = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		onText = jsFunc(func(args []js.Value) any {
 			text := args[0].String()
 			release()
 			a.post(func() { a.importProgress(name, []byte(text)) })
 			return nil
 		})
-		onFail = js.FuncOf(func(js.Value, []js.Value) any {
+		onFail = jsFunc(func([]js.Value) any {
 			release()
 			a.post(func() { a.notice(name + " could not be read; your progress is unchanged.") })
 			return nil

@@ -55,7 +55,7 @@ func (a *app) connectLMS() {
 		}
 	}
 	a.reportLMS()
-	js.Global().Call("addEventListener", "pagehide", js.FuncOf(func(js.Value, []js.Value) any {
+	js.Global().Call("addEventListener", "pagehide", jsFunc(func([]js.Value) any {
 		a.finishLMS()
 		return nil
 	}))

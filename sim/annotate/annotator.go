@@ -75,6 +75,13 @@ func (a *Annotator) Add(seg wire.Segment) []Record {
 	st := &a.streams[dir]
 	start := st.offset + int64(len(st.buf))
 	st.buf = append(st.buf, seg.Payload...)
+	if a.dec.IsTLS(dir) && len(st.buf) >= 5 {
+		// Room for the whole record at once, rather than doubling as its
+		// segments arrive (RFC 8446 §5.1: the length is in the header).
+		if need := 5 + (int(st.buf[3])<<8 | int(st.buf[4])); cap(st.buf) < need {
+			st.buf = append(make([]byte, 0, need), st.buf...)
+		}
+	}
 	st.segs = append(st.segs, segRange{seg.Index, start, start + int64(len(seg.Payload)), seg.Origin})
 	var out []Record
 	for _, u := range a.dec.Decode(dir, seg.Payload) {

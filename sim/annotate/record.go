@@ -48,6 +48,7 @@ type Record struct {
 	// Offset is the position of Bytes[0] in the direction's byte stream.
 	Offset int64
 	// Bytes are the record's bytes as they crossed; empty for SYN and FIN.
+	// They are shared with the Annotator and must not be modified.
 	Bytes []byte
 	// Segments are the indexes (wire.Segment.Index) of the segments that
 	// carried its bytes, in order; one or more.

@@ -64,6 +64,20 @@ func NewByteView(conn int, recs []annotate.Record, seg int) ByteView {
 	return v
 }
 
+// NextSegment returns the segment after (delta 1) or before (delta -1)
+// seg that carried a record, and false at either end.
+func NextSegment(recs []annotate.Record, seg, delta int) (int, bool) {
+	best, found := 0, false
+	for _, r := range recs {
+		for _, s := range r.Segments {
+			if (s-seg)*delta > 0 && (!found || (s-best)*delta < 0) {
+				best, found = s, true
+			}
+		}
+	}
+	return best, found
+}
+
 // SegmentIndex returns the wire.Segment index of the segment that the
 // EvSegment event e of log stands for: the n-th segment event of a
 // connection is its link's segment n, the SYN being segment 0 (the link

@@ -111,3 +111,23 @@ func TestByteViewRecords(t *testing.T) {
 		t.Errorf("explanation %q", ex)
 	}
 }
+
+func TestNextSegment(t *testing.T) {
+	recs := annotate.Annotate([]wire.Segment{
+		{Kind: wire.SYN},
+		{Index: 1, Dir: wire.ServerToClient, Payload: []byte("+OK rea")},
+		{Index: 2, Dir: wire.ServerToClient, Payload: []byte("dy\r\n")},
+		{Index: 3, Dir: wire.ClientToServer, Payload: []byte("QUIT\r\n")},
+	})
+	for _, tt := range []struct {
+		seg, delta, want int
+		ok               bool
+	}{
+		{0, 1, 1, true}, {1, 1, 2, true}, {2, 1, 3, true}, {3, 1, 0, false},
+		{3, -1, 2, true}, {1, -1, 0, true}, {0, -1, 0, false},
+	} {
+		if got, ok := NextSegment(recs, tt.seg, tt.delta); got != tt.want || ok != tt.ok {
+			t.Errorf("NextSegment(%d, %d) = %d, %v; want %d, %v", tt.seg, tt.delta, got, ok, tt.want, tt.ok)
+		}
+	}
+}
