@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -206,7 +205,8 @@ func (s *Simulation) send(line string) (Result, error) {
 		res.Lines = append(res.Lines, resp.Line)
 	}
 	if resp.Multiline {
-		res.Lines = append(res.Lines, stuffedLines(resp.Body)...)
+		// The body as it crossed, stuffed, with its terminating ".".
+		res.Lines = append(res.Lines, strings.Split(strings.TrimSuffix(string(resp.Wire), "\r\n"), "\r\n")...)
 	}
 	if err != nil {
 		// A -ERR, a malformed line, a closed connection: the terminal
@@ -228,28 +228,6 @@ func (s *Simulation) newClientConn(c *connection, implicitTLS bool) *client.Conn
 	conn.Now = s.clock.Now
 	conn.TLSConfig = s.clientTLS()
 	return conn
-}
-
-// stuffedLines turns an un-stuffed body back into the lines as they
-// crossed: dot-stuffed, then the terminating ".".
-func stuffedLines(body []byte) []string {
-	var lines []string
-	for len(body) > 0 {
-		i := bytes.IndexByte(body, '\n')
-		var l []byte
-		if i < 0 {
-			l, body = body, nil
-		} else {
-			l, body = body[:i], body[i+1:]
-		}
-		l = bytes.TrimSuffix(l, []byte("\r"))
-		if bytes.HasPrefix(l, []byte(".")) {
-			lines = append(lines, "."+string(l))
-		} else {
-			lines = append(lines, string(l))
-		}
-	}
-	return append(lines, ".")
 }
 
 // reapTerminal forgets the terminal's connection once the server has

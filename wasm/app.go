@@ -69,7 +69,7 @@ type app struct {
 	hex         bool
 	shownState  string            // the newest session state rendered from the log
 	commitNote  string            // what UPDATE did, shown after the answer to QUIT
-	kept        []byte // a saved sandbox too long to replay, for download
+	kept        []byte            // a saved sandbox too long to replay, for download
 	editorRun   *editorRunProblem // where running the editor's scenario failed
 	serverSig   string            // what the server table shows, to skip rebuilding it
 	localSig    string            // likewise for the local mailbox

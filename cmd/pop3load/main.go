@@ -5,8 +5,9 @@
 // session and sends USER, PASS, STAT, RETR 1 and QUIT, one command at a
 // time. At the end it prints the completed sessions per second, the
 // retrieval throughput, the 50th and 99th percentile session latency
-// (connect to the end of QUIT's answer) and the failed sessions, grouped
-// by what failed.
+// (connect to the server's close after QUIT's answer) and the failed
+// sessions, grouped by what failed. The sessions use the simulator's own
+// client (sim/client), so responses are read as strictly as it reads them.
 //
 //	pop3load [-addr 127.0.0.1:1110] [-c 8] [-d 10s] [-user alice] [-pass wonderland]
 //
@@ -22,7 +23,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +33,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"pop3lab/sim/client"
+	"pop3lab/sim/pop3"
 )
 
 func main() {
@@ -105,99 +108,57 @@ func runClient(addr, user, pass string, timeout time.Duration, end time.Time) re
 	return r
 }
 
-// session runs one POP3 session and returns the size of message 1.
+// session runs one POP3 session with the simulator's client, which reads
+// every response with the strict codec of sim/pop3, and returns the size
+// of message 1.
 func session(addr, user, pass string, timeout time.Duration) (int64, error) {
-	c, err := net.DialTimeout("tcp", addr, timeout)
+	nc, err := net.DialTimeout("tcp", addr, timeout)
 	if err != nil {
 		return 0, stepError("connect", err)
 	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(timeout))
-	p := &client{c: c, r: bufio.NewReaderSize(c, 32<<10)}
-	if err := p.status("greeting"); err != nil {
-		return 0, err
+	defer nc.Close()
+	c := client.NewConn(nc)
+	// The client renews each deadline at Now()+Timeout; a clock that
+	// stands still at the start makes that one deadline for the session.
+	start := time.Now()
+	c.Now = func() time.Time { return start }
+	c.Timeout = timeout
+	if err := c.ReadGreeting(); err != nil {
+		return 0, stepError("greeting", err)
 	}
-	for _, cmd := range []string{"USER " + user, "PASS " + pass, "STAT", "RETR 1"} {
-		if err := p.send(cmd); err != nil {
-			return 0, err
-		}
-		name, _, _ := strings.Cut(cmd, " ")
-		if err := p.status(name); err != nil {
-			return 0, err
-		}
+	if err := c.User(user); err != nil {
+		return 0, stepError("USER", err)
 	}
-	n, err := p.body()
+	if err := c.Pass(pass); err != nil {
+		return 0, stepError("PASS", err)
+	}
+	if _, _, err := c.Stat(); err != nil {
+		return 0, stepError("STAT", err)
+	}
+	n, err := c.RetrTo(1, io.Discard)
 	if err != nil {
-		return 0, err
+		return 0, stepError("RETR", err)
 	}
-	if err := p.send("QUIT"); err != nil {
-		return 0, err
-	}
-	return n, p.status("QUIT")
+	return n, stepError("QUIT", c.Quit())
 }
 
-// client is one connection's reader and writer.
-type client struct {
-	c net.Conn
-	r *bufio.Reader
-}
-
-func (p *client) send(cmd string) error {
-	if _, err := io.WriteString(p.c, cmd+"\r\n"); err != nil {
-		name, _, _ := strings.Cut(cmd, " ")
-		return stepError(name, err)
-	}
-	return nil
-}
-
-// status reads a status line and fails unless it is +OK.
-func (p *client) status(step string) error {
-	line, err := p.r.ReadSlice('\n')
-	if err != nil {
-		return stepError(step, err)
-	}
-	if !strings.HasPrefix(string(line), "+OK") {
-		return fmt.Errorf("%s: %s", step, strings.TrimRight(string(line), "\r\n"))
-	}
-	return nil
-}
-
-// body reads a multi-line response to its terminating "." line and returns
-// the octets of its lines without the dot-stuffing (RFC 1939 §3).
-func (p *client) body() (int64, error) {
-	var n int64
-	for {
-		// A line longer than the buffer comes in several chunks; only
-		// the first can be the terminator or start with a stuffed dot.
-		for first := true; ; first = false {
-			chunk, err := p.r.ReadSlice('\n')
-			if err != nil && err != bufio.ErrBufferFull {
-				return n, stepError("RETR body", err)
-			}
-			if first {
-				if err == nil && string(chunk) == ".\r\n" {
-					return n, nil
-				}
-				if chunk[0] == '.' {
-					n--
-				}
-			}
-			n += int64(len(chunk))
-			if err == nil {
-				break
-			}
-		}
-	}
-}
-
-// stepError names the step and the cause of a network error, leaving out
-// the addresses so that equal failures are counted together.
+// stepError names the step and the cause of a failure: the server's -ERR
+// line, or the network error without the addresses, so that equal
+// failures are counted together. It returns nil for nil.
 func stepError(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *client.ServerError
+	if errors.As(err, &se) {
+		line := pop3.FormatStatus(false, se.Status.Code, se.Status.Text)
+		return fmt.Errorf("%s: %s", step, strings.TrimSuffix(string(line), "\r\n"))
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Err != nil {
 		err = op.Err
 	}
-	if errors.Is(err, io.EOF) {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("%s: connection closed", step)
 	}
 	return fmt.Errorf("%s: %v", step, err)

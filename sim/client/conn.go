@@ -3,10 +3,8 @@ package client
 import (
 	"bufio"
 	"bytes"
-	"crypto/md5"
 	"crypto/tls"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -59,9 +57,9 @@ type Conn struct {
 	// TLSConfig is used when a Raw line sends STLS. Nil: Raw refuses STLS.
 	TLSConfig *tls.Config
 
-	raw       net.Conn // the transport as given
-	conn      net.Conn // raw, or a *tls.Conn on it
-	r         *bufio.Reader
+	raw       net.Conn         // the transport as given
+	conn      net.Conn         // raw, or a *tls.Conn on it
+	lines     *pop3.LineReader // strict; lines.R also feeds bodies
 	greeting  pop3.Status
 	greetLine string
 	timestamp string
@@ -265,15 +263,8 @@ func (c *Conn) APOP(name, secret string) error {
 	if name == "" || !printable([]byte(name)) || strings.Contains(name, " ") {
 		return fmt.Errorf("%w: APOP name %q", ErrBadArgument, name)
 	}
-	_, err := c.simple("APOP", "APOP "+name+" "+APOPDigest(c.timestamp, secret))
+	_, err := c.simple("APOP", "APOP "+name+" "+pop3.APOPDigest(c.timestamp, secret))
 	return err
-}
-
-// APOPDigest returns MD5(timestamp + secret) as 32 lower-case hex digits
-// (RFC 1939 §7).
-func APOPDigest(timestamp, secret string) string {
-	sum := md5.Sum([]byte(timestamp + secret))
-	return hex.EncodeToString(sum[:])
 }
 
 // AuthPlain logs in with AUTH PLAIN (RFC 5034 §4, RFC 4616 §2): the
@@ -340,7 +331,7 @@ func (c *Conn) StartTLS(cfg *tls.Config) error {
 }
 
 func (c *Conn) upgrade(cfg *tls.Config) error {
-	if c.r.Buffered() > 0 {
+	if c.lines.R.Buffered() > 0 {
 		c.fail(ErrInjection)
 		c.conn.Close()
 		return ErrInjection
@@ -535,15 +526,17 @@ func (c *Conn) drain() {
 	if wait <= 0 || wait > 5*time.Second {
 		wait = 5 * time.Second
 	}
+	// Past the reader's buffer, so that its deadline is not renewed.
+	c.lines.R.Discard(c.lines.R.Buffered())
 	c.conn.SetReadDeadline(c.now().Add(wait))
-	io.Copy(io.Discard, io.LimitReader(c.r, 64<<10))
+	io.Copy(io.Discard, io.LimitReader(c.conn, 64<<10))
 }
 
 // ---- reading and writing ----
 
 func (c *Conn) setConn(nc net.Conn) {
 	c.conn = nc
-	c.r = bufio.NewReaderSize(nc, 4096)
+	c.lines = &pop3.LineReader{R: bufio.NewReaderSize(deadlineReader{c}, 4096), Strict: true}
 }
 
 func (c *Conn) now() time.Time {
@@ -599,53 +592,34 @@ func errServerClosed(cause error) error {
 	return fmt.Errorf("the server closed the connection: %w", cause)
 }
 
-// readLine reads one line of at most limit octets including its CRLF and
-// returns it without the CRLF. The slice is valid until the next read. A
-// line that is too long, ends in a bare LF, or is cut off by the end of the
-// stream is a *ProtocolError; so is the end of the stream itself, as
-// io.EOF before a response and io.ErrUnexpectedEOF inside one (inBody).
-func (c *Conn) readLine(name, expected string, limit int, inBody bool) ([]byte, error) {
-	var acc []byte
-	for first := true; ; first = false {
-		// The deadline is renewed for each status line and whenever the
-		// buffer needs filling, so a long body gets Timeout per chunk,
-		// not in total.
-		if (first && !inBody) || c.r.Buffered() == 0 {
-			c.conn.SetReadDeadline(c.deadline())
-		}
-		chunk, err := c.r.ReadSlice('\n')
-		if len(acc)+len(chunk) > limit {
-			return nil, c.fail(protoErr(name, fmt.Sprintf("%s of at most %d octets with CRLF", expected, limit), append(acc, chunk...), nil))
-		}
-		switch {
-		case err == nil:
-			line := chunk
-			if acc != nil {
-				line = append(acc, chunk...)
-			}
-			if len(line) < 2 || line[len(line)-2] != '\r' {
-				// RFC 1939 §3: lines end in CRLF.
-				return nil, c.fail(protoErr(name, expected+" ending in CRLF, not a bare LF", line, nil))
-			}
-			return line[:len(line)-2], nil
-		case err == bufio.ErrBufferFull:
-			acc = append(acc, chunk...)
-		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-			partial := append(acc, chunk...)
-			if len(partial) == 0 && !inBody {
-				return nil, c.fail(protoErr(name, expected, nil, errServerClosed(io.EOF)))
-			}
-			return nil, c.fail(protoErr(name, expected, partial, errServerClosed(io.ErrUnexpectedEOF)))
-		default:
-			return nil, c.fail(fmt.Errorf("pop3 client: reading the response to %s: %w", name, err))
-		}
+// readLine reads one line of at most limit octets including its CRLF
+// with the strict pop3.LineReader and returns it without the CRLF. The
+// slice is valid until the next read. A line that is too long, ends in a
+// bare LF, or is cut off by the end of the stream is a *ProtocolError; so
+// is the end of the stream before it.
+func (c *Conn) readLine(name, expected string, limit int) ([]byte, error) {
+	c.lines.Limit = limit
+	line, err := c.lines.ReadLine()
+	switch {
+	case err == nil:
+		return line, nil
+	case err == pop3.ErrLineTooLong:
+		return nil, c.fail(protoErr(name, fmt.Sprintf("%s of at most %d octets with CRLF", expected, limit), line, nil))
+	case err == pop3.ErrBareLF:
+		// RFC 1939 §3: lines end in CRLF.
+		return nil, c.fail(protoErr(name, expected+" ending in CRLF, not a bare LF", line, nil))
+	case err == io.EOF:
+		return nil, c.fail(protoErr(name, expected, nil, errServerClosed(io.EOF)))
+	case err == io.ErrUnexpectedEOF:
+		return nil, c.fail(protoErr(name, expected, line, errServerClosed(io.ErrUnexpectedEOF)))
 	}
+	return nil, c.fail(fmt.Errorf("pop3 client: reading the response to %s: %w", name, err))
 }
 
 // readStatus reads a status line: "+OK" or "-ERR", optionally a space and
 // text (RFC 1939 §3), at most MaxStatusLine octets.
 func (c *Conn) readStatus(name string) (pop3.Status, []byte, error) {
-	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, MaxStatusLine, false)
+	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, MaxStatusLine)
 	if err != nil {
 		return pop3.Status{}, nil, err
 	}
@@ -695,49 +669,86 @@ func (c *Conn) multilineTo(name, line string, w io.Writer) (int64, error) {
 	if _, err := c.simple(name, line); err != nil {
 		return 0, err
 	}
-	return c.readBody(name, w)
+	return c.readBody(name, w, nil)
 }
 
 // readBody reads a multi-line body (RFC 1939 §3) up to and including the
-// terminating ".", removes the byte-stuffed "." of lines that begin with
-// one, and writes the lines with their CRLF to w.
-func (c *Conn) readBody(name string, w io.Writer) (int64, error) {
+// terminating "." with the strict pop3.DotReader, and writes its lines,
+// un-stuffed, with their CRLF to w; wire, when not nil, gets the body as
+// it crossed, stuffed and terminated.
+func (c *Conn) readBody(name string, w, wire io.Writer) (int64, error) {
 	max := c.MaxBody
 	if max <= 0 {
 		max = DefaultMaxBody
 	}
-	var n int64
-	for {
-		line, err := c.readLine(name, `a body line or the terminating "."`, MaxBodyLine, true)
-		if err != nil {
-			return n, err
-		}
-		if len(line) > 0 && line[0] == '.' {
-			if len(line) == 1 {
-				return n, nil
-			}
+	dr := pop3.NewStrictDotReader(c.lines.R, MaxBodyLine)
+	if wire != nil {
+		dr.Wire = wire
+	}
+	bw := &bodyWriter{w: w, max: max}
+	n, err := io.Copy(bw, dr)
+	const expected = `a body line or the terminating "."`
+	var le *pop3.LineError
+	var we bodyWriteError
+	switch {
+	case err == nil:
+		return n, nil
+	case errors.As(err, &le):
+		switch le.Err {
+		case pop3.ErrLineTooLong:
+			return n, c.fail(protoErr(name, fmt.Sprintf("%s of at most %d octets with CRLF", expected, MaxBodyLine), le.Line, nil))
+		case pop3.ErrBareLF:
+			// RFC 1939 §3: lines end in CRLF.
+			return n, c.fail(protoErr(name, expected+" ending in CRLF, not a bare LF", le.Line, nil))
+		case pop3.ErrUnstuffed:
 			// RFC 1939 §3: a line of the message that begins with "."
 			// is sent with one more "." in front, so on the wire a line
 			// beginning with "." is either the terminator or begins
 			// with "..". Anything else is a server that forgot to
 			// stuff: the client cannot know what the line was.
-			if line[1] != '.' {
-				return n, c.fail(protoErr(name, `a byte-stuffed line (beginning with "..") or the terminating "."`, line, nil))
-			}
-			line = line[1:]
+			return n, c.fail(protoErr(name, `a byte-stuffed line (beginning with "..") or the terminating "."`, le.Line, nil))
 		}
-		n += int64(len(line)) + 2
-		if n > max {
-			return n, c.fail(protoErr(name, fmt.Sprintf("a body of at most %d octets", max), nil, nil))
-		}
-		_, err = w.Write(line)
-		if err == nil {
-			_, err = w.Write(crlf)
-		}
-		if err != nil {
-			return n, c.fail(fmt.Errorf("pop3 client: storing the response to %s: %w", name, err))
-		}
+		return n, c.fail(protoErr(name, expected, le.Line, errServerClosed(le.Err)))
+	case err == errBodyTooLarge:
+		return n, c.fail(protoErr(name, fmt.Sprintf("a body of at most %d octets", max), nil, nil))
+	case errors.As(err, &we):
+		return n, c.fail(fmt.Errorf("pop3 client: storing the response to %s: %w", name, we.error))
 	}
+	return n, c.fail(fmt.Errorf("pop3 client: reading the response to %s: %w", name, err))
+}
+
+// bodyWriter passes a body on to w and stops it at max octets.
+type bodyWriter struct {
+	w      io.Writer
+	n, max int64
+}
+
+// errBodyTooLarge: a body went over MaxBody.
+var errBodyTooLarge = errors.New("body too large")
+
+// bodyWriteError is a failure of the writer a body goes to.
+type bodyWriteError struct{ error }
+
+func (b *bodyWriter) Write(p []byte) (int, error) {
+	if b.n+int64(len(p)) > b.max {
+		return 0, errBodyTooLarge
+	}
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	if err != nil {
+		return n, bodyWriteError{err}
+	}
+	return n, nil
+}
+
+// deadlineReader renews the read deadline before every read of the
+// connection, that is whenever the buffer needs filling: a long body gets
+// Timeout per chunk, not in total.
+type deadlineReader struct{ c *Conn }
+
+func (d deadlineReader) Read(p []byte) (int, error) {
+	d.c.conn.SetReadDeadline(d.c.deadline())
+	return d.c.conn.Read(p)
 }
 
 var crlf = []byte("\r\n")
@@ -789,22 +800,6 @@ func printable(b []byte) bool {
 	return true
 }
 
-// parseDecimal parses digits only: no sign, no spaces, at most 18 digits
-// so that the value fits an int64 without overflow checks.
-func parseDecimal(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 18 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
 // parsePair parses "a b", and with trailing also "a b text" (RFC 1939 §5
 // lets servers add information after the size in STAT and LIST answers).
 func parsePair(b []byte, trailing bool) (int64, int64, bool) {
@@ -816,8 +811,8 @@ func parsePair(b []byte, trailing bool) (int64, int64, bool) {
 	if trailing {
 		second, _, _ = bytes.Cut(rest, []byte(" "))
 	}
-	a, ok1 := parseDecimal(first)
-	s, ok2 := parseDecimal(second)
+	a, ok1 := pop3.ParseDecimal(first)
+	s, ok2 := pop3.ParseDecimal(second)
 	return a, s, ok1 && ok2
 }
 
@@ -825,7 +820,7 @@ func parsePair(b []byte, trailing bool) (int64, int64, bool) {
 // (RFC 1939 §5 LIST).
 func parseScanListing(l []byte) (MessageInfo, bool) {
 	n, size, ok := parsePair(l, true)
-	if !ok || n < 1 || n > maxMessageNumber {
+	if !ok || n < 1 || n > pop3.MaxMessageNumber {
 		return MessageInfo{}, false
 	}
 	return MessageInfo{Number: int(n), Size: size}, true
@@ -838,26 +833,9 @@ func parseUIDListing(l []byte) (MessageUID, bool) {
 	if !ok {
 		return MessageUID{}, false
 	}
-	n, ok := parseDecimal(first)
-	if !ok || n < 1 || n > maxMessageNumber || !ValidUID(string(uid)) {
+	n, ok := pop3.ParseMessageNumber(first)
+	if !ok || n < 1 || !pop3.ValidUID(string(uid)) {
 		return MessageUID{}, false
 	}
-	return MessageUID{Number: int(n), UID: string(uid)}, true
-}
-
-// maxMessageNumber keeps message numbers within an int32 on every platform.
-const maxMessageNumber = 1<<31 - 1
-
-// ValidUID reports whether s is a valid unique id: 1 to 70 characters in
-// the range 0x21 to 0x7E (RFC 1939 §7).
-func ValidUID(s string) bool {
-	if len(s) < 1 || len(s) > 70 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
+	return MessageUID{Number: n, UID: string(uid)}, true
 }

@@ -1,10 +1,13 @@
 package client
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"reflect"
 	"strings"
 	"testing"
@@ -242,13 +245,30 @@ func TestAuth(t *testing.T) {
 	}
 }
 
-// TestAPOPDigest checks the RFC 1939 §7 example and the server's digest.
+// TestAPOPDigest checks the RFC 1939 §7 example, and that APOP sends the
+// digest of the greeting's timestamp.
 func TestAPOPDigest(t *testing.T) {
-	if got := APOPDigest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf"); got != "c4c9334bac560ecc979e58001b3e22fb" {
+	if got := pop3.APOPDigest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf"); got != "c4c9334bac560ecc979e58001b3e22fb" {
 		t.Fatalf("RFC 1939 §7 vector: got %s", got)
 	}
-	if a, b := APOPDigest("<1.2@x>", "secret"), server.APOPDigest("<1.2@x>", "secret"); a != b {
-		t.Fatalf("client %s, server %s", a, b)
+	cl, srv := net.Pipe()
+	t.Cleanup(func() { cl.Close(); srv.Close() })
+	sent := make(chan string, 1)
+	go func() {
+		io.WriteString(srv, "+OK ready <1.2@x>\r\n")
+		line, _ := bufio.NewReader(srv).ReadString('\n')
+		sent <- line
+		io.WriteString(srv, "+OK\r\n")
+	}()
+	c, err := Dial(cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.APOP("alice", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := <-sent, "APOP alice "+pop3.APOPDigest("<1.2@x>", "secret")+"\r\n"; got != want {
+		t.Fatalf("client sent %q, want %q", got, want)
 	}
 }
 

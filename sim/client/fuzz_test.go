@@ -83,14 +83,14 @@ func FuzzResponse(f *testing.F) {
 		_, err = c.UIDL()
 		check("UIDL", err)
 
-		before := len(script) - sc.r.Len() - c.r.Buffered()
+		before := len(script) - sc.r.Len() - c.lines.R.Buffered()
 		msg, err := c.Retr(1)
 		check("RETR", err)
 		bounded("RETR", msg)
 		if err == nil {
 			// What was consumed for RETR: a status line, then the
 			// stuffed body and ".\r\n". Re-stuffing must give it back.
-			after := len(script) - sc.r.Len() - c.r.Buffered()
+			after := len(script) - sc.r.Len() - c.lines.R.Buffered()
 			sent := script[before:after]
 			_, body, ok := bytes.Cut(sent, []byte("\r\n"))
 			if !ok || !bytes.Equal(body, stuff(msg)) {

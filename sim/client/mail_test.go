@@ -541,4 +541,4 @@ func TestLocalMessages(t *testing.T) {
 	md.Close()
 }
 
-func maildropValidUID(s string) bool { return ValidUID(s) }
+func maildropValidUID(s string) bool { return pop3.ValidUID(s) }

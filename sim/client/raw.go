@@ -18,6 +18,9 @@ type Response struct {
 	// Body is the multi-line body, un-stuffed, lines ending in CRLF as
 	// sent, without the terminating "."; nil for a single-line answer.
 	Body []byte
+	// Wire is the body as it crossed: dot-stuffed lines with their CRLF
+	// and the terminating ".\r\n"; nil for a single-line answer.
+	Wire []byte
 	// Multiline is true when a body followed the status line.
 	Multiline bool
 	// Continue is true for a SASL challenge ("+ base64", RFC 5034 §4):
@@ -75,11 +78,11 @@ func (c *Conn) Raw(line string) (Response, error) {
 		return resp, &ServerError{Command: name, Status: resp.Status}
 	}
 	if multi {
-		var body bytes.Buffer
-		if _, err := c.readBody(name, &body); err != nil {
+		var body, wire bytes.Buffer
+		if _, err := c.readBody(name, &body, &wire); err != nil {
 			return Response{}, err
 		}
-		resp.Body, resp.Multiline = body.Bytes(), true
+		resp.Body, resp.Wire, resp.Multiline = body.Bytes(), wire.Bytes(), true
 	}
 	switch name {
 	case "STLS":
@@ -146,7 +149,7 @@ func (c *Conn) readReply(name string, mayContinue bool) (Response, error) {
 	if mayContinue {
 		limit = MaxChallengeLine
 	}
-	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, limit, false)
+	line, err := c.readLine(name, `a status line ("+OK" or "-ERR")`, limit)
 	if err != nil {
 		return Response{}, err
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"pop3lab/sim/pop3"
 )
 
 // A Maildir file name is "unique:info" (https://cr.yp.to/proto/maildir.html).
@@ -19,8 +21,6 @@ import (
 // size fixes, as RFC 1939 §7 wants of UIDL.
 
 const (
-	// maxUIDLen is the longest unique-id RFC 1939 §7 allows.
-	maxUIDLen = 70
 	// infoNew is the info a message gets when it moves from new/ to cur/:
 	// version 2, no flags (Maildir "experimental semantics").
 	infoNew = ":2,"
@@ -117,19 +117,8 @@ func leadingSeconds(base string) (int64, bool) {
 	return v, err == nil
 }
 
-// validUID reports whether s may be sent as a unique-id: 1 to 70
-// characters in the range 0x21 to 0x7E (RFC 1939 §7).
-func validUID(s string) bool {
-	if len(s) == 0 || len(s) > maxUIDLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return false
-		}
-	}
-	return true
-}
+// validUID reports whether s may be sent as a unique-id (RFC 1939 §7).
+func validUID(s string) bool { return pop3.ValidUID(s) }
 
 // hashUID derives a valid unique-id from a base that is not one itself
 // (too long, spaces, non-ASCII): "h" and 40 hex digits of its SHA-256.

@@ -95,23 +95,75 @@ func (d *DotWriter) Close() error {
 	return err
 }
 
+// ErrUnstuffed is returned by a strict DotReader for a body line that
+// begins with "." but is neither the terminating "." nor stuffed with a
+// second "." (RFC 1939 §3): the reader cannot know what the line was.
+var ErrUnstuffed = errors.New(`body line begins with "." but is not byte-stuffed ("..") nor the terminating "."`)
+
+// LineError is a line that a strict DotReader rejects.
+type LineError struct {
+	// Err is ErrBareLF, ErrUnstuffed, ErrLineTooLong, or
+	// io.ErrUnexpectedEOF for a body cut off by the end of the stream.
+	Err error
+	// Line is the offending line as received without its CRLF (a bare LF
+	// stays): the start of a line that is too long, what arrived of a
+	// line cut off, nil when the stream ended between lines.
+	Line []byte
+}
+
+// Error implements error.
+func (e *LineError) Error() string { return "pop3: " + e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// maxQuoted bounds LineError.Line for a line longer than the buffer.
+const maxQuoted = MaxResponseLine
+
 // DotReader reads the body of a multi-line response (RFC 1939 §3): it
 // returns the lines exactly as sent, line endings included, with the
 // byte-stuffed "." removed, and reports io.EOF after the terminating line,
 // which it consumes. A stream that ends before the terminating line gives
 // io.ErrUnexpectedEOF.
+//
+// By default it is lenient, as a server may be: a bare LF ends a line and a
+// line beginning with a single "." loses the dot. Strict makes it what a
+// client should be: such lines, lines over Limit and a body cut off by the
+// end of the stream give a *LineError, and the reader stops there.
 type DotReader struct {
+	// Strict rejects bare LF line endings, unstuffed lines beginning with
+	// ".", and lines over Limit, with a *LineError. Of a line longer than
+	// the bufio.Reader's buffer, the parts before the error have already
+	// been returned.
+	Strict bool
+	// Limit is the longest line a strict reader accepts, CRLF included;
+	// zero means no limit.
+	Limit int
+	// Wire, when set, receives the body exactly as it was read: stuffed,
+	// with its terminating line.
+	Wire io.Writer
+
 	r         *bufio.Reader
 	pending   []byte
 	lineStart bool
+	lineLen   int    // octets of the current line read so far
+	head      []byte // the start of a line longer than the buffer (strict)
+	lastCR    bool   // the previous part of the line ended in CR
 	done      bool
 	err       error
 }
 
-// NewDotReader returns a DotReader on r. It reads r only up to and including
-// the terminating line, so r can be used for the next response afterwards.
+// NewDotReader returns a lenient DotReader on r. It reads r only up to and
+// including the terminating line, so r can be used for the next response
+// afterwards.
 func NewDotReader(r *bufio.Reader) *DotReader {
 	return &DotReader{r: r, lineStart: true}
+}
+
+// NewStrictDotReader returns a strict DotReader on r that accepts lines of
+// at most limit octets (zero: any length).
+func NewStrictDotReader(r *bufio.Reader, limit int) *DotReader {
+	return &DotReader{r: r, lineStart: true, Strict: true, Limit: limit}
 }
 
 // Read implements io.Reader.
@@ -123,36 +175,87 @@ func (d *DotReader) Read(p []byte) (int, error) {
 		if d.err != nil {
 			return 0, d.err
 		}
-		line, err := d.r.ReadSlice('\n')
-		switch {
-		case err == bufio.ErrBufferFull:
-			// A long line: this is only its first part.
-			if d.lineStart && line[0] == '.' {
-				line = line[1:]
-			}
-			d.lineStart = false
-		case err != nil:
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
+		if err := d.next(); err != nil {
 			d.err = err
-			if len(line) == 0 {
+			if len(d.pending) == 0 {
 				return 0, err
 			}
-			d.lineStart = false
-		default:
-			if d.lineStart && line[0] == '.' {
-				if bytes.Equal(line, terminator) || bytes.Equal(line, bareLFTerm) {
-					d.done = true
-					return 0, io.EOF
-				}
-				line = line[1:]
-			}
-			d.lineStart = true
 		}
-		d.pending = line
 	}
 	n := copy(p, d.pending)
 	d.pending = d.pending[n:]
 	return n, nil
+}
+
+// next reads the next line, or part of a long one, into pending.
+func (d *DotReader) next() error {
+	line, err := d.r.ReadSlice('\n')
+	if d.Wire != nil && len(line) > 0 {
+		if _, werr := d.Wire.Write(line); werr != nil {
+			return werr
+		}
+	}
+	start := d.lineStart
+	if start {
+		d.lineLen = 0
+	}
+	d.lineLen += len(line)
+	switch {
+	case err == bufio.ErrBufferFull:
+		// A long line: this is only a part of it.
+		d.lineStart = false
+	case err != nil:
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		if d.Strict {
+			return &LineError{Err: err, Line: d.quote(start, line)}
+		}
+		d.pending = line
+		d.lineStart = false
+		return err
+	default:
+		d.lineStart = true
+		if d.Strict && !(len(line) >= 2 && line[len(line)-2] == '\r' || len(line) == 1 && d.lastCR) {
+			return &LineError{Err: ErrBareLF, Line: d.quote(start, line)}
+		}
+	}
+	if d.Strict && d.Limit > 0 && d.lineLen > d.Limit {
+		return &LineError{Err: ErrLineTooLong, Line: d.quote(start, line)}
+	}
+	if start && line[0] == '.' {
+		if err == nil && (bytes.Equal(line, terminator) || (!d.Strict && bytes.Equal(line, bareLFTerm))) {
+			d.done = true
+			return nil
+		}
+		if d.Strict && line[1] != '.' {
+			return &LineError{Err: ErrUnstuffed, Line: d.quote(start, bytes.TrimSuffix(line, crlf))}
+		}
+		line = line[1:]
+	}
+	if d.Strict && err == bufio.ErrBufferFull {
+		if start {
+			d.head = d.head[:0]
+		}
+		if room := maxQuoted - len(d.head); room > 0 {
+			d.head = append(d.head, line[:min(room, len(line))]...)
+		}
+	}
+	d.lastCR = line[len(line)-1] == '\r'
+	d.pending = line
+	return nil
+}
+
+// quote returns the offending line for a LineError: the part just read,
+// after the start kept of a line longer than the buffer.
+func (d *DotReader) quote(start bool, part []byte) []byte {
+	var q []byte
+	if !start {
+		q = append(q, d.head...)
+	}
+	q = append(q, part...)
+	if len(q) == 0 {
+		return nil
+	}
+	return q[:min(len(q), maxQuoted)]
 }

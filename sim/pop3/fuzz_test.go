@@ -3,6 +3,7 @@ package pop3
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -105,4 +106,86 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// FuzzStrictDotReader: on any input the strict reader gives the lenient
+// reader's body or a documented *LineError, never a panic; what it accepts
+// is exactly what DotWriter would send again (so nothing is guessed); and
+// it accepts everything DotWriter writes.
+func FuzzStrictDotReader(f *testing.F) {
+	f.Add([]byte("..a\r\n.\r\n"), 0)
+	f.Add([]byte(".x\r\n.\r\n"), 0)
+	f.Add([]byte("a\nb\r\n.\n"), 0)
+	f.Add([]byte(strings.Repeat("y", 40)+"\r\n.\r\n"), 20)
+	f.Add([]byte("abc\r"), 0)
+	f.Fuzz(func(t *testing.T, input []byte, limit int) {
+		limit = abs(limit) % 100
+		var wire bytes.Buffer
+		dr := NewStrictDotReader(bufio.NewReaderSize(bytes.NewReader(input), 16), limit)
+		dr.Wire = &wire
+		got, err := io.ReadAll(dr)
+		if err != nil {
+			var le *LineError
+			if !errors.As(err, &le) {
+				t.Fatalf("error %v is not a *LineError", err)
+			}
+			switch le.Err {
+			case ErrBareLF, ErrUnstuffed, ErrLineTooLong, io.ErrUnexpectedEOF:
+			default:
+				t.Fatalf("undocumented error %v", le.Err)
+			}
+			if len(le.Line) > maxQuoted {
+				t.Fatalf("Line of %d octets", len(le.Line))
+			}
+			return
+		}
+		if !bytes.HasPrefix(input, wire.Bytes()) {
+			t.Fatalf("Wire %q is not what was read of %q", wire.Bytes(), input)
+		}
+		lenient, lerr := io.ReadAll(NewDotReader(bufio.NewReader(bytes.NewReader(wire.Bytes()))))
+		if lerr != nil || !bytes.Equal(lenient, got) {
+			t.Fatalf("strict %q, lenient %q (%v)", got, lenient, lerr)
+		}
+		var again bytes.Buffer
+		dw := NewDotWriter(&again)
+		dw.Write(got)
+		dw.Close()
+		if !bytes.Equal(again.Bytes(), wire.Bytes()) {
+			t.Fatalf("accepted %q, which DotWriter sends as %q", wire.Bytes(), again.Bytes())
+		}
+		// Everything DotWriter writes is accepted (with no limit).
+		var sent bytes.Buffer
+		dw = NewDotWriter(&sent)
+		dw.Write(input)
+		dw.Close()
+		back, err := io.ReadAll(NewStrictDotReader(bufio.NewReaderSize(&sent, 16), 0))
+		if err != nil || !bytes.Equal(back, wireForm(input)) {
+			t.Fatalf("DotWriter(%q) read strictly = %q, %v; want %q", input, back, err, wireForm(input))
+		}
+	})
+}
+
+// FuzzStrictLineReader: a strict reader never returns a line holding a
+// LF or over the limit, and every bad line comes with a documented error.
+func FuzzStrictLineReader(f *testing.F) {
+	f.Add([]byte("+OK\r\n-ERR x\n"), 32)
+	f.Add([]byte(strings.Repeat("x", 600)+"\r\n"), 512)
+	f.Fuzz(func(t *testing.T, input []byte, limit int) {
+		limit = 3 + abs(limit)%600
+		lr := &LineReader{R: bufio.NewReaderSize(bytes.NewReader(input), 16), Limit: limit, Strict: true}
+		for i := 0; i <= len(input); i++ {
+			line, err := lr.ReadLine()
+			switch err {
+			case nil:
+				if bytes.IndexByte(line, '\n') >= 0 || len(line)+2 > limit {
+					t.Fatalf("accepted line %q (limit %d)", line, limit)
+				}
+				continue
+			case io.EOF, io.ErrUnexpectedEOF, ErrBareLF, ErrLineTooLong:
+				return
+			}
+			t.Fatalf("undocumented error %v", err)
+		}
+		t.Fatal("reader did not reach the end")
+	})
 }

@@ -13,8 +13,13 @@ import (
 // call reads the line after it and the session can go on.
 var ErrLineTooLong = errors.New("line too long")
 
-// LineReader reads CRLF-terminated lines with a length limit, tolerating a
-// bare LF as the terminator.
+// ErrBareLF is returned by a strict reader for a line that ends in a bare
+// LF: RFC 1939 §3 ends every line with CRLF.
+var ErrBareLF = errors.New("line ends in a bare LF, not CRLF")
+
+// LineReader reads CRLF-terminated lines with a length limit. By default it
+// tolerates a bare LF as the terminator, as a server should of its
+// clients; Strict makes it what a client should be of a server.
 type LineReader struct {
 	// R is the buffered source. Callers may use it directly between lines,
 	// for example to wrap it in a DotReader.
@@ -22,6 +27,10 @@ type LineReader struct {
 	// Limit is the longest line accepted, counting the CRLF. Zero means
 	// MaxCommandLine.
 	Limit int
+	// Strict rejects a line that ends in a bare LF (ErrBareLF), and does
+	// not skip the rest of a line that is too long: a strict reader is
+	// for a caller that gives up on the first bad line.
+	Strict bool
 }
 
 // NewLineReader returns a LineReader on r with the RFC 2449 command limit.
@@ -35,7 +44,12 @@ func NewLineReader(r io.Reader) *LineReader {
 
 // ReadLine returns the next line without its CR LF or LF. The slice is valid
 // until the next read. A final line cut off by EOF without a line ending is
-// returned with io.ErrUnexpectedEOF.
+// returned with io.ErrUnexpectedEOF; an end of the stream between lines is
+// io.EOF. A line over the limit gives ErrLineTooLong: by default with no
+// line, the whole line consumed so that the next call reads the line after
+// it; in strict mode with the octets read so far, the rest left unread.
+// In strict mode a line ending in a bare LF is returned, LF included, with
+// ErrBareLF.
 func (lr *LineReader) ReadLine() ([]byte, error) {
 	limit := lr.Limit
 	if limit <= 0 {
@@ -53,12 +67,21 @@ func (lr *LineReader) ReadLine() ([]byte, error) {
 			// one octet, so the same line is accepted either way.
 			content := trimEOL(chunk)
 			if len(content)+2 > limit {
+				if lr.Strict {
+					return content, ErrLineTooLong
+				}
 				return nil, ErrLineTooLong
+			}
+			if lr.Strict && len(content)+1 == len(chunk) {
+				return chunk, ErrBareLF
 			}
 			return content, nil
 		}
 		if err == bufio.ErrBufferFull {
 			if len(acc)+len(chunk) > limit {
+				if lr.Strict {
+					return append(acc, chunk...), ErrLineTooLong
+				}
 				// Too long already: discard up to the line end.
 				if derr := lr.discardLine(); derr != nil {
 					return nil, derr

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"crypto/md5"
 	"crypto/subtle"
 	"crypto/tls"
 	"encoding/base64"
@@ -291,16 +290,9 @@ func (s *session) apopCmd(cmd pop3.Command) error {
 	s.user = ""
 	return s.login(user, func() bool {
 		secret, known := s.cfg.Users.Secret(user)
-		want := APOPDigest(s.timestamp, secret)
+		want := pop3.APOPDigest(s.timestamp, secret)
 		return subtle.ConstantTimeCompare([]byte(want), []byte(hex.EncodeToString(given))) == 1 && known
 	})
-}
-
-// APOPDigest returns the APOP digest of RFC 1939 §7: MD5 of the greeting's
-// timestamp followed by the shared secret, as 32 lower-case hex digits.
-func APOPDigest(timestamp, secret string) string {
-	sum := md5.Sum([]byte(timestamp + secret))
-	return hex.EncodeToString(sum[:])
 }
 
 func (s *session) authCmd(cmd pop3.Command) error {
@@ -530,8 +522,8 @@ func (s *session) messageArg(cmd pop3.Command, name string) (n int, ok bool, err
 	if len(cmd.Args) != 1 {
 		return 0, false, s.bad("Usage: " + name + " message")
 	}
-	n, perr := parseNumber(cmd.Args[0])
-	if perr != nil {
+	n, valid := pop3.ParseMessageNumber(cmd.Args[0])
+	if !valid {
 		return 0, false, s.bad("Invalid message number.")
 	}
 	return n, true, nil
@@ -562,8 +554,8 @@ func (s *session) topCmd(cmd pop3.Command) error {
 	if len(cmd.Args) != 2 {
 		return s.bad("Usage: TOP message lines")
 	}
-	n, err := parseNumber(cmd.Args[0])
-	if err != nil {
+	n, valid := pop3.ParseMessageNumber(cmd.Args[0])
+	if !valid {
 		return s.bad("Invalid message number.")
 	}
 	lines, err := strconv.ParseUint(cmd.Args[1], 10, 63)

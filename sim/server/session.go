@@ -416,25 +416,6 @@ func secretSpan(line []byte, cmd pop3.Command) Span {
 
 var zeroTime time.Time
 
-var errNotNumber = errors.New("not a message number")
-
-// parseNumber parses a decimal message number or line count: digits
-// only, no sign, at most 9 digits.
-func parseNumber(arg string) (int, error) {
-	if arg == "" || len(arg) > 9 {
-		return 0, errNotNumber
-	}
-	n := 0
-	for i := 0; i < len(arg); i++ {
-		c := arg[i]
-		if c < '0' || c > '9' {
-			return 0, errNotNumber
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, nil
-}
-
 // topLines copies the headers, the blank line, and then at most n body
 // lines of a wire-form message (RFC 1939 §7 TOP).
 func topLines(dst io.Writer, src io.Reader, n int) error {

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim/pop3"
 )
 
 // TestAPOPDigestRFCVector is the example of RFC 1939 §7.
 func TestAPOPDigestRFCVector(t *testing.T) {
-	got := APOPDigest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf")
+	got := pop3.APOPDigest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf")
 	if want := "c4c9334bac560ecc979e58001b3e22fb"; got != want {
 		t.Fatalf("APOPDigest = %s, want %s", got, want)
 	}
@@ -23,9 +25,9 @@ func TestAPOP(t *testing.T) {
 	env := newEnv(t, nil)
 	c := newClient(t, pipe.dial(t, env.srv))
 	ts := c.greeting()
-	c.cmd("APOP alice " + APOPDigest(ts, "wrong"))
+	c.cmd("APOP alice " + pop3.APOPDigest(ts, "wrong"))
 	c.expect("-ERR [AUTH] Authentication failed.")
-	c.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
+	c.cmd("APOP alice " + pop3.APOPDigest(ts, "wonderland"))
 	c.expect(fmt.Sprintf("+OK alice's maildrop has 3 messages (%d octets).", totalSize()))
 	c.cmd("QUIT")
 	c.expect("+OK Logging out; no messages deleted.")
@@ -36,7 +38,7 @@ func TestAPOP(t *testing.T) {
 	if ts2 == ts {
 		t.Fatalf("two greetings share the APOP timestamp %s", ts)
 	}
-	c2.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
+	c2.cmd("APOP alice " + pop3.APOPDigest(ts, "wonderland"))
 	c2.expect("-ERR [AUTH] Authentication failed.")
 	c2.cmd("APOP alice nothex")
 	c2.expect("-ERR Usage: APOP name digest (32 hex digits)")
@@ -295,7 +297,7 @@ func TestObserverRedacts(t *testing.T) {
 	env.events.waitFor(t, "close", func(ev []Event) bool { return closedSessions(ev) == 1 })
 	c2 := newClient(t, pipe.dial(t, env.srv))
 	ts := c2.greeting()
-	c2.cmd("APOP alice " + APOPDigest(ts, "wonderland"))
+	c2.cmd("APOP alice " + pop3.APOPDigest(ts, "wonderland"))
 	c2.expectPrefix("+OK")
 	c2.cmd("QUIT")
 	c2.expectPrefix("+OK")
@@ -313,7 +315,7 @@ func TestObserverRedacts(t *testing.T) {
 	var states []string
 	for _, e := range env.events.all() {
 		r := e.Redacted()
-		if strings.Contains(r, "wonderland") || strings.Contains(r, b64("\x00alice\x00wonderland")) || strings.Contains(r, APOPDigest(ts, "wonderland")) {
+		if strings.Contains(r, "wonderland") || strings.Contains(r, b64("\x00alice\x00wonderland")) || strings.Contains(r, pop3.APOPDigest(ts, "wonderland")) {
 			t.Fatalf("Redacted() leaks a credential: %q", r)
 		}
 		if e.Kind == EventCommand {
