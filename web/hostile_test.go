@@ -46,9 +46,11 @@ func TestHostileLinkAndStoreAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js[bool](t, ctx, `(localStorage.setItem("pop3lab-session", `+strconv.Quote(string(saved))+`), true)`)
-	js[bool](t, ctx, `(location.hash = "", location.reload(), true)`)
-	waitFor(t, ctx, "the reloaded page", `document.documentElement.dataset.ready === "true" && !document.getElementById("notice").hidden`)
+	js[bool](t, ctx, `(localStorage.setItem("pop3lab-session", `+strconv.Quote(string(saved))+`), window.beforeReload = true)`)
+	open(t, ctx, "")
+	if _, err := pollPage[bool](ctx, `!window.beforeReload && document.documentElement.dataset.ready === "true" && !document.getElementById("notice").hidden`, readyTimeout); err != nil {
+		t.Fatalf("the reloaded page: %v%s", err, diagnose(ctx))
+	}
 	if n := js[string](t, ctx, `document.getElementById("notice").textContent`); !strings.HasPrefix(n, "Your saved session is too long to replay in this page (2000 actions), so a fresh one was started.") {
 		t.Fatalf("notice: %q", n)
 	}
