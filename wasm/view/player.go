@@ -119,7 +119,13 @@ func (p *Player) Next() Played {
 		var starts []int
 		for i, e := range events {
 			if e.Kind == sim.EvCommand {
-				starts = append(starts, before+i)
+				// A command starts with the segment that carried it,
+				// logged before the server read it.
+				start := before + i
+				if e.Segment >= before && e.Segment < start {
+					start = e.Segment
+				}
+				starts = append(starts, start)
 			}
 		}
 		if len(starts) > 1 {
@@ -128,7 +134,7 @@ func (p *Player) Next() Played {
 			p.reveal = starts[1:]
 			p.shown = starts[1]
 			pl.Command, pl.Commands = 1, len(starts)
-			pl.Narration = strings.TrimSpace(pl.Narration + " " + commandSentence(events[starts[0]-before].Text, 1, len(starts)))
+			pl.Narration = strings.TrimSpace(pl.Narration + " " + commandSentence(commandAt(events[starts[0]-before:]), 1, len(starts)))
 		}
 	}
 	pl.Finished = p.Finished()
@@ -141,7 +147,7 @@ func (p *Player) revealNext() Played {
 	events := p.runner.Sim.Events(p.reveal[0])
 	pl := p.last
 	pl.Command++
-	pl.Narration = commandSentence(events[0].Text, pl.Command, pl.Commands)
+	pl.Narration = commandSentence(commandAt(events), pl.Command, pl.Commands)
 	p.reveal = p.reveal[1:]
 	if len(p.reveal) > 0 {
 		p.shown = p.reveal[0]
@@ -151,6 +157,16 @@ func (p *Player) revealNext() Played {
 	pl.Finished = p.Finished()
 	p.last = pl
 	return pl
+}
+
+// commandAt is the first command line in events.
+func commandAt(events []sim.Event) string {
+	for _, e := range events {
+		if e.Kind == sim.EvCommand {
+			return e.Text
+		}
+	}
+	return ""
 }
 
 func commandSentence(cmd string, k, n int) string {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pop3lab/sim"
+	"pop3lab/sim/wire"
 	"pop3lab/sim/scenario"
 )
 
@@ -97,9 +98,10 @@ func TestPlayerShowsTheLogUpToTheCommand(t *testing.T) {
 	for pl.Command < pl.Commands {
 		events := p.Sim().Events(0)
 		shown := p.Shown()
-		if shown < 0 || shown >= len(events) || events[shown].Kind != sim.EvCommand {
-			t.Fatalf("command %d of %d: shown %d is not the next command", pl.Command, pl.Commands, shown)
+		if shown < 0 || shown >= len(events) || events[shown].Kind != sim.EvSegment || events[shown].Dir != wire.ClientToServer {
+			t.Fatalf("command %d of %d: shown %d is not the segment of the next command", pl.Command, pl.Commands, shown)
 		}
+		// Nothing of the next command is shown: not its bytes either.
 		commands := 0
 		for _, e := range events[:shown] {
 			if e.Kind == sim.EvCommand {
