@@ -67,7 +67,7 @@ func TestLabPlayer(t *testing.T) {
 		t.Fatal("a lab is still marked as running")
 	}
 	// Back at a lab's first step undoes starting it.
-	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
+	js[bool](t, ctx, `(document.querySelector('button[data-lab="sniffing"]').click(), true)`)
 	waitFor(t, ctx, "the lab bar", `!document.getElementById("lab-bar").hidden`)
 	js[bool](t, ctx, `(document.getElementById("btn-back").click(), true)`)
 	waitFor(t, ctx, "the sandbox again", `document.getElementById("lab-bar").hidden`)
