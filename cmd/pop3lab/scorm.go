@@ -137,6 +137,10 @@ func writeSCORM(dir, zipPath string) (int, error) {
 	if err := tmp.Close(); err != nil {
 		return 0, err
 	}
+	// CreateTemp makes the file private; a package is for sharing.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return 0, err
+	}
 	if err := os.Rename(tmp.Name(), zipPath); err != nil {
 		return 0, err
 	}
