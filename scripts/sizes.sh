@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# sizes.sh prints the size of the browser app's WebAssembly program, raw and
-# gzip, and what dominates it.
+# sizes.sh prints the size of the browser app's WebAssembly program, raw,
+# gzip and brotli, and what dominates it.
 #
 #   scripts/sizes.sh [DIR]     DIR is a site made by `pop3lab build` (default dist)
 #
@@ -22,7 +22,10 @@ fi
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 mb() { awk -v n="$1" 'BEGIN { printf "%.2f MB", n / 1e6 }'; }
-echo "== $wasm: $(mb "$raw") raw, $(mb "$gz") gzip -9 (budget: gzip under 2.8 MB)"
+br=
+if [ -f "$wasm.br" ]; then br=", $(mb "$(wc -c <"$wasm.br")") brotli (app.wasm.br, what pop3lab serve sends)"; fi
+echo "== $wasm: $(mb "$raw") raw, $(mb "$gz") gzip -9$br"
+echo "   budget: 2.8 MB for what the page downloads before the first input (go test -run TestDownloadBudget ./web)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

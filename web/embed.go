@@ -107,8 +107,10 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsaf
 // nosniff and Referrer-Policy: no-referrer. HTML and JSON are sent with
 // Cache-Control: no-cache (always revalidated), and so are the web app
 // manifest and the service worker (sw.js); everything else may be cached
-// for a minute. When the client accepts gzip, a file NAME with a sibling
-// NAME.gz (app.wasm and app.wasm.gz) is answered with the sibling's bytes and
+// for a minute. When the client accepts brotli, a file NAME with a sibling
+// NAME.br (app.wasm and app.wasm.br) is answered with the sibling's bytes
+// and Content-Encoding: br. Else, when it accepts gzip, a file NAME with a
+// sibling NAME.gz is answered with that sibling's bytes and
 // Content-Encoding: gzip, and other text-like files (HTML, CSS, JavaScript,
 // JSON, SVG, WebAssembly) are compressed on the fly and kept in memory.
 // NAME.gz requested by its own name is sent as it is, application/gzip
@@ -188,7 +190,11 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if compressible(ctype) {
 		hdr.Add("Vary", "Accept-Encoding")
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		accept := r.Header.Get("Accept-Encoding")
+		if accepts(accept, "br") && h.serveBrotli(w, r, name) {
+			return
+		}
+		if acceptsGzip(accept) {
 			if h.serveGzip(w, r, name, info) {
 				return
 			}
@@ -210,6 +216,22 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		content = bytes.NewReader(b)
 	}
 	http.ServeContent(w, r, name, info.ModTime(), content)
+}
+
+// serveBrotli answers with the bytes of name.br and Content-Encoding: br
+// when the site has that file (app.wasm.br, written by the build). It
+// reports false, having written nothing, when it has not.
+func (h *siteHandler) serveBrotli(w http.ResponseWriter, r *http.Request, name string) bool {
+	info, err := fs.Stat(h.root, name+".br")
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	data, err := fs.ReadFile(h.root, name+".br")
+	if err != nil {
+		return false
+	}
+	serveEncoded(w, r, name, "br", info.ModTime(), data)
+	return true
 }
 
 // serveGzip answers with the gzip encoding of name: the bytes of name.gz
@@ -236,18 +258,24 @@ func (h *siteHandler) serveGzip(w http.ResponseWriter, r *http.Request, name str
 		}
 		data, modTime = b, info.ModTime()
 	}
-	w.Header().Set("Content-Encoding", "gzip")
+	serveEncoded(w, r, name, "gzip", modTime, data)
+	return true
+}
+
+// serveEncoded answers with data, the encoding of name in the given
+// content coding.
+func serveEncoded(w http.ResponseWriter, r *http.Request, name, coding string, modTime time.Time, data []byte) {
+	w.Header().Set("Content-Encoding", coding)
 	// ServeContent leaves Content-Length out for an encoded body; with it,
 	// the browser knows the download's size and the response is not chunked.
 	// (A 304 or an error drops it again.)
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	// Byte ranges of the encoded form are of no use to anyone here, and
-	// ServeContent would compute them on the gzip bytes: send it whole.
+	// ServeContent would compute them on the encoded bytes: send it whole.
 	r = r.Clone(r.Context())
 	r.Header.Del("Range")
 	r.Header.Del("If-Range")
 	http.ServeContent(w, r, name, modTime, bytes.NewReader(data))
-	return true
 }
 
 // compressed returns name compressed with gzip, from the cache when the file
@@ -395,12 +423,17 @@ func compressible(ctype string) bool {
 }
 
 // acceptsGzip reports whether an Accept-Encoding header accepts gzip
-// (RFC 9110 §12.5.3): listed as gzip or *, with a non-zero q value, and not
-// refused by name.
-func acceptsGzip(header string) bool {
-	gzip, star := -1.0, -1.0
+// (RFC 9110 §12.5.3): listed as gzip (or x-gzip) or *, with a non-zero q
+// value, and not refused by name.
+func acceptsGzip(header string) bool { return accepts(header, "gzip") }
+
+// accepts reports whether an Accept-Encoding header accepts a content
+// coding (RFC 9110 §12.5.3): listed by name or as *, with a non-zero q
+// value, and not refused by name.
+func accepts(header, coding string) bool {
+	named, star := -1.0, -1.0
 	for part := range strings.SplitSeq(header, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
 		for p := range strings.SplitSeq(params, ";") {
 			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
@@ -412,15 +445,15 @@ func acceptsGzip(header string) bool {
 				q = f
 			}
 		}
-		switch strings.ToLower(strings.TrimSpace(coding)) {
-		case "gzip", "x-gzip":
-			gzip = q
-		case "*":
+		switch c := strings.ToLower(strings.TrimSpace(name)); {
+		case c == coding || (coding == "gzip" && c == "x-gzip"):
+			named = q
+		case c == "*":
 			star = q
 		}
 	}
-	if gzip >= 0 {
-		return gzip > 0
+	if named >= 0 {
+		return named > 0
 	}
 	return star > 0
 }

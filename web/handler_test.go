@@ -307,6 +307,44 @@ func TestHandlerCompressOnceAndRevalidate(t *testing.T) {
 	}
 }
 
+// TestHandlerBrotli serves app.wasm from its brotli copy to a client that
+// accepts br, and from the gzip copy (or as it is) to the others.
+func TestHandlerBrotli(t *testing.T) {
+	site, wasm := testSite(t)
+	br := []byte("brotli bytes of app.wasm")
+	site["app.wasm.br"] = &fstest.MapFile{Data: br, ModTime: site["app.wasm"].ModTime}
+	h := Handler(site)
+	tests := []struct {
+		accept, wantEncoding string
+		wantBody             []byte // as sent, not decoded
+	}{
+		{"gzip, deflate, br, zstd", "br", br},
+		{"br;q=0.1, gzip;q=1", "br", br}, // any q > 0 accepts
+		{"gzip, br;q=0", "gzip", nil},
+		{"gzip", "gzip", nil},
+		{"identity", "", wasm},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("GET", "/app.wasm", nil)
+		req.Header.Set("Accept-Encoding", tt.accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		res := rec.Result()
+		if got := res.Header.Get("Content-Encoding"); got != tt.wantEncoding {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.wantEncoding)
+		}
+		if ct := res.Header.Get("Content-Type"); ct != "application/wasm" {
+			t.Errorf("Accept-Encoding %q: Content-Type %q", tt.accept, ct)
+		}
+		if tt.wantBody != nil && !bytes.Equal(rec.Body.Bytes(), tt.wantBody) {
+			t.Errorf("Accept-Encoding %q: body %q", tt.accept, rec.Body.Bytes())
+		}
+		if tt.wantEncoding == "br" && res.Header.Get("Content-Length") != strconv.Itoa(len(br)) {
+			t.Errorf("Content-Length %q, want %d", res.Header.Get("Content-Length"), len(br))
+		}
+	}
+}
+
 // TestFiles checks the embedded shell: the files exist, and the page loads
 // wasm_exec.js and loader.js as deferred external scripts, with no inline
 // script that the policy would block.

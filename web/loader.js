@@ -145,6 +145,46 @@
     if (!resp.ok) {
       throw httpError(url, resp);
     }
+    return stream(resp, url, gzTotal, rawTotal);
+  }
+
+  // downloadBrotli asks for the program itself, for the host to send its
+  // brotli copy (pop3lab serve does): the smallest download. It returns
+  // null, having dropped the request, when the answer is not
+  // brotli-encoded, so that the gzip copy comes next.
+  async function downloadBrotli(url, rawTotal) {
+    var abort = typeof AbortController === "function" ? new AbortController() : null;
+    var resp;
+    try {
+      resp = await fetch(url, { credentials: "same-origin", signal: abort ? abort.signal : undefined });
+    } catch (err) {
+      return null;
+    }
+    if (!resp.ok || resp.headers.get("Content-Encoding") !== "br") {
+      if (abort) {
+        abort.abort();
+      }
+      return null;
+    }
+    return stream(resp, url, 0, rawTotal);
+  }
+
+  // fromCache returns the program from the service worker's cache when
+  // the worker kept the program itself (a first visit that downloaded the
+  // brotli copy), or null: it kept the gzip copy, which it then serves to
+  // download().
+  async function fromCache(url, rawTotal) {
+    var resp;
+    try {
+      resp = await caches.match(new URL(url, location.href).href);
+    } catch (err) {
+      return null;
+    }
+    return resp ? stream(resp, url, 0, rawTotal) : null;
+  }
+
+  // stream is download's work once the server answered.
+  async function stream(resp, url, gzTotal, rawTotal) {
     // Content-Length counts the bytes on the wire, which are the bytes the
     // body yields only when the browser does not decode them.
     var length = Number(resp.headers.get("Content-Length")) || 0;
@@ -332,7 +372,16 @@
     var rawSize = (manifest && Number(manifest.size)) || 0;
     var program = null;
     var url = wasmURL;
-    if (manifest && manifest.gz && typeof DecompressionStream === "function") {
+    // A return visit has the program from the service worker, which keeps
+    // the copy this first visit downloaded (see sw.js).
+    var controlled = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (manifest && controlled && typeof caches === "object" && caches) {
+      program = await fromCache(url + version, rawSize);
+    }
+    if (program === null && manifest && manifest.br && !controlled) {
+      program = await downloadBrotli(url + version, rawSize);
+    }
+    if (program === null && manifest && manifest.gz && typeof DecompressionStream === "function") {
       url = manifest.gz;
       program = await download(url + version, Number(manifest.gzSize) || 0, rawSize);
     }

@@ -83,11 +83,12 @@ func TestOfflineAfterOneVisit(t *testing.T) {
 	// Offline: the server is gone, and the browser's network too.
 	srv.Close()
 	goOffline(t, ctx)
-	// The network is really gone: a file the worker does not keep fails.
+	// The network is really gone: a file the worker does not keep fails
+	// (online, it would be a 404 answer).
 	failed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
-		`fetch("app.wasm").then(() => false, () => true)`, chromedp.EvalAwaitPromise))
+		`fetch("not-kept.txt").then(() => false, () => true)`, chromedp.EvalAwaitPromise))
 	if err != nil || !failed {
-		t.Fatalf("app.wasm (not kept offline) still downloads offline (%v)", err)
+		t.Fatalf("a file the worker does not keep is still answered offline (%v)", err)
 	}
 	before := len(responses(ctx))
 	for _, path := range []string{"", "lessons/"} {

@@ -70,7 +70,21 @@ async function precache() {
     throw new Error("app.json is of build " + manifest.build + ", this worker of build " + build);
   }
   const cache = await caches.open(cacheName);
-  await Promise.all(manifest.files.map(async (file) => {
+  // The program as this visit downloaded it: brotli-encoded by a host
+  // that sends app.wasm.br (the browser's HTTP cache has it), else the
+  // gzip copy that app.json lists.
+  const program = manifest.wasm + "?v=" + manifest.version;
+  let files = manifest.files;
+  try {
+    const r = await fetch(program, { cache: "only-if-cached", mode: "same-origin" });
+    if (r.ok) {
+      await cache.put(program, r);
+      files = files.filter((f) => f !== manifest.gz + "?v=" + manifest.version);
+    }
+  } catch (err) {
+    // Not in the HTTP cache: the gzip copy it is.
+  }
+  await Promise.all(files.map(async (file) => {
     const r = await fetch(file, { cache: "no-cache" });
     if (!r.ok) {
       throw new Error(file + ": " + r.status);

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
+
 	"pop3lab/web"
 )
 
@@ -96,7 +98,7 @@ func TestBuildCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"build", "-o", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "app.wasm: ") || !strings.Contains(stdout.String(), " gzip\n") {
+	if !strings.Contains(stdout.String(), "app.wasm: ") || !strings.Contains(stdout.String(), " gzip, ") || !strings.Contains(stdout.String(), " brotli\n") {
 		t.Errorf("build does not report the sizes:\n%s", stdout.String())
 	}
 
@@ -113,9 +115,16 @@ func TestBuildCommand(t *testing.T) {
 	if err != nil || !bytes.Equal(inflated, wasm) {
 		t.Fatalf("app.wasm.gz does not inflate to app.wasm (%v)", err)
 	}
+	br := readFile(t, out, "app.wasm.br")
+	if unbr, err := io.ReadAll(brotli.NewReader(bytes.NewReader(br))); err != nil || !bytes.Equal(unbr, wasm) {
+		t.Fatalf("app.wasm.br does not decode to app.wasm (%v)", err)
+	}
 	var m siteManifest
 	if err := json.Unmarshal(readFile(t, out, "app.json"), &m); err != nil {
 		t.Fatal(err)
+	}
+	if m.Br != "app.wasm.br" || m.BrSize != int64(len(br)) {
+		t.Errorf("app.json br %q, brSize %d; app.wasm.br has %d bytes", m.Br, m.BrSize, len(br))
 	}
 	if m.Wasm != "app.wasm" || m.Gz != "app.wasm.gz" || m.Size != int64(len(wasm)) || m.GzSize != int64(len(gz)) || len(m.SHA256) != 64 {
 		t.Errorf("app.json = %+v; app.wasm has %d bytes, app.wasm.gz %d", m, len(wasm), len(gz))
@@ -140,7 +149,7 @@ func TestBuildCommand(t *testing.T) {
 			t.Errorf("app.json files lack %s: %q", want, m.Files)
 		}
 	}
-	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.json", "sw.js"} {
+	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "app.json", "sw.js"} {
 		if listed[unwanted] {
 			t.Errorf("app.json files list %s", unwanted)
 		}
