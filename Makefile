@@ -28,7 +28,6 @@ serve: build
 # go_js_wasm_exec, which Go 1.24+ keeps in lib/wasm).
 test: $(STATICCHECK)
 	scripts/install-deps.sh
-	scripts/npm-deps.sh
 	@unformatted="$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*'))"; \
 	if [ -n "$$unformatted" ]; then echo "gofmt -l: these files need gofmt:"; echo "$$unformatted"; exit 1; fi
 	$(GO) mod tidy -diff

@@ -29,19 +29,22 @@ have gcc       || need+=(gcc libc6-dev)
 # The SCORM tests validate the package's manifest against its schemas.
 have xmllint   || need+=(libxml2-utils)
 
-# The SCORM 1.2 run-time the browser tests use as the LMS's, pinned in
-# web/testdata/lms/package-lock.json (npm comes with Node).
-lms_install() {
+# The packages the browser tests load into the page, pinned in
+# web/testdata/npm/package-lock.json: axe-core (accessibility checks) and
+# scorm-again (an LMS's SCORM 1.2 run-time). Installed again when one is
+# missing or the lock file changed.
+npm_install() {
 	local dir
-	dir="$(dirname "$0")/../web/testdata/lms"
-	if [ ! -d "$dir/node_modules/scorm-again" ] && command -v npm >/dev/null 2>&1; then
-		npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts >/dev/null
-		echo "install-deps: installed the LMS run-time for the SCORM tests"
+	dir="$(dirname "$0")/../web/testdata/npm"
+	if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+		npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+		cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+		echo "install-deps: installed the browser tests' npm packages (axe-core, scorm-again)"
 	fi
 }
 
 if [ ${#need[@]} -eq 0 ]; then
-	lms_install
+	npm_install
 	exit 0
 fi
 
@@ -69,4 +72,4 @@ done
 for p in "${need[@]}"; do
 	echo "install-deps: installed $p"
 done
-lms_install
+npm_install

@@ -14,9 +14,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// axePath is axe-core, pinned and installed by `make test`
-// (scripts/npm-deps.sh), relative to this package.
-var axePath = filepath.Join("..", "bin", "npm", "node_modules", "axe-core", "axe.min.js")
+// axePath is axe-core, pinned in testdata/npm/package-lock.json and
+// installed by `make test` (scripts/install-deps.sh).
+var axePath = filepath.Join("testdata", "npm", "node_modules", "axe-core", "axe.min.js")
 
 // axeViolations runs axe-core in the tab and returns one line per rule
 // violated: its id, what it asks, and the elements that break it.
@@ -24,7 +24,7 @@ func axeViolations(t *testing.T, ctx context.Context) []string {
 	t.Helper()
 	src, err := os.ReadFile(axePath)
 	if err != nil {
-		t.Fatalf("axe-core is missing (%v): make test installs it with scripts/npm-deps.sh", err)
+		t.Fatalf("axe-core is missing (%v): make test installs it (scripts/install-deps.sh)", err)
 	}
 	if !js[bool](t, ctx, `typeof axe !== "undefined"`) {
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(src)+"\n;true")); err != nil {

@@ -23,8 +23,8 @@ import (
 )
 
 // lmsRuntime is the SCORM 1.2 run-time of a real LMS-side library, pinned
-// in testdata/lms/package.json (scripts/install-deps.sh runs npm ci there).
-const lmsRuntime = "testdata/lms/node_modules/scorm-again/dist/scorm12.js"
+// in testdata/npm/package.json (scripts/install-deps.sh runs npm ci there).
+const lmsRuntime = "testdata/npm/node_modules/scorm-again/dist/scorm12.js"
 
 // lmsHost is the page an LMS shows around a SCO: the SCORM 1.2 API as
 // window.API, recording every value the package sets, and the package's
@@ -52,7 +52,7 @@ for (const m of ["LMSInitialize", "LMSCommit", "LMSFinish"]) window.API.on(m, ()
 func TestSCORMPackageInLMS(t *testing.T) {
 	runtimeJS, err := os.ReadFile(lmsRuntime)
 	if err != nil {
-		t.Fatalf("the LMS run-time is not installed (run scripts/install-deps.sh, or npm ci in web/testdata/lms): %v", err)
+		t.Fatalf("the LMS run-time is not installed (run scripts/install-deps.sh, or npm ci in web/testdata/npm): %v", err)
 	}
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "pop3lab")
