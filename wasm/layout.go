@@ -14,7 +14,7 @@ var tabPanes = map[string][]string{
 	"terminal": {"terminal-pane"},
 	"server":   {"server-pane", "client-pane"},
 	"wire":     {"wire-pane"},
-	"sequence": {"diagram-pane"},
+	"sequence": {"diagram-pane", "bytes-pane"},
 }
 
 // paneTab is the tab that shows the pane a narration is about.
