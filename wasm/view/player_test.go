@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"pop3lab/sim"
-	"pop3lab/sim/wire"
 	"pop3lab/sim/scenario"
+	"pop3lab/sim/wire"
 )
 
 func lab(t *testing.T, name string) string {
