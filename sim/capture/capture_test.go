@@ -35,15 +35,6 @@ func runLab(t testing.TB, name string) *sim.Simulation {
 	return s
 }
 
-// conns returns the simulation's connections as captured.
-func conns(s *sim.Simulation) []capture.Conn {
-	var out []capture.Conn
-	for i := 1; i <= s.LastConn(); i++ {
-		out = append(out, capture.Conn{Segments: s.Segments(i)})
-	}
-	return out
-}
-
 // describe renders segments for comparison: everything a capture keeps,
 // times in microseconds.
 func describe(segs []wire.Segment) string {
