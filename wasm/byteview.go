@@ -30,6 +30,8 @@ type byteViewPane struct {
 	// imported, when set, is the capture the view shows instead of the
 	// simulation: read-only, it changes nothing else on the page.
 	imported *capture.Imported
+	// source says what imported holds, ahead of the place shown.
+	source string
 }
 
 // connAnnotations are the records of one connection so far.
@@ -74,6 +76,7 @@ func (a *app) bindByteView() {
 			}
 		})
 	})
+	a.bindCompare()
 	listen(box, "mouseover", pick)
 	listen(box, "focusin", pick)
 	listen(box, "keydown", func(ev dom.Event) {
@@ -158,7 +161,7 @@ func (a *app) drawByteView() {
 	box.SetAttribute("class", cls)
 	where := fmt.Sprintf("connection %d · segment %d · %d records", v.Conn, v.Segment, len(v.Records))
 	if theByteView.imported != nil {
-		where = "imported capture, read-only · " + where
+		where = theByteView.source + " · " + where
 	}
 	a.byID("bytes-where").SetTextContent(where)
 	a.fillConnChoice()
@@ -257,8 +260,12 @@ func (a *app) fillConnChoice() {
 	clearChildren(sel)
 	var labels []string
 	if imp := theByteView.imported; imp != nil {
-		for _, c := range imp.Conns {
-			labels = append(labels, fmt.Sprintf("%v → %v", c.Config.Client, c.Config.Server))
+		for i, c := range imp.Conns {
+			l := fmt.Sprintf("%v → %v", c.Config.Client, c.Config.Server)
+			if !c.Config.Server.IsValid() {
+				l = fmt.Sprintf("connection %d, %d segments", i+1, len(c.Segments))
+			}
+			labels = append(labels, l)
 		}
 	} else if a.sim != nil {
 		for i := 1; i <= a.sim.LastConn(); i++ {
@@ -334,9 +341,23 @@ func (a *app) showImport(b []byte) {
 	}
 	a.byID("bytes-error").SetTextContent("")
 	theByteView.imported, theByteView.conns = imp, nil
+	theByteView.source = "imported capture, read-only"
 	a.showConn(1)
 }
 
 func (a *app) importError(why string) {
 	a.byID("bytes-error").SetTextContent("This file cannot be shown: " + why + ".")
+}
+
+// openByteLink opens the byte view at the span link names, in the
+// simulation or the source the view shows, focused and explained; a link
+// to a span the view does not hold opens its segment's first span.
+func (a *app) openByteLink(link view.ByteLink) {
+	recs := theByteView.records(a.sim, link.Conn)
+	theByteView.v = view.NewByteView(link.Conn, recs, link.Segment)
+	if i, ok := theByteView.v.Locate(link); ok {
+		theByteView.v.Cursor = i
+	}
+	a.drawByteView()
+	a.byteCursor(theByteView.v.Cursor, true)
 }
