@@ -66,6 +66,7 @@ func (a *app) bindByteView() {
 		listen(a.byID(id), "click", func(dom.Event) { a.post(func() { a.stepByteView(delta) }) })
 	}
 	listen(a.byID("bytes-pcapng"), "click", func(dom.Event) { a.post(a.exportPcapng) })
+	listen(a.byID("bytes-link"), "click", func(dom.Event) { a.post(a.linkToSpan) })
 	file := a.byID("bytes-import")
 	listen(file, "change", func(dom.Event) { a.readCapture(file) })
 	conn := a.byID("bytes-conn")
@@ -170,6 +171,9 @@ func (a *app) drawByteView() {
 	_, hasNext := view.NextSegment(recs, v.Segment, 1)
 	setDisabled(a.byID("bytes-prev"), !hasPrev)
 	setDisabled(a.byID("bytes-next"), !hasNext)
+	// A link replays the session: it can name the simulation's bytes
+	// only, not an imported capture's.
+	setDisabled(a.byID("bytes-link"), theByteView.imported != nil || len(v.Leaves) == 0)
 	pres := make([]dom.Element, len(v.Records))
 	for i, r := range v.Records {
 		rec := a.el("div", "", "class", "b-rec")
@@ -360,4 +364,27 @@ func (a *app) openByteLink(link view.ByteLink) {
 	}
 	a.drawByteView()
 	a.byteCursor(theByteView.v.Cursor, true)
+}
+
+// linkToSpan puts a share link in the address bar that replays the
+// session and opens the byte view at the span under the cursor.
+func (a *app) linkToSpan() {
+	link, ok := theByteView.v.Link()
+	if !ok || theByteView.imported != nil {
+		return
+	}
+	sh := a.sharedNow()
+	sh.Bytes = &link
+	a.shareLink(sh)
+}
+
+// openSharedBytes opens the byte view at the span a share link names,
+// if it names one the replayed session has.
+func (a *app) openSharedBytes(link *view.ByteLink) {
+	if link == nil || a.sim == nil || link.Conn > a.sim.LastConn() {
+		return
+	}
+	theByteView.imported = nil
+	a.openByteLink(*link)
+	a.byID("bytes-pane").Underlying().Call("scrollIntoView")
 }

@@ -63,3 +63,34 @@ func TestCompareModes(t *testing.T) {
 		&& document.activeElement.title === "host name"`)
 	alive(t, ctx, "after the comparison")
 }
+
+// TestByteViewDeepLink: "Link to this span" on the password puts a share
+// link in the address bar; opening it in a fresh tab replays the session
+// and opens the byte view at that span, focused and explained.
+func TestByteViewDeepLink(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	if !js[bool](t, ctx, `document.getElementById("bytes-link").disabled`) {
+		t.Fatal("Link to this span is enabled before any span is shown")
+	}
+	typeCommand(t, ctx, "USER alice")
+	typeCommand(t, ctx, "PASS wonderland")
+	js[bool](t, ctx, `[...document.querySelectorAll("#sequence .arrow.c2s")].find(g => g.textContent.includes("PASS")).dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	waitFor(t, ctx, "the byte view", `document.querySelectorAll("#bytes-record .b-leaf").length > 0`)
+	js[bool](t, ctx, `document.querySelector("#bytes-record .b-leaf.secret").dispatchEvent(new MouseEvent("mouseover", {bubbles: true}))`)
+	waitFor(t, ctx, "the password under the cursor", `document.querySelector("#bytes-record .b-leaf.current") === document.querySelector("#bytes-record .b-leaf.secret")`)
+	where := js[string](t, ctx, `document.getElementById("bytes-where").textContent`)
+	js[bool](t, ctx, `(() => { document.getElementById("bytes-link").click(); return true })()`)
+	waitFor(t, ctx, "the link", `location.hash.startsWith("#v1.")`)
+	hash := js[string](t, ctx, `location.hash`)
+
+	fresh := newTab(t)
+	open(t, fresh, hash)
+	waitFor(t, fresh, "the span the link names", `document.activeElement.classList.contains("b-leaf") && document.activeElement.textContent === "wonderland"
+		&& document.getElementById("bytes-explain").innerText.includes("command PASS › password")`)
+	if got := js[string](t, fresh, `document.getElementById("bytes-where").textContent`); got != where {
+		t.Fatalf("the link opens %q, want %q", got, where)
+	}
+	screenshot(t, fresh, "byte-view-deep-link")
+	alive(t, fresh, "after opening the deep link")
+}

@@ -227,6 +227,12 @@ type ByteLink struct {
 	Start   int `json:"b,omitempty"`
 }
 
+// valid reports whether the link can name a span: a connection from 1,
+// offsets from 0.
+func (l ByteLink) valid() bool {
+	return l.Conn >= 1 && l.Segment >= 0 && l.Record >= 0 && l.Start >= 0
+}
+
 // Link returns the ByteLink of the leaf under the cursor.
 func (v ByteView) Link() (ByteLink, bool) {
 	if v.Cursor < 0 || v.Cursor >= len(v.Leaves) {
