@@ -30,6 +30,8 @@ type byteViewPane struct {
 	// imported, when set, is the capture the view shows instead of the
 	// simulation: read-only, it changes nothing else on the page.
 	imported *capture.Imported
+	// source says what imported holds, ahead of the place shown.
+	source string
 }
 
 // connAnnotations are the records of one connection so far.
@@ -64,6 +66,7 @@ func (a *app) bindByteView() {
 		listen(a.byID(id), "click", func(dom.Event) { a.post(func() { a.stepByteView(delta) }) })
 	}
 	listen(a.byID("bytes-pcapng"), "click", func(dom.Event) { a.post(a.exportPcapng) })
+	listen(a.byID("bytes-link"), "click", func(dom.Event) { a.post(a.linkToSpan) })
 	file := a.byID("bytes-import")
 	listen(file, "change", func(dom.Event) { a.readCapture(file) })
 	conn := a.byID("bytes-conn")
@@ -74,6 +77,7 @@ func (a *app) bindByteView() {
 			}
 		})
 	})
+	a.bindCompare()
 	listen(box, "mouseover", pick)
 	listen(box, "focusin", pick)
 	listen(box, "keydown", func(ev dom.Event) {
@@ -158,7 +162,7 @@ func (a *app) drawByteView() {
 	box.SetAttribute("class", cls)
 	where := fmt.Sprintf("connection %d · segment %d · %d records", v.Conn, v.Segment, len(v.Records))
 	if theByteView.imported != nil {
-		where = "imported capture, read-only · " + where
+		where = theByteView.source + " · " + where
 	}
 	a.byID("bytes-where").SetTextContent(where)
 	a.fillConnChoice()
@@ -167,6 +171,9 @@ func (a *app) drawByteView() {
 	_, hasNext := view.NextSegment(recs, v.Segment, 1)
 	setDisabled(a.byID("bytes-prev"), !hasPrev)
 	setDisabled(a.byID("bytes-next"), !hasNext)
+	// A link replays the session: it can name the simulation's bytes
+	// only, not an imported capture's.
+	setDisabled(a.byID("bytes-link"), theByteView.imported != nil || len(v.Leaves) == 0)
 	pres := make([]dom.Element, len(v.Records))
 	for i, r := range v.Records {
 		rec := a.el("div", "", "class", "b-rec")
@@ -257,8 +264,12 @@ func (a *app) fillConnChoice() {
 	clearChildren(sel)
 	var labels []string
 	if imp := theByteView.imported; imp != nil {
-		for _, c := range imp.Conns {
-			labels = append(labels, fmt.Sprintf("%v → %v", c.Config.Client, c.Config.Server))
+		for i, c := range imp.Conns {
+			l := fmt.Sprintf("%v → %v", c.Config.Client, c.Config.Server)
+			if !c.Config.Server.IsValid() {
+				l = fmt.Sprintf("connection %d, %d segments", i+1, len(c.Segments))
+			}
+			labels = append(labels, l)
 		}
 	} else if a.sim != nil {
 		for i := 1; i <= a.sim.LastConn(); i++ {
@@ -334,9 +345,46 @@ func (a *app) showImport(b []byte) {
 	}
 	a.byID("bytes-error").SetTextContent("")
 	theByteView.imported, theByteView.conns = imp, nil
+	theByteView.source = "imported capture, read-only"
 	a.showConn(1)
 }
 
 func (a *app) importError(why string) {
 	a.byID("bytes-error").SetTextContent("This file cannot be shown: " + why + ".")
+}
+
+// openByteLink opens the byte view at the span link names, in the
+// simulation or the source the view shows, focused and explained; a link
+// to a span the view does not hold opens its segment's first span.
+func (a *app) openByteLink(link view.ByteLink) {
+	recs := theByteView.records(a.sim, link.Conn)
+	theByteView.v = view.NewByteView(link.Conn, recs, link.Segment)
+	if i, ok := theByteView.v.Locate(link); ok {
+		theByteView.v.Cursor = i
+	}
+	a.drawByteView()
+	a.byteCursor(theByteView.v.Cursor, true)
+}
+
+// linkToSpan puts a share link in the address bar that replays the
+// session and opens the byte view at the span under the cursor.
+func (a *app) linkToSpan() {
+	link, ok := theByteView.v.Link()
+	if !ok || theByteView.imported != nil {
+		return
+	}
+	sh := a.sharedNow()
+	sh.Bytes = &link
+	a.shareLink(sh)
+}
+
+// openSharedBytes opens the byte view at the span a share link names,
+// if it names one the replayed session has.
+func (a *app) openSharedBytes(link *view.ByteLink) {
+	if link == nil || a.sim == nil || link.Conn > a.sim.LastConn() {
+		return
+	}
+	theByteView.imported = nil
+	a.openByteLink(*link)
+	a.byID("bytes-pane").Underlying().Call("scrollIntoView")
 }

@@ -25,14 +25,17 @@ func (a *app) togglePresenter() {
 }
 
 // share puts the current session in the address bar and tries to copy it.
-func (a *app) share() {
+func (a *app) share() { a.shareLink(a.sharedNow()) }
+
+// sharedNow is what a share link of the current session carries.
+func (a *app) sharedNow() view.Shared {
 	sh := view.Shared{Presenter: a.presenter}
 	if a.player != nil {
 		sh.Scenario, sh.Step = a.player.Source, a.player.Done()
 	} else {
 		sh.Seed, sh.Actions = a.seed, a.sim.Actions()
 	}
-	a.shareLink(sh)
+	return sh
 }
 
 func (a *app) shareLink(sh view.Shared) {
@@ -98,6 +101,7 @@ func (a *app) openShared() bool {
 			a.showLab(last.Narration, last.Panel)
 			a.updateControls()
 		}
+		a.openSharedBytes(sh.Bytes)
 		return true
 	}
 	s, err := a.newSim(sh.Seed, sh.Actions)
@@ -107,6 +111,7 @@ func (a *app) openShared() bool {
 	}
 	a.seed = sh.Seed
 	a.replaceSim(s)
+	a.openSharedBytes(sh.Bytes)
 	return true
 }
 

@@ -24,7 +24,7 @@ func TestByteView(t *testing.T) {
 	open(t, ctx, "")
 	typeCommand(t, ctx, "USER alice")
 	typeCommand(t, ctx, "PASS wonderland")
-	js[bool](t, ctx, `[...document.querySelectorAll("#sequence g.arrow.c2s")].find(g => g.textContent.includes("PASS")).dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	js[bool](t, ctx, `[...document.querySelectorAll("#sequence .arrow.c2s")].find(g => g.textContent.includes("PASS")).dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
 	waitFor(t, ctx, "the byte view", `!document.getElementById("bytes-pane").hidden && document.querySelectorAll("#bytes-record .b-leaf").length > 0`)
 	leaves := js[[]string](t, ctx, `[...document.querySelectorAll("#bytes-record .b-leaf")].map(e => e.textContent)`)
 	if got := strings.Join(leaves, "|"); got != "PASS| |wonderland|\\r\\n\n" {
@@ -73,7 +73,7 @@ func TestByteViewTLS(t *testing.T) {
 	ctx := newTab(t)
 	open(t, ctx, "")
 	typeCommand(t, ctx, "STLS")
-	js[bool](t, ctx, `[...document.querySelectorAll("#sequence g.arrow.c2s")].find(g => g.textContent.includes("STLS")).dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	js[bool](t, ctx, `[...document.querySelectorAll("#sequence .arrow.c2s")].find(g => g.textContent.includes("STLS")).dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
 	waitFor(t, ctx, "the byte view", `!document.getElementById("bytes-pane").hidden && document.querySelector("#bytes-record .b-leaf") !== null`)
 	for i := 0; i < 4 && !js[bool](t, ctx, `[...document.querySelectorAll("#bytes-record .b-head")].some(h => h.textContent.includes("TLS record: handshake"))`); i++ {
 		where := js[string](t, ctx, `document.getElementById("bytes-where").textContent`)
@@ -149,12 +149,12 @@ func TestByteViewKeysStayInside(t *testing.T) {
 	open(t, ctx, "")
 	chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`button[data-lab="sniffing"]`)))
 	waitFor(t, ctx, "the lab", `!document.getElementById("narration").hidden`)
-	for i := 0; i < 6 && js[int](t, ctx, `document.querySelectorAll("#sequence g.arrow").length`) == 0; i++ {
+	for i := 0; i < 6 && js[int](t, ctx, `document.querySelectorAll("#sequence .arrow").length`) == 0; i++ {
 		step := js[string](t, ctx, `document.documentElement.dataset.step`)
 		chromedp.Do(ctx, chromedp.KeyEvent("n"))
 		waitFor(t, ctx, "a step", `document.documentElement.dataset.step !== "`+step+`"`)
 	}
-	js[bool](t, ctx, `document.querySelector("#sequence g.arrow").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	js[bool](t, ctx, `document.querySelector("#sequence .arrow").dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
 	waitFor(t, ctx, "the byte view", `document.querySelector("#bytes-record .b-leaf") !== null`)
 	step := js[string](t, ctx, `document.documentElement.dataset.step`)
 	js[bool](t, ctx, `(() => { document.querySelector('#bytes-record .b-leaf[data-leaf="0"]').focus(); return true })()`)

@@ -28,12 +28,12 @@ const (
 
 	tls12 = 0x0303
 	tls13 = 0x0304
-
-	// aeadOverhead is what TLS 1.3 adds to each encrypted record's
-	// plaintext: a 16-byte AEAD tag and the inner content-type byte
-	// (RFC 8446 §5.2; every TLS 1.3 suite but CCM_8 has a 16-byte tag).
-	aeadOverhead = 16 + 1
 )
+
+// AEADOverhead is what TLS 1.3 adds to each encrypted record's plaintext:
+// a 16-byte AEAD tag and the inner content-type byte (RFC 8446 §5.2;
+// every TLS 1.3 suite but CCM_8 has a 16-byte tag).
+const AEADOverhead = 16 + 1
 
 // helloRetryRandom is the ServerHello random of a HelloRetryRequest
 // (RFC 8446 §4.1.3).
@@ -313,14 +313,14 @@ func (t *tlsState) applicationData(dir wire.Dir, p *fields) {
 		s.Label = "encrypted handshake message"
 		s.Note = "the client's Finished, encrypted: the handshake is complete"
 		s.Ref = "RFC 8446 §4.4.4"
-	case t.version == tls13 && n == 2+aeadOverhead:
+	case t.version == tls13 && n == 2+AEADOverhead:
 		s.Label = "encrypted alert (likely)"
 		s.Note = fmt.Sprintf("%d bytes is the size of an encrypted alert (2 bytes, the inner type and a 16-byte tag): most likely close_notify", n)
 		s.Ref = "RFC 8446 §6.1"
 	default:
 		learns := fmt.Sprintf("an eavesdropper cannot read it but learns the direction, the time and the length: %d bytes", n)
-		if t.version == tls13 && n >= aeadOverhead {
-			learns = fmt.Sprintf("an eavesdropper cannot read it but learns the direction, the time and the length: %d bytes, so at most %d bytes of POP3 (less the 16-byte tag and the content-type byte)", n, n-aeadOverhead)
+		if t.version == tls13 && n >= AEADOverhead {
+			learns = fmt.Sprintf("an eavesdropper cannot read it but learns the direction, the time and the length: %d bytes, so at most %d bytes of POP3 (less the 16-byte tag and the content-type byte)", n, n-AEADOverhead)
 		}
 		if t.serverName != "" {
 			learns += "; and the ClientHello named the server " + t.serverName

@@ -215,3 +215,44 @@ func anySecret(s annotate.Span) bool {
 	}
 	return false
 }
+
+// A ByteLink names one span of a connection's bytes: the segment to open
+// and, among the records it carried, the record (by annotate.Record.Index)
+// and the leaf that holds byte Start of it. It is what a share link
+// carries to open the byte view at one span.
+type ByteLink struct {
+	Conn    int `json:"c"`
+	Segment int `json:"g"`
+	Record  int `json:"r"`
+	Start   int `json:"b,omitempty"`
+}
+
+// valid reports whether the link can name a span: a connection from 1,
+// offsets from 0.
+func (l ByteLink) valid() bool {
+	return l.Conn >= 1 && l.Segment >= 0 && l.Record >= 0 && l.Start >= 0
+}
+
+// Link returns the ByteLink of the leaf under the cursor.
+func (v ByteView) Link() (ByteLink, bool) {
+	if v.Cursor < 0 || v.Cursor >= len(v.Leaves) {
+		return ByteLink{}, false
+	}
+	l := v.Leaves[v.Cursor]
+	return ByteLink{Conn: v.Conn, Segment: v.Segment, Record: v.Records[l.Record].Index, Start: l.Span().Start}, true
+}
+
+// Locate returns the index in Leaves of the leaf link names, and false if
+// the view holds no such leaf.
+func (v ByteView) Locate(link ByteLink) (int, bool) {
+	if link.Conn != v.Conn || link.Segment != v.Segment {
+		return 0, false
+	}
+	for i, l := range v.Leaves {
+		s := l.Span()
+		if v.Records[l.Record].Index == link.Record && (s.Start == link.Start || s.Start < link.Start && link.Start < s.End) {
+			return i, true
+		}
+	}
+	return 0, false
+}

@@ -53,6 +53,9 @@ type Shared struct {
 	Actions   []sim.Action `json:"-"`
 	Saved     []byte       `json:"sb,omitempty"` // the sandbox, in the saved-session format
 	Presenter bool         `json:"pr,omitempty"`
+	// Bytes, when set, names the span the byte view opens at, once the
+	// session is replayed.
+	Bytes *ByteLink `json:"bv,omitempty"`
 }
 
 // EncodeShare returns the fragment (without "#") for sh: "v1." and the
@@ -99,7 +102,7 @@ func DecodeShare(fragment string) (Shared, error) {
 		return Shared{}, ErrShareDamaged
 	}
 	var sh Shared
-	if err := json.Unmarshal(raw, &sh); err != nil || sh.Step < 0 {
+	if err := json.Unmarshal(raw, &sh); err != nil || sh.Step < 0 || sh.Bytes != nil && !sh.Bytes.valid() {
 		return Shared{}, ErrShareDamaged
 	}
 	if sh.Scenario == "" && len(sh.Saved) > 0 {
