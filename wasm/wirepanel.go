@@ -45,25 +45,30 @@ func (a *app) syncWire() {
 	// Keep the panel light: the oldest rows beyond the limit go behind
 	// one button that says how many there are.
 	for a.wireShown > a.wireLimit {
-		first := a.firstWireRow(list)
+		first := firstElement(list)
 		if first == nil {
 			break
 		}
 		row := first.GetAttribute("data-row")
-		for el := first; el != nil && el.GetAttribute("data-row") == row; el = a.firstWireRow(list) {
+		for el := first; el != nil && el.GetAttribute("data-row") == row; el = firstElement(list) {
 			list.RemoveChild(el)
 		}
 		a.wireShown--
 		a.wireHidden++
 	}
-	more := a.byID("wire-earlier")
-	if a.wireHidden > 0 {
-		more.SetTextContent(fmt.Sprintf("Show %s earlier %s", view.Thousands(a.wireHidden), rowsWord(a.wireHidden)))
-		more.RemoveAttribute("hidden")
-	} else {
-		more.SetAttribute("hidden", "")
-	}
+	a.showEarlier()
 	scrollToEnd(list)
+}
+
+// showEarlier offers the rows behind "show earlier", if there are any.
+func (a *app) showEarlier() {
+	more := a.byID("wire-earlier")
+	if a.wireHidden == 0 {
+		more.SetAttribute("hidden", "")
+		return
+	}
+	more.SetTextContent(fmt.Sprintf("Show %s earlier %s", view.Thousands(a.wireHidden), rowsWord(a.wireHidden)))
+	more.RemoveAttribute("hidden")
 }
 
 func rowsWord(n int) string {
@@ -73,15 +78,12 @@ func rowsWord(n int) string {
 	return "rows"
 }
 
-// firstWireRow returns the list's first row item.
-func (a *app) firstWireRow(list dom.Element) dom.Element { return firstElement(list) }
-
 // redrawWire draws the wire panel afresh: after a filter change, the hex
 // switch, or "show earlier".
 func (a *app) redrawWire() {
 	clearChildren(a.byID("wire-log"))
 	rows := a.wire.Rows()
-	a.wireShown, a.wireHidden = 0, 0
+	a.wireShown = 0
 	kept := 0
 	for _, r := range rows {
 		if a.wireFilter.Keeps(r) {
@@ -102,13 +104,7 @@ func (a *app) redrawWire() {
 		}
 		a.appendWireRow(list, i, r)
 	}
-	if a.wireHidden > 0 {
-		more := a.byID("wire-earlier")
-		more.SetTextContent(fmt.Sprintf("Show %s earlier %s", view.Thousands(a.wireHidden), rowsWord(a.wireHidden)))
-		more.RemoveAttribute("hidden")
-	} else {
-		a.byID("wire-earlier").SetAttribute("hidden", "")
-	}
+	a.showEarlier()
 	a.byID("wire-count").SetTextContent(a.wireCountText(kept, len(rows)))
 }
 

@@ -41,11 +41,12 @@ func TestLockAcrossStores(t *testing.T) {
 // Open here is refused with ErrLocked; when that process dies (killed,
 // without closing anything), the lock is free again.
 func TestLockAcrossProcesses(t *testing.T) {
-	if os.Getenv(lockChildEnv) != "" {
-		t.Skip("the child runs TestLockChild")
+	if dir := os.Getenv(lockChildEnv); dir != "" {
+		holdLock(t, dir) // this process is the child
+		return
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLockChild$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestLockAcrossProcesses$", "-test.v")
 	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -73,13 +74,9 @@ func TestLockAcrossProcesses(t *testing.T) {
 	mustOpen(t, s, "alice").Close()
 }
 
-// TestLockChild holds alice's maildrop for TestLockAcrossProcesses until
-// it is killed.
-func TestLockChild(t *testing.T) {
-	dir := os.Getenv(lockChildEnv)
-	if dir == "" {
-		t.Skip("run by TestLockAcrossProcesses")
-	}
+// holdLock is the child of TestLockAcrossProcesses: it holds alice's
+// maildrop under dir until it is killed.
+func holdLock(t *testing.T, dir string) {
 	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(dir), "/"))
 	if err != nil {
 		t.Fatal(err)

@@ -26,9 +26,10 @@ const fdLimitChildEnv = "POP3LAB_TEST_FDLIMIT_CHILD"
 // are all served.
 func TestAcceptSurvivesFileDescriptorLimit(t *testing.T) {
 	if os.Getenv(fdLimitChildEnv) != "" {
-		t.Skip("the child runs TestFDLimitChild")
+		fdLimitChild(t) // this process is the child
+		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFDLimitChild$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAcceptSurvivesFileDescriptorLimit$", "-test.v")
 	cmd.Env = append(os.Environ(), fdLimitChildEnv+"=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -100,13 +101,10 @@ func TestAcceptSurvivesFileDescriptorLimit(t *testing.T) {
 	late.expect("+OK Logging out; no messages deleted.")
 }
 
-// TestFDLimitChild is the child of TestAcceptSurvivesFileDescriptorLimit:
-// it serves on loopback, uses up its file descriptors, and frees them when
-// a line arrives on stdin. It reports on stdout.
-func TestFDLimitChild(t *testing.T) {
-	if os.Getenv(fdLimitChildEnv) == "" {
-		t.Skip("run by TestAcceptSurvivesFileDescriptorLimit")
-	}
+// fdLimitChild is the child of TestAcceptSurvivesFileDescriptorLimit: it
+// serves on loopback, uses up its file descriptors, and frees them when a
+// line arrives on stdin. It reports on stdout.
+func fdLimitChild(t *testing.T) {
 	env := newEnv(t, func(c *Config) {
 		c.Logf = func(format string, args ...any) { fmt.Printf("log: "+format+"\n", args...) }
 	})
