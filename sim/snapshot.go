@@ -20,7 +20,7 @@ type Snapshot struct {
 	TLS       bool
 	User      string
 	// Attack is the attacker's mode ("off", "strip-stls", "inject").
-	Attack string
+	Attack Attack
 	// Settings are the current settings.
 	Settings Settings
 	// Server is the sample user's maildrop: as the terminal's session

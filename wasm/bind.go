@@ -112,7 +112,7 @@ func (a *app) bind() {
 	}
 	a.on("attack-mode", "change", func() {
 		a.leaveScenario()
-		a.apply(sim.Action{Kind: sim.ActAttack, Attack: value(a.byID("attack-mode")), Line: value(a.byID("attack-line"))})
+		a.apply(sim.Action{Kind: sim.ActAttack, Attack: sim.Attack(value(a.byID("attack-mode"))), Line: value(a.byID("attack-line"))})
 	})
 	a.on("btn-replay", "click", func() {
 		a.leaveScenario()

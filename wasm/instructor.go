@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"pop3lab/sim"
 	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
@@ -127,9 +128,9 @@ func (a *app) predictPause() bool {
 	st := a.runner.Scenario.Steps[a.runner.StepsDone()]
 	var q string
 	switch st.Kind {
-	case scenario.ActSend:
+	case sim.ActSend:
 		q = "The client sends: " + st.Text
-	case scenario.ActConnect:
+	case sim.ActConnect:
 		q = "The client connects."
 	default:
 		return false

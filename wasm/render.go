@@ -406,7 +406,7 @@ func (a *app) showSettings(snap sim.Snapshot) {
 	setValue(a.byID("set-days"), strconv.Itoa(c.DeleteAfterDays))
 	setValue(a.byID("set-device"), c.Device)
 	setChecked(a.byID("unsafe-stls"), snap.Settings.Server.UnsafeSTLS)
-	setValue(a.byID("attack-mode"), snap.Attack)
+	setValue(a.byID("attack-mode"), string(snap.Attack))
 }
 
 // updateControls enables what makes sense now.

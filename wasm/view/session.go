@@ -51,7 +51,7 @@ func Save(seed uint64, actions []sim.Action) ([]byte, error) {
 	}
 	s := Saved{Version: SessionVersion, Seed: seed}
 	for _, a := range actions {
-		sa := SavedAction{Kind: kindNames[a.Kind], Line: a.Line, Attack: a.Attack, Subject: a.Subject, Body: a.Body, Duration: a.Duration}
+		sa := SavedAction{Kind: kindNames[a.Kind], Line: a.Line, Attack: string(a.Attack), Subject: a.Subject, Body: a.Body, Duration: a.Duration}
 		if a.Kind == sim.ActSettings {
 			st := a.Settings
 			sa.Settings = &st
@@ -83,7 +83,7 @@ func Load(b []byte) (seed uint64, actions []sim.Action, err error) {
 		if !ok {
 			return 0, nil, fmt.Errorf("%w: action %d has unknown kind %q", ErrCorrupt, i+1, sa.Kind)
 		}
-		a := sim.Action{Kind: k, Line: sa.Line, Attack: sa.Attack, Subject: sa.Subject, Body: sa.Body, Duration: sa.Duration}
+		a := sim.Action{Kind: k, Line: sa.Line, Attack: sim.Attack(sa.Attack), Subject: sa.Subject, Body: sa.Body, Duration: sa.Duration}
 		if k == sim.ActSettings {
 			if sa.Settings == nil {
 				return 0, nil, fmt.Errorf("%w: action %d: settings missing", ErrCorrupt, i+1)
