@@ -9,7 +9,6 @@ import (
 
 	"pop3lab/sim/client"
 	"pop3lab/sim/pop3"
-	"pop3lab/sim/sample"
 )
 
 // ActionKind says what an Action does.
@@ -319,12 +318,12 @@ func (s *Simulation) setAttack(mode Attack, line string) error {
 func (s *Simulation) deliver(subject, body string) error {
 	now := s.clock.Now()
 	msg := fmt.Sprintf("From: Lab Sender <sender@pop3lab.example>\r\nTo: %s@pop3lab.example\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%d.lab@pop3lab.example>\r\n\r\n%s\r\n",
-		sample.User, subject, now.Format(time.RFC1123Z), now.UnixNano(), strings.ReplaceAll(body, "\n", "\r\n"))
-	uid, err := s.store.Deliver(sample.User, strings.NewReader(msg))
+		s.cfg.User, subject, now.Format(time.RFC1123Z), now.UnixNano(), strings.ReplaceAll(body, "\n", "\r\n"))
+	uid, err := s.store.Deliver(s.cfg.User, strings.NewReader(msg))
 	if err != nil {
 		return fmt.Errorf("sim: deliver: %w", err)
 	}
-	s.log(Event{Kind: EvDelivery, Text: fmt.Sprintf("new message %q delivered to %s's maildrop (UID %s)", subject, sample.User, uid)})
+	s.log(Event{Kind: EvDelivery, Text: fmt.Sprintf("new message %q delivered to %s's maildrop (UID %s)", subject, s.cfg.User, uid)})
 	return nil
 }
 
