@@ -281,7 +281,7 @@ func (a *app) step() {
 	}
 	sr, err := a.runner.Next()
 	// Presenter mode shows the panels this kind of step needs.
-	a.doc.DocumentElement().Underlying().Get("dataset").Set("stepKind", sr.Step.Kind.String())
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("stepKind", sr.Step.Keyword())
 	a.renderNew()
 	note := sr.Step.Note
 	if err != nil {
