@@ -62,8 +62,11 @@ func newClassroom() *classroom {
 
 // Observe implements server.Observer.
 func (c *classroom) Observe(e server.Event) {
-	if e.Kind == server.EventBody {
+	switch e.Kind {
+	case server.EventBody:
 		return // message bodies stay out of the projected view
+	case server.EventMaildrop, server.EventMark, server.EventUnmark, server.EventCommit:
+		return // the projected view shows the dialogue; these carry no line
 	}
 	ev := liveEvent{Session: e.Session, Time: e.Time.UTC().Format(time.RFC3339Nano), Kind: e.Kind.String(),
 		User: e.User, State: e.State.String(), TLS: e.TLS, Line: e.Redacted(), Note: e.Note}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -288,7 +287,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 		br, err = brotliBest(wasm)
 		brDone <- err
 	}()
-	gz, err := gzipBest(wasm)
+	gz, err := web.GzipBest(wasm)
 	if err != nil {
 		return err
 	}
@@ -467,22 +466,6 @@ func readWasmExec(goroot string) ([]byte, error) {
 		errs = append(errs, err)
 	}
 	return nil, fmt.Errorf("wasm_exec.js of the toolchain in %s: %w", goroot, errors.Join(errs...))
-}
-
-// gzipBest compresses b with gzip at the best compression.
-func gzipBest(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // brotliBest compresses b with brotli at its best quality and largest

@@ -119,14 +119,6 @@ func (k EventKind) String() string {
 	return "unknown"
 }
 
-// Span is a byte range [Start, End) of an event's Line.
-type Span struct {
-	Start, End int
-}
-
-// Empty reports whether the span covers nothing.
-func (s Span) Empty() bool { return s.End <= s.Start }
-
 // Event is one thing that happened in a session, in order.
 type Event struct {
 	Kind    EventKind
@@ -145,7 +137,7 @@ type Event struct {
 	// Secret marks the bytes of Line that are credentials (a password,
 	// SASL data, an APOP digest). Views highlight them; logs must use
 	// Redacted.
-	Secret Span
+	Secret pop3.Span
 	// Offset is where the command line began in the octets received on
 	// the connection's current transport: the raw connection, or after a
 	// TLS handshake the decrypted stream, counted from the handshake. With
