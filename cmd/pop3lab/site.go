@@ -22,6 +22,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"pop3lab/sim/feed"
 	"pop3lab/web"
 )
 
@@ -302,7 +303,11 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	}
 	// No classroom on a static host; `serve --classroom` answers this
 	// name itself. The file keeps the page's probe from failing with 404.
-	if err := write("classroom.json", []byte(`{"pop3":""}`+"\n")); err != nil {
+	none, err := json.Marshal(feed.Info{})
+	if err != nil {
+		return err
+	}
+	if err := write(feed.InfoPath, append(none, '\n')); err != nil {
 		return err
 	}
 	if err := renderLessons(out, course); err != nil {

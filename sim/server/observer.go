@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"time"
 
@@ -88,35 +89,40 @@ const (
 // MaxObservedBody is how much of a multi-line body an EventBody carries.
 const MaxObservedBody = 64 << 10
 
-// String names the kind.
+// eventKindNames are the kinds' names, the one spelling logs and the
+// classroom feed use.
+var eventKindNames = [...]string{
+	EventConnect: "connect", EventCommand: "command", EventResponse: "response", EventState: "state",
+	EventTLS: "tls", EventDiscard: "discard", EventClose: "close", EventBody: "body",
+	EventMaildrop: "maildrop", EventMark: "mark", EventUnmark: "unmark", EventCommit: "commit",
+}
+
+// String names the kind ("command").
 func (k EventKind) String() string {
-	switch k {
-	case EventConnect:
-		return "connect"
-	case EventCommand:
-		return "command"
-	case EventResponse:
-		return "response"
-	case EventState:
-		return "state"
-	case EventTLS:
-		return "tls"
-	case EventDiscard:
-		return "discard"
-	case EventClose:
-		return "close"
-	case EventBody:
-		return "body"
-	case EventMaildrop:
-		return "maildrop"
-	case EventMark:
-		return "mark"
-	case EventUnmark:
-		return "unmark"
-	case EventCommit:
-		return "commit"
+	if k >= 0 && int(k) < len(eventKindNames) {
+		return eventKindNames[k]
 	}
 	return "unknown"
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if k < 0 || int(k) >= len(eventKindNames) {
+		return nil, fmt.Errorf("pop3 server: unknown event kind %d", int(k))
+	}
+	return []byte(eventKindNames[k]), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler: the name String
+// gives.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	for i, n := range eventKindNames {
+		if n == string(b) {
+			*k = EventKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("pop3 server: unknown event kind %q", b)
 }
 
 // Event is one thing that happened in a session, in order.
