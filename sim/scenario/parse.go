@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"pop3lab/sim"
+	"pop3lab/sim/server"
 	"pop3lab/sim/wording"
 	"regexp"
 	"slices"
@@ -121,7 +122,7 @@ var (
 	doActions    = []sim.ActionKind{sim.ActGetMail, sim.ActPreview}
 	expectations = map[string]string{
 		"tap":     `tap has "TEXT" | tap lacks "TEXT"`,
-		"state":   "state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED",
+		"state":   "state " + strings.Join(server.StateNames(), "|"),
 		"server":  `server messages N | server ran "LINE" | server discarded "TEXT"`,
 		"local":   "local messages N",
 		"fetched": "fetched N",
@@ -370,7 +371,7 @@ func (p *parser) expect(value string) {
 		case "tap":
 			ok = len(args) == 2 && (args[0] == "has" || args[0] == "lacks") && args[1] != ""
 		case "state":
-			ok = len(args) == 1 && contains([]string{"AUTHORIZATION", "TRANSACTION", "UPDATE", "CLOSED"}, args[0])
+			ok = len(args) == 1 && contains(server.StateNames(), args[0])
 		case "server":
 			ok = len(args) == 2 && (args[0] == "messages" && isCount(args[1]) == nil || (args[0] == "ran" || args[0] == "discarded") && args[1] != "")
 		case "local":

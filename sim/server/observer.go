@@ -24,20 +24,21 @@ const (
 	StateClosed
 )
 
+// stateNames are the states' names as RFC 1939 spells them.
+var stateNames = [...]string{
+	StateAuthorization: "AUTHORIZATION", StateTransaction: "TRANSACTION", StateUpdate: "UPDATE", StateClosed: "CLOSED",
+}
+
 // String returns the state's name as RFC 1939 spells it.
 func (s State) String() string {
-	switch s {
-	case StateAuthorization:
-		return "AUTHORIZATION"
-	case StateTransaction:
-		return "TRANSACTION"
-	case StateUpdate:
-		return "UPDATE"
-	case StateClosed:
-		return "CLOSED"
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
 	}
 	return "UNKNOWN"
 }
+
+// StateNames returns the names of every state, in order.
+func StateNames() []string { return append([]string(nil), stateNames[:]...) }
 
 // EventKind says what an Event reports.
 type EventKind int
