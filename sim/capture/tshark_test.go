@@ -17,7 +17,6 @@ import (
 // These tests hand the pcapng export to Wireshark's dissectors; js/wasm
 // has no processes, so this file is left out of js builds.
 
-
 // TestTsharkDecryptsLab opens the sniffing lab's pcapng as a learner
 // would: the key log in its Decryption Secrets Block lets Wireshark read
 // the POP3 commands sent inside TLS, after STLS (stream 1) and on port

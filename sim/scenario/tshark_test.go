@@ -13,7 +13,6 @@ import (
 	"pop3lab/sim/internal/tshark"
 )
 
-
 // TestLabCaptureInWireshark exports the sniffing lab, three connections
 // (plaintext 110, STLS on 110, implicit TLS on 995), as one pcap and has
 // tshark decode it: POP commands and responses in clear on the first, TLS

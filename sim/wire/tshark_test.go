@@ -31,8 +31,6 @@ func writePcapFile(t *testing.T, l *Link, name string) string {
 	return path
 }
 
-
-
 // frameCount is the number of frames WritePcap draws for segs.
 func frameCount(segs []Segment) int {
 	n := 0
