@@ -499,7 +499,14 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	_, greeting := conn.Greeting()
 	rep.step("Greeting: %s", greeting)
 
-	fail := func(err error) (*Conn, Capabilities, error) {
+	caps, err := m.capa(conn, rep, "CAPA")
+	if err == nil {
+		caps, err = m.secure(conn, s, caps, rep)
+	}
+	if err == nil {
+		err = authenticate(conn, s, rep)
+	}
+	if err != nil {
 		var se *ServerError
 		if errors.As(err, &se) || errors.Is(err, ErrNoTimestamp) || errors.Is(err, ErrTLSUnavailable) {
 			// The protocol is still in step: say goodbye properly.
@@ -508,58 +515,60 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 		conn.Close()
 		return nil, Capabilities{}, err
 	}
+	return conn, caps, nil
+}
 
-	caps, err := m.capa(conn, rep, "CAPA")
-	if err != nil {
-		return fail(err)
-	}
-
-	if s.TLS == TLSIfOffered || s.TLS == TLSRequired {
-		upgraded := false
-		if caps.Has(pop3.CapSTLS) {
-			rep.step("CAPA lists STLS: upgrading the connection to TLS (RFC 2595).")
-			err := conn.StartTLS(s.TLSConfig)
-			var se *ServerError
-			switch {
-			case errors.As(err, &se):
-				rep.step("STLS refused: -ERR %s", se.Status.Text)
-			case err != nil:
-				rep.step("STLS failed: %v.", err)
-				return fail(err)
-			default:
-				upgraded = true
-				st, _ := conn.TLS()
-				rep.TLS = "STLS"
-				rep.step("TLS established: %s, %s.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-				// RFC 2595 §4: forget what was learnt before TLS.
-				if caps, err = m.capa(conn, rep, "CAPA again over TLS (RFC 2595 §4: capabilities seen before TLS cannot be trusted)"); err != nil {
-					return fail(err)
-				}
-			}
-		}
-		if !upgraded {
-			if s.TLS == TLSRequired {
-				rep.warn(WarnSTLSRequired)
-				rep.step("Policy %q: no TLS, so no login. QUIT without sending the user name or password.", s.TLS)
-				return fail(ErrTLSUnavailable)
-			}
-			rep.warn(WarnSTLSNotOffered)
-			rep.step("Policy %q: no STLS, so continuing in plaintext. Anyone on the path reads the session; an attacker who deletes STLS from CAPA forces exactly this (a downgrade).", s.TLS)
-		}
-	} else if s.TLS == TLSNone {
+// secure applies the STLS policies (RFC 2595) and returns the
+// capabilities to trust: those asked again over TLS after an upgrade.
+func (m *MailClient) secure(conn *Conn, s Settings, caps Capabilities, rep *Report) (Capabilities, error) {
+	switch s.TLS {
+	case TLSNone:
 		rep.step("Policy %q: staying in plaintext; everything below crosses the network readable.", s.TLS)
+		return caps, nil
+	case TLSImplicit:
+		return caps, nil
 	}
+	if caps.Has(pop3.CapSTLS) {
+		rep.step("CAPA lists STLS: upgrading the connection to TLS (RFC 2595).")
+		err := conn.StartTLS(s.TLSConfig)
+		var se *ServerError
+		switch {
+		case errors.As(err, &se):
+			rep.step("STLS refused: -ERR %s", se.Status.Text)
+		case err != nil:
+			rep.step("STLS failed: %v.", err)
+			return caps, err
+		default:
+			st, _ := conn.TLS()
+			rep.TLS = "STLS"
+			rep.step("TLS established: %s, %s.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+			// RFC 2595 §4: forget what was learnt before TLS.
+			return m.capa(conn, rep, "CAPA again over TLS (RFC 2595 §4: capabilities seen before TLS cannot be trusted)")
+		}
+	}
+	if s.TLS == TLSRequired {
+		rep.warn(WarnSTLSRequired)
+		rep.step("Policy %q: no TLS, so no login. QUIT without sending the user name or password.", s.TLS)
+		return caps, ErrTLSUnavailable
+	}
+	rep.warn(WarnSTLSNotOffered)
+	rep.step("Policy %q: no STLS, so continuing in plaintext. Anyone on the path reads the session; an attacker who deletes STLS from CAPA forces exactly this (a downgrade).", s.TLS)
+	return caps, nil
+}
 
+// authenticate logs in with the method of the settings (RFC 1939 §7,
+// RFC 5034) and narrates what crossed the network.
+func authenticate(conn *Conn, s Settings, rep *Report) error {
 	_, encrypted := conn.TLS()
 	switch s.Auth {
 	case AuthUserPass:
 		if err := conn.User(s.Username); err != nil {
 			rep.step("USER %s refused: %v", s.Username, err)
-			return fail(err)
+			return err
 		}
 		if err := conn.Pass(s.Password); err != nil {
 			rep.step("PASS refused: %v", err)
-			return fail(err)
+			return err
 		}
 		if encrypted {
 			rep.step("Logged in with USER %s and PASS, inside TLS.", s.Username)
@@ -569,17 +578,17 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	case AuthAPOP:
 		if conn.Timestamp() == "" {
 			rep.step("APOP needs a <timestamp> in the greeting and there is none: cannot log in.")
-			return fail(ErrNoTimestamp)
+			return ErrNoTimestamp
 		}
 		if err := conn.APOP(s.Username, s.Password); err != nil {
 			rep.step("APOP refused: %v", err)
-			return fail(err)
+			return err
 		}
 		rep.step("Logged in with APOP %s: only MD5(%s + password) crossed the network, not the password; but MD5 is broken (CVE-2007-1558).", s.Username, conn.Timestamp())
 	case AuthPlain:
 		if err := conn.AuthPlain(s.Username, s.Password, true); err != nil {
 			rep.step("AUTH PLAIN refused: %v", err)
-			return fail(err)
+			return err
 		}
 		if encrypted {
 			rep.step("Logged in with AUTH PLAIN as %s, inside TLS.", s.Username)
@@ -587,7 +596,7 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 			rep.step("Logged in with AUTH PLAIN as %s: the password crossed the network in base64, which anyone can decode.", s.Username)
 		}
 	}
-	return conn, caps, nil
+	return nil
 }
 
 // capa asks CAPA; a server that refuses it is treated as one with no
