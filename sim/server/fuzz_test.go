@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
 
 // scriptConn is a net.Conn that reads a fixed client script and records
@@ -71,7 +73,7 @@ func FuzzSession(f *testing.F) {
 		defer m.Close()
 		n, _ := m.Stat()
 		committed := bytes.Contains(bytes.ToUpper(script), []byte("QUIT"))
-		if !committed && n != len(testMessages) {
+		if !committed && n != len(pop3test.Messages) {
 			t.Fatalf("%d messages left without QUIT", n)
 		}
 	})
