@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TCP connects over loopback TCP on 127.0.0.1: a listener per Dialer,
+// TCP connects over loopback TCP on 127.0.0.1: a listener per Dialer call,
 // served by Serve (ServeTLS for implicit TLS), closed when the test ends.
-var TCP = Transport{Name: "tcp", Loopback: true, dialer: func(t testing.TB, srv Server, implicit bool) Dialer {
+var TCP = Transport{Name: "tcp", Loopback: true, dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -18,9 +18,6 @@ type Server interface {
 	ServeTLS(l net.Listener) error
 }
 
-// Dialer opens a new connection to a server.
-type Dialer func() (net.Conn, error)
-
 // A Transport is one way of connecting a client to a server. Every
 // protocol suite runs over each (see Run).
 type Transport struct {
@@ -30,12 +27,13 @@ type Transport struct {
 	// the server's plaintext-auth policy then allows USER and PASS
 	// without TLS. net.Pipe and the link are not loopback.
 	Loopback bool
-	dialer   func(t testing.TB, srv Server, implicitTLS bool) Dialer
+	dialer   func(t testing.TB, srv Server, implicitTLS bool) func() (net.Conn, error)
 }
 
-// Dialer returns a Dialer to srv: every call opens a new connection whose
-// session srv runs, with implicit TLS (RFC 8314 §3.3) when implicitTLS.
-func (tr Transport) Dialer(t testing.TB, srv Server, implicitTLS bool) Dialer {
+// Dialer returns a dial function for srv (a client.Dialer): every call
+// opens a new connection whose session srv runs, with implicit TLS
+// (RFC 8314 §3.3) when implicitTLS.
+func (tr Transport) Dialer(t testing.TB, srv Server, implicitTLS bool) func() (net.Conn, error) {
 	t.Helper()
 	return tr.dialer(t, srv, implicitTLS)
 }
@@ -51,7 +49,7 @@ func (tr Transport) Dial(t testing.TB, srv Server) net.Conn {
 }
 
 // Pipe connects over net.Pipe: synchronous and unbuffered.
-var Pipe = Transport{Name: "pipe", dialer: func(t testing.TB, srv Server, implicit bool) Dialer {
+var Pipe = Transport{Name: "pipe", dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
 	return func() (net.Conn, error) {
 		c, s := net.Pipe()
 		go serve(srv, s, implicit)
@@ -62,7 +60,7 @@ var Pipe = Transport{Name: "pipe", dialer: func(t testing.TB, srv Server, implic
 // Link connects over a wire.Link, the simulated TCP connection the
 // browser uses: buffered, segmented at the MSS, on TEST-NET addresses, on
 // the real clock.
-var Link = Transport{Name: "link", dialer: func(t testing.TB, srv Server, implicit bool) Dialer {
+var Link = Transport{Name: "link", dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
 	return func() (net.Conn, error) {
 		l, err := wire.NewLink(wire.Config{})
 		if err != nil {
