@@ -92,6 +92,9 @@ func wireForm(b []byte) string {
 // a 2 MB attachment) byte-exact.
 func TestSampleMaildrop(t *testing.T) {
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
+		if tr.Name == pop3test.LinkMSS5.Name {
+			t.Skip("2 MB in 5-octet segments is slow under js/wasm; the other transports carry it")
+		}
 		e := newEnv(t, nil)
 		if err := sample.Populate(e.fsys, "mail", sample.User); err != nil {
 			t.Fatal(err)

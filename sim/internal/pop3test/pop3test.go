@@ -2,8 +2,9 @@
 // sim/client share: the test messages and their wire forms, a virtual
 // clock, an in-memory maildrop store, one TLS certificate, a log of
 // observed events, and the transports every protocol suite runs over
-// (net.Pipe, the simulator's wire.Link and, where there are sockets,
-// loopback TCP), the way hackpadfs runs one suite over every backend.
+// (net.Pipe; the simulator's wire.Link, at the default MSS and cut into
+// 5-octet segments; loopback TCP where there are sockets), the way
+// hackpadfs runs one conformance suite over every backend.
 //
 // It imports neither sim/server nor sim/client, so that their own
 // (internal) tests can use it.

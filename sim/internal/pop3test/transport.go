@@ -71,10 +71,24 @@ var Link = Transport{Name: "link", dialer: func(t testing.TB, srv Server, implic
 	}
 }}
 
-// Transports returns every transport of this platform: Pipe, Link, and
-// TCP where there are sockets (not js/wasm).
+// LinkMSS5 is Link cut into segments of at most 5 octets: every command
+// and response line crosses in pieces, as a slow path or an attacker's
+// re-segmentation would deliver it.
+var LinkMSS5 = Transport{Name: "link-mss5", dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
+	return func() (net.Conn, error) {
+		l, err := wire.NewLink(wire.Config{MSS: 5})
+		if err != nil {
+			return nil, err
+		}
+		go serve(srv, l.Server(), implicit)
+		return l.Client(), nil
+	}
+}}
+
+// Transports returns every transport of this platform: Pipe, Link,
+// LinkMSS5, and TCP where there are sockets (not js/wasm).
 func Transports() []Transport {
-	return append([]Transport{Pipe, Link}, platform...)
+	return append([]Transport{Pipe, Link, LinkMSS5}, platform...)
 }
 
 // platform holds the transports only some platforms have (tcp.go).
