@@ -3,7 +3,6 @@ package client
 import (
 	"fmt"
 	mrand "math/rand/v2"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -115,12 +114,6 @@ func (e *env) serverUIDs() []string {
 	}
 	return out
 }
-
-// pipe dials the server over net.Pipe.
-func (e *env) pipe() (net.Conn, error) { return pop3test.Pipe.Dialer(e.t, e.srv, false)() }
-
-// pipeTLS dials the server over net.Pipe for implicit TLS.
-func (e *env) pipeTLS() (net.Conn, error) { return pop3test.Pipe.Dialer(e.t, e.srv, true)() }
 
 // dialConn connects a low-level client.
 func dialConn(t *testing.T, dial Dialer) *Conn {
