@@ -72,7 +72,7 @@ func TestTLSPolicies(t *testing.T) {
 					dial = tr.Dialer(t, e.srv, true)
 				}
 				if tt.strip {
-					dial = wrap(dial, func() *tamper { return &tamper{rewriteIn: [2]string{"\r\nSTLS\r\n", "\r\nXTLS\r\n"}} })
+					dial = wrap(dial, func() *tamper { return &tamper{rewriteIn: [2]string{"STLS\r\n", "XTLS\r\n"}} })
 				}
 				s := alice
 				s.TLS, s.TLSConfig = tt.policy, cliTLS
