@@ -299,7 +299,7 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 		return rep, err
 	}
 	defer conn.Close()
-	run := &getMailRun{m: m, conn: conn, rep: &rep, s: s, mem: mem, known: mem.account(s.Username), now: m.now()}
+	run := &getMailRun{m: m, conn: conn, rep: &rep, s: s, mem: mem, known: mem.account(s.Username)}
 
 	count, size, err := conn.Stat()
 	var se *ServerError
@@ -317,6 +317,7 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 	if err != nil && !errors.As(err, &se) {
 		return rep, run.abort(err)
 	}
+	run.now = m.now() // after UIDL, as the memory dates what follows
 	plan := PlanGetMail(s, count, list, err == nil, run.known, run.now)
 	if err := run.uidl(plan, se); err != nil {
 		return rep, run.abort(err)
@@ -337,8 +338,8 @@ type getMailRun struct {
 	s      Settings
 	mem    *memory
 	known  map[string]time.Time // the account's UID memory, inside mem
-	now    time.Time
-	marked []string // uids with a DELE accepted
+	now    time.Time            // when this session's downloads are remembered
+	marked []string             // uids with a DELE accepted
 }
 
 // uidl narrates the UIDL answer and drops the ids that left the server;

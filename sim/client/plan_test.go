@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/pop3test"
+	"pop3lab/sim/server"
 )
 
 // TestPlanGetMail: each rule of leave on server and UIDL bookkeeping,
@@ -200,6 +203,43 @@ func TestRuleString(t *testing.T) {
 	for r, w := range want {
 		if got := r.String(); got != w {
 			t.Errorf("Rule(%d).String() = %q, want %q", int(r), got, w)
+		}
+	}
+}
+
+// TestGetMailDatesAfterUIDL: the UID memory dates a download with the
+// clock as it reads once UIDL has answered, as the simulator's clock,
+// which moves on with each command, shows.
+func TestGetMailDatesAfterUIDL(t *testing.T) {
+	clk := newClock()
+	start := clk.Now()
+	var e *env
+	e = newEnv(t, func(c *server.Config) {
+		c.Observer = server.ObserverFunc(func(ev server.Event) {
+			e.events.Observe(ev)
+			if ev.Kind == server.EventCommand {
+				clk.Advance(time.Millisecond)
+			}
+		})
+	}, pop3test.Messages...)
+	s := alice
+	s.LeaveOnServer = true
+	mc, _, _ := newMailClient(t, clk, s)
+	if _, err := mc.GetMail(pop3test.Pipe.Dialer(t, e.srv, false)); err != nil {
+		t.Fatal(err)
+	}
+	mem, err := mc.Downloaded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// CAPA, USER, PASS, STAT, UIDL: five commands before the first RETR.
+	want := start.Add(5 * time.Millisecond)
+	if len(mem) != len(pop3test.Messages) {
+		t.Fatalf("UID memory %v", mem)
+	}
+	for uid, first := range mem {
+		if !first.Equal(want) {
+			t.Fatalf("uid %s remembered at %v, want %v", uid, first, want)
 		}
 	}
 }
