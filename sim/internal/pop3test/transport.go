@@ -21,7 +21,8 @@ type Server interface {
 // A Transport is one way of connecting a client to a server. Every
 // protocol suite runs over each (see Run).
 type Transport struct {
-	// Name names the transport in subtest names: "pipe", "link", "tcp".
+	// Name names the transport in subtest names: "pipe", "link",
+	// "link-mss5", "tcp".
 	Name string
 	// Loopback is true when the client's address is a loopback address:
 	// the server's plaintext-auth policy then allows USER and PASS
@@ -60,30 +61,26 @@ var Pipe = Transport{Name: "pipe", dialer: func(t testing.TB, srv Server, implic
 // Link connects over a wire.Link, the simulated TCP connection the
 // browser uses: buffered, segmented at the MSS, on TEST-NET addresses, on
 // the real clock.
-var Link = Transport{Name: "link", dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
-	return func() (net.Conn, error) {
-		l, err := wire.NewLink(wire.Config{})
-		if err != nil {
-			return nil, err
-		}
-		go serve(srv, l.Server(), implicit)
-		return l.Client(), nil
-	}
-}}
+var Link = linkTransport("link", wire.Config{})
 
 // LinkMSS5 is Link cut into segments of at most 5 octets: every command
 // and response line crosses in pieces, as a slow path or an attacker's
 // re-segmentation would deliver it.
-var LinkMSS5 = Transport{Name: "link-mss5", dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
-	return func() (net.Conn, error) {
-		l, err := wire.NewLink(wire.Config{MSS: 5})
-		if err != nil {
-			return nil, err
+var LinkMSS5 = linkTransport("link-mss5", wire.Config{MSS: 5})
+
+// linkTransport connects over a new wire.Link on cfg per connection.
+func linkTransport(name string, cfg wire.Config) Transport {
+	return Transport{Name: name, dialer: func(t testing.TB, srv Server, implicit bool) func() (net.Conn, error) {
+		return func() (net.Conn, error) {
+			l, err := wire.NewLink(cfg)
+			if err != nil {
+				return nil, err
+			}
+			go serve(srv, l.Server(), implicit)
+			return l.Client(), nil
 		}
-		go serve(srv, l.Server(), implicit)
-		return l.Client(), nil
-	}
-}}
+	}}
+}
 
 // Transports returns every transport of this platform: Pipe, Link,
 // LinkMSS5, and TCP where there are sockets (not js/wasm).
