@@ -91,10 +91,7 @@ func wireForm(b []byte) string {
 // TestSampleMaildrop downloads the built-in sample account (dotted lines,
 // a 2 MB attachment) byte-exact.
 func TestSampleMaildrop(t *testing.T) {
-	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
-		if tr.Name == pop3test.LinkMSS5.Name {
-			t.Skip("2 MB in 5-octet segments is slow under js/wasm; the other transports carry it")
-		}
+	pop3test.RunWhole(t, func(t *testing.T, tr pop3test.Transport) {
 		e := newEnv(t, nil)
 		if err := sample.Populate(e.fsys, "mail", sample.User); err != nil {
 			t.Fatal(err)
