@@ -334,15 +334,7 @@ func (l *Link) send(j job) {
 // without l.mu held.
 func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 	if j.kind == FIN {
-		now := l.cfg.Clock()
-		l.mu.Lock()
-		seg := l.record(now, j.dir, FIN, Sent, nil)
-		l.mu.Unlock()
-		if tap != nil {
-			l.enterCallback()
-			tap(seg)
-			l.leaveCallback()
-		}
+		l.segment(j.dir, FIN, Sent, nil, tap)
 		l.mu.Lock()
 		in := &l.inbox[j.dir]
 		in.eof = true
@@ -363,15 +355,7 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 		n := min(len(data), l.cfg.MSS)
 		p := data[:n:n]
 		data = data[n:]
-		now := l.cfg.Clock()
-		l.mu.Lock()
-		seg := l.record(now, j.dir, Data, origin, p)
-		l.mu.Unlock()
-		if tap != nil {
-			l.enterCallback()
-			tap(seg)
-			l.leaveCallback()
-		}
+		l.segment(j.dir, Data, origin, p, tap)
 		l.mu.Lock()
 		in := &l.inbox[j.dir]
 		if !in.closed { // a closed receiver discards what arrives
@@ -379,6 +363,20 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 			in.signal()
 		}
 		l.mu.Unlock()
+	}
+}
+
+// segment records one segment at the clock's time and shows it to the tap.
+// It is called without l.mu held.
+func (l *Link) segment(dir Dir, kind Kind, origin Origin, payload []byte, tap func(Segment)) {
+	now := l.cfg.Clock()
+	l.mu.Lock()
+	seg := l.record(now, dir, kind, origin, payload)
+	l.mu.Unlock()
+	if tap != nil {
+		l.enterCallback()
+		tap(seg)
+		l.leaveCallback()
 	}
 }
 
