@@ -1,7 +1,9 @@
 package view
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,77 @@ func BenchmarkCompare(b *testing.B) {
 		if _, err := Compare(sim.Options{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestModeRun: a column computed piece by piece is the column Compare
+// gives: the Get mail, one piece per connection, then the findings; Close
+// stops an unfinished run.
+func TestModeRun(t *testing.T) {
+	opts := sim.Options{Seed: 3, Setup: smallMaildrop}
+	cols, err := Compare(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range SecurityModes {
+		t.Run(m.Name, func(t *testing.T) {
+			r := NewModeRun(opts, m)
+			steps := 0
+			for {
+				done, err := r.Step()
+				if err != nil {
+					t.Fatal(err)
+				}
+				steps++
+				if done {
+					break
+				}
+			}
+			want := cols[i]
+			if steps != len(want.Conns)+2 {
+				t.Errorf("%d steps, want %d (Get mail, %d connections, the findings)", steps, len(want.Conns)+2, len(want.Conns))
+			}
+			got := r.Column()
+			// Byte counts vary from run to run (the greeting's timestamp,
+			// the TLS handshake): compare the records by kind.
+			kinds := func(rows []SummaryRow) string {
+				var out []string
+				for _, r := range rows {
+					out = append(out, fmt.Sprintf("%v %s ×%d", r.Dir, r.Kind, r.Records))
+				}
+				return strings.Join(out, "; ")
+			}
+			// So do the lengths of encrypted answers, by a byte or two.
+			rough := regexp.MustCompile(`roughly, .*`)
+			if a, b := rough.ReplaceAllString(learned(got.Learned), "roughly"), rough.ReplaceAllString(learned(want.Learned), "roughly"); a != b || got.Outcome != want.Outcome || kinds(got.Summary) != kinds(want.Summary) || len(got.Records) != len(want.Records) {
+				t.Errorf("column:\n%s\n%s\n%s\nwant:\n%s\n%s\n%s", learned(got.Learned), got.Outcome, kinds(got.Summary), learned(want.Learned), want.Outcome, kinds(want.Summary))
+			}
+			if done, err := r.Step(); !done || err != nil {
+				t.Errorf("Step after the end = %v, %v", done, err)
+			}
+			r.Close()
+			if done, err := r.Step(); !done || err != nil {
+				t.Errorf("Step after the end and Close = %v, %v", done, err)
+			}
+		})
+	}
+	tests := []struct {
+		name  string
+		steps int // Steps before Close
+	}{{"before the Get mail", 0}, {"after the Get mail", 1}, {"after a connection", 2}}
+	for _, tt := range tests {
+		t.Run("stopped "+tt.name, func(t *testing.T) {
+			r := NewModeRun(opts, SecurityModes[1])
+			for range tt.steps {
+				if _, err := r.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.Close()
+			done, err := r.Step()
+			if want := "STLS on port 110: the comparison was stopped"; !done || err == nil || err.Error() != want || !errors.Is(err, ErrStopped) {
+				t.Errorf("Step after Close = %v, %v; want true, %q", done, err, want)
+			}
+		})
 	}
 }
