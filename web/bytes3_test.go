@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,17 +24,11 @@ import (
 // name.
 func TestLessonByteView(t *testing.T) {
 	course := builtinCourse(t)
-	var t00 = time.Now()
-	t.Cleanup(func() { t.Logf("TIMING last cleanup %v", time.Since(t00)) })
 	ctx := newTab(t)
-	t0 := time.Now()
 	open(t, ctx, "")
-	t.Logf("TIMING open %v", time.Since(t0))
 	openLesson(t, ctx, course[5])
-	t.Logf("TIMING lesson 6 %v", time.Since(t0))
 	js[bool](t, ctx, `(() => { document.querySelector('#lesson button.open-bytes[data-byte-link="06-what-an-eavesdropper-sees-bytes-2"]').click(); return true })()`)
 	waitFor(t, ctx, "the AUTH PLAIN line in the byte view", `document.activeElement.classList.contains("b-leaf") && document.activeElement.textContent === "AGFsaWNlAHdvbmRlcmxhbmQ="`)
-	t.Logf("TIMING %v", time.Since(t0))
 	explain := js[string](t, ctx, `document.getElementById("bytes-explain").innerText`)
 	for _, want := range []string{"command AUTH › initial response (base64)", `password "wonderland"`, "a credential, readable by anyone on the path"} {
 		if !strings.Contains(explain, want) {
@@ -46,26 +41,17 @@ func TestLessonByteView(t *testing.T) {
 	if !js[bool](t, ctx, `document.getElementById("bytes-where").textContent.startsWith("connection 2 · segment ")`) {
 		t.Fatalf("byte view at %q", js[string](t, ctx, `document.getElementById("bytes-where").textContent`))
 	}
+	// The button in view in the lesson pane, for the picture.
+	js[bool](t, ctx, `(() => { document.querySelector('#lesson button.open-bytes[data-byte-link="06-what-an-eavesdropper-sees-bytes-2"]').scrollIntoView({block: "center"}); return true })()`)
 	screenshot(t, ctx, "lesson-byte-view")
 
-	t.Logf("TIMING shot %v", time.Since(t0))
 	openLesson(t, ctx, course[6])
-	t.Logf("TIMING lesson 7 %v", time.Since(t0))
 	js[bool](t, ctx, `(() => { document.querySelector('#lesson button.open-bytes[data-byte-link="07-encrypting-retrieval-bytes-1"]').click(); return true })()`)
 	waitFor(t, ctx, "the host name in the byte view", `document.activeElement.classList.contains("b-leaf") && document.activeElement.title === "host name"`)
 	if e := js[string](t, ctx, `document.getElementById("bytes-explain").innerText`); !strings.Contains(e, "host name = mail.pop3lab.example") {
 		t.Fatalf("explanation:\n%s", e)
 	}
-	t.Logf("TIMING sni %v", time.Since(t0))
 	alive(t, ctx, "after the lesson's byte view")
-	t.Logf("TIMING alive %v", time.Since(t0))
-	for i := 0; i < 5; i++ {
-		time.Sleep(2 * time.Second)
-		t.Logf("TIMING poll %v %s", time.Since(t0), js[string](t, ctx, `document.getElementById("lab-step").textContent + " " + document.getElementById("notice").textContent`))
-	}
-	chromedp.Do(ctx, chromedp.Navigate("about:blank"))
-	t.Logf("TIMING blank %v", time.Since(t0))
-	t.Cleanup(func() { t.Logf("TIMING first cleanup %v", time.Since(t0)) })
 }
 
 // TestImportedDiagram: the sniffing lab's capture, imported, is drawn in
@@ -132,4 +118,47 @@ func TestImportedDiagram(t *testing.T) {
 		t.Fatalf("after Back the diagram has:\n%s", strings.Join(got, "\n"))
 	}
 	alive(t, ctx, "after the imported diagram")
+}
+
+// TestCompareStaysResponsive: the side-by-side comparison runs its
+// columns one at a time, piece by piece: the page's event loop turns
+// between the pieces, the columns appear one by one, and Close stops the
+// comparison, whose remaining pieces then do nothing.
+func TestCompareStaysResponsive(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	// A timer counts the turns of the event loop; an observer records how
+	// many columns were done each time the columns changed.
+	js[bool](t, ctx, `(() => {
+		window.ticks = 0; window.seen = [];
+		const box = document.getElementById("compare-columns");
+		new MutationObserver(() => window.seen.push(box.querySelectorAll(".compare-col:not(.pending)").length)).observe(box, {childList: true});
+		document.getElementById("btn-compare").click();
+		window.timer = setInterval(() => window.ticks++, 5);
+		return true })()`)
+	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.compared !== undefined`, 2*time.Minute); err != nil {
+		t.Fatalf("the comparison: %v%s", err, diagnose(ctx))
+	}
+	seen := js[[]int](t, ctx, `(clearInterval(window.timer), window.seen.filter((n, i, a) => a.indexOf(n) === i))`)
+	if fmt.Sprint(seen) != "[0 1 2 3 4]" {
+		t.Errorf("columns done as the pane changed: %v, want [0 1 2 3 4]", seen)
+	}
+	// Each column is at least three pieces (Get mail, a connection, the
+	// findings), each after a pause of the queue.
+	if ticks := js[int](t, ctx, `window.ticks`); ticks < 12 {
+		t.Errorf("the event loop turned %d times during the comparison, want at least 12", ticks)
+	}
+	// Start again and close at once: the comparison stops.
+	js[bool](t, ctx, `(() => { document.getElementById("btn-compare").click(); return true })()`)
+	waitFor(t, ctx, "the first column running", `document.getElementById("compare-status").textContent.startsWith("Running Get mail 1 of 4")`)
+	js[bool](t, ctx, `(() => { document.getElementById("compare-close").click(); return true })()`)
+	waitFor(t, ctx, "the comparison stopped", `document.getElementById("compare-status").textContent.startsWith("Stopped after ")`)
+	time.Sleep(3 * time.Second) // pieces already queued find it stopped
+	if js[bool](t, ctx, `document.documentElement.dataset.compared !== undefined`) {
+		t.Fatal("the stopped comparison finished")
+	}
+	if n := js[int](t, ctx, `document.querySelectorAll("#compare-columns .compare-col.pending").length`); n == 0 {
+		t.Fatal("no column left pending after Close")
+	}
+	alive(t, ctx, "after stopping the comparison")
 }
