@@ -212,6 +212,33 @@ func BenchmarkCompare(b *testing.B) {
 	}
 }
 
+// BenchmarkModeRunPieces runs the comparison of the sample maildrop piece
+// by piece, as the page does, and reports the longest piece: how long the
+// page is busy at most between two turns of its event loop.
+func BenchmarkModeRunPieces(b *testing.B) {
+	if _, err := sim.SharedCertificate(); err != nil {
+		b.Fatal(err)
+	}
+	var longest time.Duration
+	pieces := 0
+	for b.Loop() {
+		for _, m := range SecurityModes {
+			r := NewModeRun(sim.Options{Seed: 1}, m)
+			for done := false; !done; {
+				start := time.Now()
+				var err error
+				if done, err = r.Step(); err != nil {
+					b.Fatal(err)
+				}
+				longest = max(longest, time.Since(start))
+				pieces++
+			}
+		}
+	}
+	b.ReportMetric(float64(longest.Milliseconds()), "longest-piece-ms")
+	b.ReportMetric(float64(pieces)/float64(b.N), "pieces/op")
+}
+
 // TestModeRun: a column computed piece by piece is the column Compare
 // gives: the Get mail, one piece per connection, then the findings; Close
 // stops an unfinished run.
