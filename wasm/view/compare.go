@@ -102,12 +102,15 @@ func Compare(opts sim.Options) ([]Column, error) {
 
 // A ModeRun computes one column of the comparison in pieces, so that a
 // page can draw and take input between them: the Get mail, then the
-// annotations of one connection at a time, then the findings.
+// annotations of each connection, at most maxPieceBytes at a time, then
+// the findings.
 type ModeRun struct {
 	opts sim.Options
 	col  Column
 	s    *sim.Simulation
-	conn int // the connections annotated so far
+	conn int // the connections annotated so far, the last maybe in part
+	a    *annotate.Annotator
+	fed  int // segments of connection conn given to a
 	done bool
 	// stopped is set by Close before the column is complete.
 	stopped bool
@@ -138,11 +141,8 @@ func (r *ModeRun) Step() (done bool, err error) {
 		return true, ErrStopped
 	case r.s == nil:
 		return false, r.getMail()
-	case r.conn < r.s.LastConn():
-		r.conn++
-		segs := r.s.Segments(r.conn)
-		r.col.Conns = append(r.col.Conns, segs)
-		r.col.Records = append(r.col.Records, annotate.Annotate(segs))
+	case r.a != nil || r.conn < r.s.LastConn():
+		r.annotateSome()
 		return false, nil
 	}
 	r.col.Learned = Eavesdrop(r.col.Records)
@@ -150,6 +150,30 @@ func (r *ModeRun) Step() (done bool, err error) {
 	r.done = true
 	r.s.Close()
 	return true, nil
+}
+
+// maxPieceBytes bounds the bytes one Step annotates, so that a long
+// connection (the sample's 2 MB message read in the clear is 27,000
+// lines) takes several pieces.
+const maxPieceBytes = 256 << 10
+
+// annotateSome annotates the next segments of the current connection, up
+// to maxPieceBytes, starting the next connection when there is none.
+func (r *ModeRun) annotateSome() {
+	if r.a == nil {
+		r.conn++
+		r.a, r.fed = &annotate.Annotator{}, 0
+		r.col.Conns = append(r.col.Conns, r.s.Segments(r.conn))
+		r.col.Records = append(r.col.Records, nil)
+	}
+	segs, recs := r.col.Conns[r.conn-1], &r.col.Records[r.conn-1]
+	for n := 0; r.fed < len(segs) && n < maxPieceBytes; r.fed++ {
+		*recs = append(*recs, r.a.Add(segs[r.fed])...)
+		n += len(segs[r.fed].Payload)
+	}
+	if r.fed == len(segs) {
+		r.a = nil
+	}
 }
 
 // Column is the run's column, complete once Step has said so.
