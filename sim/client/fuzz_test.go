@@ -3,25 +3,10 @@ package client
 import (
 	"bytes"
 	"errors"
-	"net"
 	"testing"
-	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
-
-// scriptConn is a net.Conn that reads a fixed script of server bytes and
-// discards what the client writes.
-type scriptConn struct {
-	r *bytes.Reader
-}
-
-func (s *scriptConn) Read(b []byte) (int, error)       { return s.r.Read(b) }
-func (s *scriptConn) Write(b []byte) (int, error)      { return len(b), nil }
-func (s *scriptConn) Close() error                     { return nil }
-func (s *scriptConn) LocalAddr() net.Addr              { return &net.TCPAddr{} }
-func (s *scriptConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
-func (s *scriptConn) SetDeadline(time.Time) error      { return nil }
-func (s *scriptConn) SetReadDeadline(time.Time) error  { return nil }
-func (s *scriptConn) SetWriteDeadline(time.Time) error { return nil }
 
 // fuzzMaxBody keeps fuzz inputs from needing megabytes to reach the limit.
 const fuzzMaxBody = 4096
@@ -50,7 +35,8 @@ func FuzzResponse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		script := append([]byte(greet), data...)
-		sc := &scriptConn{r: bytes.NewReader(script)}
+		r := bytes.NewReader(script)
+		sc := &pop3test.ScriptConn{In: r}
 		c := NewConn(sc)
 		c.MaxBody = fuzzMaxBody
 		if err := c.ReadGreeting(); err != nil {
@@ -83,14 +69,14 @@ func FuzzResponse(f *testing.F) {
 		_, err = c.UIDL()
 		check("UIDL", err)
 
-		before := len(script) - sc.r.Len() - c.lines.R.Buffered()
+		before := len(script) - r.Len() - c.lines.R.Buffered()
 		msg, err := c.Retr(1)
 		check("RETR", err)
 		bounded("RETR", msg)
 		if err == nil {
 			// What was consumed for RETR: a status line, then the
 			// stuffed body and ".\r\n". Re-stuffing must give it back.
-			after := len(script) - sc.r.Len() - c.lines.R.Buffered()
+			after := len(script) - r.Len() - c.lines.R.Buffered()
 			sent := script[before:after]
 			_, body, ok := bytes.Cut(sent, []byte("\r\n"))
 			if !ok || !bytes.Equal(body, stuff(msg)) {

@@ -271,11 +271,11 @@ const (
 )
 
 // GetMail downloads new mail: greeting, CAPA, TLS per policy, login,
-// STAT, UIDL, then RETR of each message the UID memory does not know,
-// delivered into the local mailbox and remembered at once; DELE per
-// policy (download and delete: every message; leave on server with
-// DeleteAfterDays: those first downloaded more than that many days ago);
-// QUIT.
+// STAT, UIDL, then what PlanGetMail decides for each message: RETR of
+// each message the UID memory does not know, delivered into the local
+// mailbox and remembered at once; DELE per policy (download and delete:
+// every message; leave on server with DeleteAfterDays: those first
+// downloaded more than that many days ago); QUIT.
 //
 // If the session breaks before QUIT, what was delivered stays local and
 // remembered, and the server keeps every message (RFC 1939 §6: no UPDATE
@@ -294,12 +294,12 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	known := mem.account(s.Username)
 	conn, _, err := m.open(dial, s, &rep)
 	if err != nil {
 		return rep, err
 	}
 	defer conn.Close()
+	run := &getMailRun{m: m, conn: conn, rep: &rep, s: s, mem: mem, known: mem.account(s.Username)}
 
 	count, size, err := conn.Stat()
 	var se *ServerError
@@ -309,137 +309,147 @@ func (m *MailClient) GetMail(dial Dialer) (Report, error) {
 		return rep, err
 	}
 	if err != nil {
-		return rep, m.abort(conn, &rep, 0, err)
+		return rep, run.abort(err)
 	}
 	rep.step("STAT: %d messages, %d octets on the server.", count, size)
 
 	list, err := conn.UIDL()
-	haveUIDs := true
-	switch {
-	case errors.As(err, &se):
-		haveUIDs = false
-		list = make([]MessageUID, count)
-		for i := range list {
-			list[i].Number = i + 1
-		}
-		if s.LeaveOnServer {
-			rep.warn("UIDL refused (%s): could not tell new messages from old ones; downloaded all of them (duplicates possible)", se.Status.Text)
-			rep.step("UIDL refused: without unique ids, leave on server cannot know which messages it already has; downloading all %d.", count)
-		} else {
-			rep.step("UIDL refused: downloading all %d messages; a retried session could duplicate the ones whose DELE was not committed.", count)
-		}
-	case err != nil:
-		return rep, m.abort(conn, &rep, 0, err)
-	default:
-		// Ids no longer on the server are gone for good (RFC 1939 §7
-		// ids are not reused): forget them.
-		onServer := make(map[string]bool, len(list))
-		old := 0
-		for _, mu := range list {
-			onServer[mu.UID] = true
-			if _, ok := known[mu.UID]; ok {
-				old++
-			}
-		}
-		for uid := range known {
-			if !onServer[uid] {
-				delete(known, uid)
-			}
-		}
-		if err := m.saveMemory(mem); err != nil {
-			return rep, m.abort(conn, &rep, 0, err)
-		}
-		rep.step("UIDL: %d unique ids; %d already downloaded, %d new.", len(list), old, len(list)-old)
+	if err != nil && !errors.As(err, &se) {
+		return rep, run.abort(err)
 	}
-
-	now := m.now()
-	maxAge := time.Duration(s.DeleteAfterDays) * 24 * time.Hour
-	var marked []string // uids with a DELE accepted
-	dele := func(mu MessageUID, why string) error {
-		if err := conn.Dele(mu.Number); err != nil {
-			if errors.As(err, &se) {
-				rep.warn("DELE %d refused: %s", mu.Number, se.Status.Text)
-				return nil
-			}
-			return err
+	run.now = m.now() // after UIDL, as the memory dates what follows
+	plan := PlanGetMail(s, count, list, err == nil, run.known, run.now)
+	if err := run.uidl(plan, se); err != nil {
+		return rep, run.abort(err)
+	}
+	for _, mp := range plan.Messages {
+		if err := run.message(mp); err != nil {
+			return rep, run.abort(err)
 		}
-		marked = append(marked, mu.UID)
-		rep.step("DELE %d: %s; the server deletes it at QUIT.", mu.Number, why)
+	}
+	return rep, run.quit()
+}
+
+// getMailRun carries out a Plan on an open session and narrates it.
+type getMailRun struct {
+	m      *MailClient
+	conn   *Conn
+	rep    *Report
+	s      Settings
+	mem    *memory
+	known  map[string]time.Time // the account's UID memory, inside mem
+	now    time.Time            // when this session's downloads are remembered
+	marked []string             // uids with a DELE accepted
+}
+
+// uidl narrates the UIDL answer and drops the ids that left the server;
+// refused is the -ERR of a refused UIDL.
+func (r *getMailRun) uidl(plan Plan, refused *ServerError) error {
+	if !plan.UIDL {
+		n := len(plan.Messages)
+		if r.s.LeaveOnServer {
+			r.rep.warn("UIDL refused (%s): could not tell new messages from old ones; downloaded all of them (duplicates possible)", refused.Status.Text)
+			r.rep.step("UIDL refused: without unique ids, leave on server cannot know which messages it already has; downloading all %d.", n)
+		} else {
+			r.rep.step("UIDL refused: downloading all %d messages; a retried session could duplicate the ones whose DELE was not committed.", n)
+		}
 		return nil
 	}
-	for _, mu := range list {
-		label := fmt.Sprintf("message %d", mu.Number)
-		if mu.UID != "" {
-			label += fmt.Sprintf(" (uid %s)", mu.UID)
+	for _, uid := range plan.Forget {
+		delete(r.known, uid)
+	}
+	if err := r.m.saveMemory(r.mem); err != nil {
+		return err
+	}
+	r.rep.step("UIDL: %d unique ids; %d already downloaded, %d new.", len(plan.Messages), plan.Known, len(plan.Messages)-plan.Known)
+	return nil
+}
+
+// message carries out one message's plan. A command the server refuses
+// is a warning; the error returned breaks the session.
+func (r *getMailRun) message(mp MessagePlan) error {
+	if !mp.Retrieve {
+		r.rep.Skipped++
+		r.rep.step("%s", mp.skipStep(r.s))
+		if mp.Delete {
+			return r.dele(mp)
 		}
-		if first, ok := known[mu.UID]; ok && haveUIDs {
-			rep.Skipped++
-			switch {
-			case !s.LeaveOnServer:
-				rep.step("Skip %s: downloaded in an earlier session whose DELE was never committed.", label)
-				if err := dele(mu, "downloaded earlier, so deleted without fetching it again"); err != nil {
-					return rep, m.abort(conn, &rep, len(marked), err)
-				}
-			case maxAge > 0 && now.Sub(first) > maxAge:
-				rep.step("Skip %s: already downloaded, first on %s, more than %d days ago.", label, first.UTC().Format(time.DateTime), s.DeleteAfterDays)
-				if err := dele(mu, fmt.Sprintf("older than %d days", s.DeleteAfterDays)); err != nil {
-					return rep, m.abort(conn, &rep, len(marked), err)
-				}
-			default:
-				rep.step("Skip %s: already downloaded on %s.", label, first.UTC().Format(time.DateTime))
-			}
-			continue
-		}
-		data, err := conn.Retr(mu.Number)
-		if errors.As(err, &se) {
-			rep.warn("RETR %d refused: %s", mu.Number, se.Status.Text)
-			continue
-		}
-		if err != nil {
-			return rep, m.abort(conn, &rep, len(marked), err)
-		}
-		if _, err := m.cfg.Mailbox.Deliver(m.cfg.MailboxUser, bytes.NewReader(data)); err != nil {
-			return rep, m.abort(conn, &rep, len(marked), fmt.Errorf("pop3 client: saving %s locally: %w", label, err))
-		}
-		rep.Fetched++
-		if haveUIDs {
-			known[mu.UID] = now
-			if err := m.saveMemory(mem); err != nil {
-				return rep, m.abort(conn, &rep, len(marked), err)
-			}
-		}
-		rep.step("RETR %d: %s, %d octets, saved to the local mailbox.", mu.Number, label, len(data))
-		if !s.LeaveOnServer {
-			if err := dele(mu, "download and delete"); err != nil {
-				return rep, m.abort(conn, &rep, len(marked), err)
-			}
+		return nil
+	}
+	data, err := r.conn.Retr(mp.Number)
+	var se *ServerError
+	if errors.As(err, &se) {
+		r.rep.warn("RETR %d refused: %s", mp.Number, se.Status.Text)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := r.m.cfg.Mailbox.Deliver(r.m.cfg.MailboxUser, bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("pop3 client: saving %s locally: %w", mp.label(), err)
+	}
+	r.rep.Fetched++
+	if mp.Remember {
+		r.known[mp.UID] = r.now
+		if err := r.m.saveMemory(r.mem); err != nil {
+			return err
 		}
 	}
+	r.rep.step("RETR %d: %s, %d octets, saved to the local mailbox.", mp.Number, mp.label(), len(data))
+	if mp.Delete {
+		return r.dele(mp)
+	}
+	return nil
+}
 
-	err = conn.Quit()
+// dele marks a message; a refused DELE is a warning.
+func (r *getMailRun) dele(mp MessagePlan) error {
+	if err := r.conn.Dele(mp.Number); err != nil {
+		var se *ServerError
+		if errors.As(err, &se) {
+			r.rep.warn("DELE %d refused: %s", mp.Number, se.Status.Text)
+			return nil
+		}
+		return err
+	}
+	r.marked = append(r.marked, mp.UID)
+	r.rep.step("DELE %d: %s; the server deletes it at QUIT.", mp.Number, mp.deleteReason(r.s))
+	return nil
+}
+
+// quit ends the session; once the server has committed the deletions
+// (RFC 1939 §6) their ids are forgotten.
+func (r *getMailRun) quit() error {
+	err := r.conn.Quit()
+	var se *ServerError
 	switch {
 	case errors.As(err, &se):
-		rep.warn("QUIT: the server could not delete the marked messages (%s); they stay on the server", se.Status.Text)
-		rep.step("QUIT answered -ERR: the UPDATE failed, the %d marked messages stay on the server.", len(marked))
-		return rep, err
+		r.rep.warn("QUIT: the server could not delete the marked messages (%s); they stay on the server", se.Status.Text)
+		r.rep.step("QUIT answered -ERR: the UPDATE failed, the %d marked messages stay on the server.", len(r.marked))
+		return err
 	case err != nil:
-		rep.warn("connection lost during QUIT: the server may or may not have deleted the %d marked messages", len(marked))
-		rep.step("Session broken at QUIT (%v): if the QUIT did not reach the server, it does not enter UPDATE and the %d DELEs are not carried out (RFC 1939 §6); the UID memory keeps what was downloaded from being downloaded again.", err, len(marked))
-		return rep, err
+		r.rep.warn("connection lost during QUIT: the server may or may not have deleted the %d marked messages", len(r.marked))
+		r.rep.step("Session broken at QUIT (%v): if the QUIT did not reach the server, it does not enter UPDATE and the %d DELEs are not carried out (RFC 1939 §6); the UID memory keeps what was downloaded from being downloaded again.", err, len(r.marked))
+		return err
 	}
-	rep.Deleted = len(marked)
-	for _, uid := range marked {
-		delete(known, uid)
+	r.rep.Deleted = len(r.marked)
+	for _, uid := range r.marked {
+		delete(r.known, uid)
 	}
-	if len(marked) > 0 {
-		if err := m.saveMemory(mem); err != nil {
-			return rep, err
-		}
-		rep.step("QUIT: the server entered UPDATE and deleted %d messages (RFC 1939 §6).", len(marked))
-	} else {
-		rep.step("QUIT: nothing to delete; the session ends.")
+	if len(r.marked) == 0 {
+		r.rep.step("QUIT: nothing to delete; the session ends.")
+		return nil
 	}
-	return rep, nil
+	if err := r.m.saveMemory(r.mem); err != nil {
+		return err
+	}
+	r.rep.step("QUIT: the server entered UPDATE and deleted %d messages (RFC 1939 §6).", len(r.marked))
+	return nil
+}
+
+// abort ends a broken session without QUIT and says what that means.
+func (r *getMailRun) abort(err error) error {
+	return r.m.abort(r.conn, r.rep, len(r.marked), err)
 }
 
 // abort ends a broken session without QUIT and says what that means.
@@ -490,7 +500,14 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	_, greeting := conn.Greeting()
 	rep.step("Greeting: %s", greeting)
 
-	fail := func(err error) (*Conn, Capabilities, error) {
+	caps, err := m.capa(conn, rep, "CAPA")
+	if err == nil {
+		caps, err = m.secure(conn, s, caps, rep)
+	}
+	if err == nil {
+		err = authenticate(conn, s, rep)
+	}
+	if err != nil {
 		var se *ServerError
 		if errors.As(err, &se) || errors.Is(err, ErrNoTimestamp) || errors.Is(err, ErrTLSUnavailable) {
 			// The protocol is still in step: say goodbye properly.
@@ -499,58 +516,60 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 		conn.Close()
 		return nil, Capabilities{}, err
 	}
+	return conn, caps, nil
+}
 
-	caps, err := m.capa(conn, rep, "CAPA")
-	if err != nil {
-		return fail(err)
-	}
-
-	if s.TLS == TLSIfOffered || s.TLS == TLSRequired {
-		upgraded := false
-		if caps.Has(pop3.CapSTLS) {
-			rep.step("CAPA lists STLS: upgrading the connection to TLS (RFC 2595).")
-			err := conn.StartTLS(s.TLSConfig)
-			var se *ServerError
-			switch {
-			case errors.As(err, &se):
-				rep.step("STLS refused: -ERR %s", se.Status.Text)
-			case err != nil:
-				rep.step("STLS failed: %v.", err)
-				return fail(err)
-			default:
-				upgraded = true
-				st, _ := conn.TLS()
-				rep.TLS = "STLS"
-				rep.step("TLS established: %s, %s.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-				// RFC 2595 §4: forget what was learnt before TLS.
-				if caps, err = m.capa(conn, rep, "CAPA again over TLS (RFC 2595 §4: capabilities seen before TLS cannot be trusted)"); err != nil {
-					return fail(err)
-				}
-			}
-		}
-		if !upgraded {
-			if s.TLS == TLSRequired {
-				rep.warn(WarnSTLSRequired)
-				rep.step("Policy %q: no TLS, so no login. QUIT without sending the user name or password.", s.TLS)
-				return fail(ErrTLSUnavailable)
-			}
-			rep.warn(WarnSTLSNotOffered)
-			rep.step("Policy %q: no STLS, so continuing in plaintext. Anyone on the path reads the session; an attacker who deletes STLS from CAPA forces exactly this (a downgrade).", s.TLS)
-		}
-	} else if s.TLS == TLSNone {
+// secure applies the STLS policies (RFC 2595) and returns the
+// capabilities to trust: those asked again over TLS after an upgrade.
+func (m *MailClient) secure(conn *Conn, s Settings, caps Capabilities, rep *Report) (Capabilities, error) {
+	switch s.TLS {
+	case TLSNone:
 		rep.step("Policy %q: staying in plaintext; everything below crosses the network readable.", s.TLS)
+		return caps, nil
+	case TLSImplicit:
+		return caps, nil
 	}
+	if caps.Has(pop3.CapSTLS) {
+		rep.step("CAPA lists STLS: upgrading the connection to TLS (RFC 2595).")
+		err := conn.StartTLS(s.TLSConfig)
+		var se *ServerError
+		switch {
+		case errors.As(err, &se):
+			rep.step("STLS refused: -ERR %s", se.Status.Text)
+		case err != nil:
+			rep.step("STLS failed: %v.", err)
+			return caps, err
+		default:
+			st, _ := conn.TLS()
+			rep.TLS = "STLS"
+			rep.step("TLS established: %s, %s.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+			// RFC 2595 §4: forget what was learnt before TLS.
+			return m.capa(conn, rep, "CAPA again over TLS (RFC 2595 §4: capabilities seen before TLS cannot be trusted)")
+		}
+	}
+	if s.TLS == TLSRequired {
+		rep.warn(WarnSTLSRequired)
+		rep.step("Policy %q: no TLS, so no login. QUIT without sending the user name or password.", s.TLS)
+		return caps, ErrTLSUnavailable
+	}
+	rep.warn(WarnSTLSNotOffered)
+	rep.step("Policy %q: no STLS, so continuing in plaintext. Anyone on the path reads the session; an attacker who deletes STLS from CAPA forces exactly this (a downgrade).", s.TLS)
+	return caps, nil
+}
 
+// authenticate logs in with the method of the settings (RFC 1939 §7,
+// RFC 5034) and narrates what crossed the network.
+func authenticate(conn *Conn, s Settings, rep *Report) error {
 	_, encrypted := conn.TLS()
 	switch s.Auth {
 	case AuthUserPass:
 		if err := conn.User(s.Username); err != nil {
 			rep.step("USER %s refused: %v", s.Username, err)
-			return fail(err)
+			return err
 		}
 		if err := conn.Pass(s.Password); err != nil {
 			rep.step("PASS refused: %v", err)
-			return fail(err)
+			return err
 		}
 		if encrypted {
 			rep.step("Logged in with USER %s and PASS, inside TLS.", s.Username)
@@ -560,17 +579,17 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	case AuthAPOP:
 		if conn.Timestamp() == "" {
 			rep.step("APOP needs a <timestamp> in the greeting and there is none: cannot log in.")
-			return fail(ErrNoTimestamp)
+			return ErrNoTimestamp
 		}
 		if err := conn.APOP(s.Username, s.Password); err != nil {
 			rep.step("APOP refused: %v", err)
-			return fail(err)
+			return err
 		}
 		rep.step("Logged in with APOP %s: only MD5(%s + password) crossed the network, not the password; but MD5 is broken (CVE-2007-1558).", s.Username, conn.Timestamp())
 	case AuthPlain:
 		if err := conn.AuthPlain(s.Username, s.Password, true); err != nil {
 			rep.step("AUTH PLAIN refused: %v", err)
-			return fail(err)
+			return err
 		}
 		if encrypted {
 			rep.step("Logged in with AUTH PLAIN as %s, inside TLS.", s.Username)
@@ -578,7 +597,7 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 			rep.step("Logged in with AUTH PLAIN as %s: the password crossed the network in base64, which anyone can decode.", s.Username)
 		}
 	}
-	return conn, caps, nil
+	return nil
 }
 
 // capa asks CAPA; a server that refuses it is treated as one with no

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
 
 // fakeServer returns the client end of a pipe whose other end writes
@@ -215,7 +217,7 @@ func TestLenientWhereTheRFCAllows(t *testing.T) {
 // handshake, are an injection (RFC 2595 §4, CVE-2011-0411 family): the
 // client abandons the connection instead of reading them as TLS data.
 func TestSTLSInjection(t *testing.T) {
-	_, cli := testTLS(t)
+	_, cli := pop3test.TLS(t)
 	c := NewConn(fakeServer(t, greet, "+OK Begin TLS negotiation\r\n+OK injected\r\n"))
 	if err := c.ReadGreeting(); err != nil {
 		t.Fatal(err)

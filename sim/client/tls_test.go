@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"pop3lab/sim/internal/pop3test"
 	"pop3lab/sim/server"
 )
 
@@ -57,21 +58,21 @@ func TestTLSPolicies(t *testing.T) {
 		{name: "implicit TLS", serverTLS: true, implicit: true, policy: TLSImplicit, wantTLS: "implicit",
 			commands: cat([]string{"CAPA", "USER", "PASS"}, fullSession), plaintext: nil, wantFetch: 3},
 	}
-	srvTLS, cliTLS := testTLS(t)
-	for _, tr := range transports {
+	srvTLS, cliTLS := pop3test.TLS(t)
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		for _, tt := range tests {
-			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+			t.Run(tt.name, func(t *testing.T) {
 				e := newEnv(t, func(c *server.Config) {
 					if tt.serverTLS {
 						c.TLSConfig = srvTLS
 					}
-				}, testMessages...)
-				dial := tr.dial(t, e)
+				}, pop3test.Messages...)
+				dial := tr.Dialer(t, e.srv, false)
 				if tt.implicit {
-					dial = tr.dialTLS(t, e)
+					dial = tr.Dialer(t, e.srv, true)
 				}
 				if tt.strip {
-					dial = wrap(dial, func() *tamper { return &tamper{rewriteIn: [2]string{"\r\nSTLS\r\n", "\r\nXTLS\r\n"}} })
+					dial = wrap(dial, func() *tamper { return &tamper{rewriteIn: [2]string{"STLS\r\n", "XTLS\r\n"}} })
 				}
 				s := alice
 				s.TLS, s.TLSConfig = tt.policy, cliTLS
@@ -107,134 +108,134 @@ func TestTLSPolicies(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }
 
 // TestTLSUntrustedCertificate: a certificate the client does not trust
 // ends the session before any credential is sent.
 func TestTLSUntrustedCertificate(t *testing.T) {
-	srvTLS, _ := testTLS(t)
-	e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, testMessages...)
-	s := alice
-	s.TLS = TLSRequired
-	s.TLSConfig = &tls.Config{RootCAs: x509.NewCertPool(), ServerName: "pop3.test", CurvePreferences: []tls.CurveID{tls.X25519}}
-	mc, _, _ := newMailClient(t, newClock(), s)
-	_, err := mc.GetMail(e.pipe)
-	var ua x509.UnknownAuthorityError
-	if !errors.As(err, &ua) {
-		t.Fatalf("got %v, want x509.UnknownAuthorityError", err)
-	}
-	e.events.waitClosed(t, 1)
-	if got := e.events.commands(); !reflect.DeepEqual(got, []string{"CAPA", "STLS"}) {
-		t.Fatalf("server saw %v", got)
-	}
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
+		srvTLS, _ := pop3test.TLS(t)
+		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		s := alice
+		s.TLS = TLSRequired
+		s.TLSConfig = &tls.Config{RootCAs: x509.NewCertPool(), ServerName: "pop3.test", CurvePreferences: []tls.CurveID{tls.X25519}}
+		mc, _, _ := newMailClient(t, newClock(), s)
+		_, err := mc.GetMail(tr.Dialer(t, e.srv, false))
+		var ua x509.UnknownAuthorityError
+		if !errors.As(err, &ua) {
+			t.Fatalf("got %v, want x509.UnknownAuthorityError", err)
+		}
+		e.events.waitClosed(t, 1)
+		if got := e.events.commands(); !reflect.DeepEqual(got, []string{"CAPA", "STLS"}) {
+			t.Fatalf("server saw %v", got)
+		}
+	})
 }
 
 // TestStartTLS drives STLS by hand (RFC 2595 §4): after TLS, CAPA no
 // longer lists STLS, a second STLS is refused by the client, and a
 // dot-stuffed message still arrives byte-exact.
 func TestStartTLS(t *testing.T) {
-	srvTLS, cliTLS := testTLS(t)
-	for _, tr := range transports {
-		t.Run(tr.name, func(t *testing.T) {
-			e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, testMessages...)
-			c := dialConn(t, tr.dial(t, e))
-			caps, err := c.Capa()
-			if err != nil || !caps.Has("STLS") {
-				t.Fatalf("CAPA before TLS: %v %v", caps.Lines, err)
-			}
-			if err := c.StartTLS(cliTLS); err != nil {
-				t.Fatal(err)
-			}
-			st, ok := c.TLS()
-			if !ok || st.Version != tls.VersionTLS13 || st.PeerCertificates[0].Subject.CommonName != "pop3.test" {
-				t.Fatalf("TLS state %v %+v", ok, st)
-			}
-			if caps, err = c.Capa(); err != nil || caps.Has("STLS") {
-				t.Fatalf("CAPA after TLS: %v %v", caps.Lines, err)
-			}
-			if err := c.StartTLS(cliTLS); err == nil || !strings.Contains(err.Error(), "already active") {
-				t.Fatalf("second STLS: %v", err)
-			}
-			if err := c.User("alice"); err != nil {
-				t.Fatal(err)
-			}
-			if err := c.Pass("wonderland"); err != nil {
-				t.Fatal(err)
-			}
-			if got, err := c.Retr(2); err != nil || string(got) != testWire[1] {
-				t.Fatalf("RETR 2 over TLS = %q %v", got, err)
-			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			e.events.waitClosed(t, 1)
-			if got := e.events.plaintextCommands(); !reflect.DeepEqual(got, []string{"CAPA", "STLS"}) {
-				t.Fatalf("plaintext commands %v", got)
-			}
-		})
-	}
+	srvTLS, cliTLS := pop3test.TLS(t)
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
+		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		c := dialConn(t, tr.Dialer(t, e.srv, false))
+		caps, err := c.Capa()
+		if err != nil || !caps.Has("STLS") {
+			t.Fatalf("CAPA before TLS: %v %v", caps.Lines, err)
+		}
+		if err := c.StartTLS(cliTLS); err != nil {
+			t.Fatal(err)
+		}
+		st, ok := c.TLS()
+		if !ok || st.Version != tls.VersionTLS13 || st.PeerCertificates[0].Subject.CommonName != "pop3.test" {
+			t.Fatalf("TLS state %v %+v", ok, st)
+		}
+		if caps, err = c.Capa(); err != nil || caps.Has("STLS") {
+			t.Fatalf("CAPA after TLS: %v %v", caps.Lines, err)
+		}
+		if err := c.StartTLS(cliTLS); err == nil || !strings.Contains(err.Error(), "already active") {
+			t.Fatalf("second STLS: %v", err)
+		}
+		if err := c.User("alice"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Pass("wonderland"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Retr(2); err != nil || string(got) != pop3test.Wire[1] {
+			t.Fatalf("RETR 2 over TLS = %q %v", got, err)
+		}
+		if err := c.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		e.events.waitClosed(t, 1)
+		if got := e.events.plaintextCommands(); !reflect.DeepEqual(got, []string{"CAPA", "STLS"}) {
+			t.Fatalf("plaintext commands %v", got)
+		}
+	})
 }
 
 // TestRawSTLS: a typed STLS upgrades the connection with Conn.TLSConfig.
 func TestRawSTLS(t *testing.T) {
-	srvTLS, cliTLS := testTLS(t)
-	e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, testMessages...)
-	c := dialConn(t, e.pipe)
-	c.TLSConfig = cliTLS
-	resp, err := c.Raw("STLS")
-	if err != nil || resp.Line != "+OK Begin TLS negotiation now." {
-		t.Fatalf("STLS = %+v %v", resp, err)
-	}
-	if _, ok := c.TLS(); !ok {
-		t.Fatal("TLS not active after Raw STLS")
-	}
-	resp, err = c.Raw("CAPA")
-	if err != nil || strings.Contains(string(resp.Body), "STLS") || !strings.Contains(string(resp.Body), "UIDL\r\n") {
-		t.Fatalf("CAPA over TLS = %q %v", resp.Body, err)
-	}
-	// RFC 2595 §4: the server refuses STLS inside TLS.
-	resp, err = c.Raw("STLS")
-	var se *ServerError
-	if !errors.As(err, &se) || resp.Line != "-ERR Command not permitted when TLS active." {
-		t.Fatalf("second STLS = %+v %v", resp, err)
-	}
-	if _, err := c.Raw("QUIT"); err != nil {
-		t.Fatal(err)
-	}
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
+		srvTLS, cliTLS := pop3test.TLS(t)
+		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		c := dialConn(t, tr.Dialer(t, e.srv, false))
+		c.TLSConfig = cliTLS
+		resp, err := c.Raw("STLS")
+		if err != nil || resp.Line != "+OK Begin TLS negotiation now." {
+			t.Fatalf("STLS = %+v %v", resp, err)
+		}
+		if _, ok := c.TLS(); !ok {
+			t.Fatal("TLS not active after Raw STLS")
+		}
+		resp, err = c.Raw("CAPA")
+		if err != nil || strings.Contains(string(resp.Body), "STLS") || !strings.Contains(string(resp.Body), "UIDL\r\n") {
+			t.Fatalf("CAPA over TLS = %q %v", resp.Body, err)
+		}
+		// RFC 2595 §4: the server refuses STLS inside TLS.
+		resp, err = c.Raw("STLS")
+		var se *ServerError
+		if !errors.As(err, &se) || resp.Line != "-ERR Command not permitted when TLS active." {
+			t.Fatalf("second STLS = %+v %v", resp, err)
+		}
+		if _, err := c.Raw("QUIT"); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestDialTLS: implicit TLS at the low level (RFC 8314 §3.3).
 func TestDialTLS(t *testing.T) {
-	srvTLS, cliTLS := testTLS(t)
-	for _, tr := range transports {
-		t.Run(tr.name, func(t *testing.T) {
-			e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, testMessages...)
-			raw, err := tr.dialTLS(t, e)()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := DialTLS(raw, cliTLS)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if _, ok := c.TLS(); !ok {
-				t.Fatal("not TLS")
-			}
-			if err := c.AuthPlain("alice", "wonderland", true); err != nil {
-				t.Fatal(err)
-			}
-			if n, _, err := c.Stat(); err != nil || n != 3 {
-				t.Fatalf("STAT %d %v", n, err)
-			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			e.events.waitClosed(t, 1)
-			if got := e.events.plaintextCommands(); got != nil {
-				t.Fatalf("plaintext commands %v", got)
-			}
-		})
-	}
+	srvTLS, cliTLS := pop3test.TLS(t)
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
+		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		raw, err := tr.Dialer(t, e.srv, true)()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := DialTLS(raw, cliTLS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, ok := c.TLS(); !ok {
+			t.Fatal("not TLS")
+		}
+		if err := c.AuthPlain("alice", "wonderland", true); err != nil {
+			t.Fatal(err)
+		}
+		if n, _, err := c.Stat(); err != nil || n != 3 {
+			t.Fatalf("STAT %d %v", n, err)
+		}
+		if err := c.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		e.events.waitClosed(t, 1)
+		if got := e.events.plaintextCommands(); got != nil {
+			t.Fatalf("plaintext commands %v", got)
+		}
+	})
 }

@@ -13,7 +13,12 @@ type tamper struct {
 	net.Conn
 	// rewriteOut replaces a whole client write equal to the key.
 	rewriteOut map[string]string
-	// rewriteIn replaces old with new (same length) in what is read.
+	// rewriteIn replaces old with new (same length) in what is read, also
+	// when old arrives split over several reads (a link cut into small
+	// segments): a tail that may begin old is held back until the next
+	// read completes or refutes it. So old must not begin with anything a
+	// response can end with (CRLF), or that end would wait for bytes that
+	// never come.
 	rewriteIn [2]string
 	// dropAt: a client write starting with it is not sent; the
 	// connection is closed instead.
@@ -26,6 +31,11 @@ type tamper struct {
 	mu      sync.Mutex
 	cutting bool
 	read    int
+
+	// For rewriteIn, used by the one reader.
+	held    []byte // read and rewritten; may begin old, so not yet returned
+	ready   []byte // rewritten, to return
+	readErr error  // the error to return once ready is empty
 }
 
 func (t *tamper) Write(b []byte) (int, error) {
@@ -49,6 +59,43 @@ func (t *tamper) Write(b []byte) (int, error) {
 }
 
 func (t *tamper) Read(b []byte) (int, error) {
+	old, repl := []byte(t.rewriteIn[0]), []byte(t.rewriteIn[1])
+	if len(old) == 0 {
+		return t.readConn(b)
+	}
+	for len(t.ready) == 0 {
+		if t.readErr != nil {
+			return 0, t.readErr
+		}
+		buf := make([]byte, 4096)
+		n, err := t.readConn(buf)
+		t.held = bytes.ReplaceAll(append(t.held, buf[:n]...), old, repl)
+		keep := 0
+		if err == nil {
+			keep = prefixTail(t.held, old)
+		}
+		t.ready = append(t.ready, t.held[:len(t.held)-keep]...)
+		t.held = append([]byte(nil), t.held[len(t.held)-keep:]...)
+		t.readErr = err
+	}
+	n := copy(b, t.ready)
+	t.ready = t.ready[n:]
+	return n, nil
+}
+
+// prefixTail returns the length of the longest tail of b that is a proper
+// prefix of old.
+func prefixTail(b, old []byte) int {
+	for k := min(len(old)-1, len(b)); k > 0; k-- {
+		if bytes.HasSuffix(b, old[:k]) {
+			return k
+		}
+	}
+	return 0
+}
+
+// readConn reads from the connection, cutting it as cutAfter says.
+func (t *tamper) readConn(b []byte) (int, error) {
 	t.mu.Lock()
 	cutting, left := t.cutting, t.cutAllow-t.read
 	t.mu.Unlock()
@@ -66,9 +113,6 @@ func (t *tamper) Read(b []byte) (int, error) {
 		t.mu.Lock()
 		t.read += n
 		t.mu.Unlock()
-	}
-	if old := t.rewriteIn[0]; old != "" && n > 0 {
-		copy(b[:n], bytes.ReplaceAll(b[:n], []byte(old), []byte(t.rewriteIn[1])))
 	}
 	return n, err
 }

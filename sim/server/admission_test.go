@@ -3,6 +3,8 @@ package server
 import (
 	"net"
 	"testing"
+
+	"pop3lab/sim/internal/pop3test"
 )
 
 // TestConnectionCaps: a connection over the total, per-address or
@@ -28,7 +30,7 @@ func TestConnectionCaps(t *testing.T) {
 			env := newEnv(t, tc.edit)
 			var open []*client
 			for i := range tc.open {
-				c := newClient(t, pipe.dial(t, env.srv))
+				c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 				if tc.login && i == 0 {
 					// A logged-in session still counts for these caps.
 					c.login()
@@ -37,10 +39,10 @@ func TestConnectionCaps(t *testing.T) {
 				}
 				open = append(open, c)
 			}
-			over := newClient(t, pipe.dial(t, env.srv))
+			over := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 			over.expect(tc.refuse)
 			over.expectEOF()
-			env.events.waitFor(t, "the refusal logged", func(evs []Event) bool {
+			env.events.WaitFor(t, "the refusal logged", func(evs []Event) bool {
 				for _, e := range evs {
 					if e.Kind == EventClose && e.Note == "refused: "+tc.refuse[len("-ERR [SYS/TEMP] "):] {
 						return true
@@ -51,8 +53,8 @@ func TestConnectionCaps(t *testing.T) {
 			open[len(open)-1].cmd("QUIT")
 			open[len(open)-1].expect("+OK Logging out.")
 			open[len(open)-1].expectEOF()
-			env.events.waitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == 2 })
-			next := newClient(t, pipe.dial(t, env.srv))
+			env.events.WaitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == 2 })
+			next := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 			next.greeting()
 		})
 	}
@@ -62,15 +64,15 @@ func TestConnectionCaps(t *testing.T) {
 // counts against the cap on sessions waiting to log in.
 func TestLoginLeavesUnauthenticatedCap(t *testing.T) {
 	env := newEnv(t, func(c *Config) { c.MaxUnauthenticatedPerAddress = 1 })
-	first := newClient(t, pipe.dial(t, env.srv))
+	first := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 	first.greeting()
-	second := newClient(t, pipe.dial(t, env.srv))
+	second := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 	second.expect("-ERR [SYS/TEMP] Too many connections from your address waiting to log in; try again later.")
 	first.cmd("USER alice")
 	first.expect("+OK Send your password.")
 	first.cmd("PASS wonderland")
 	first.expectPrefix("+OK alice's maildrop has ")
-	third := newClient(t, pipe.dial(t, env.srv))
+	third := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 	third.greeting()
 }
 

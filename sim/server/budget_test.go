@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
 
 // fakeClock is a clock that moves only when told.
@@ -77,7 +79,7 @@ func TestFailureBudgetHoldsParallelGuessing(t *testing.T) {
 	answers := make(chan string, guessers)
 	var wg sync.WaitGroup
 	for i := range guessers {
-		c := newClient(t, pipe.dial(t, env.srv))
+		c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 		c.greeting()
 		wg.Add(1)
 		go func() {
@@ -102,13 +104,13 @@ func TestFailureBudgetHoldsParallelGuessing(t *testing.T) {
 	if fmt.Sprint(count) != fmt.Sprint(want) {
 		t.Fatalf("answers %v, want %v", count, want)
 	}
-	c := newClient(t, pipe.dial(t, env.srv))
+	c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 	c.greeting()
 	if got := tryLogin(c, "alice", "wonderland"); got != budgetRefusal {
 		t.Fatalf("right password while the budget is spent: %q", got)
 	}
 	clock.Advance(10 * time.Minute)
-	if got := tryLogin(c, "alice", "wonderland"); got != "+OK alice's maildrop has 3 messages (223 octets)." {
+	if got := tryLogin(c, "alice", "wonderland"); got != "+OK alice's maildrop has 3 messages (262 octets)." {
 		t.Fatalf("right password after the window: %q", got)
 	}
 }
@@ -135,11 +137,11 @@ func TestFailureBudgetPerAddressAndUser(t *testing.T) {
 		// Successful logins do not draw on the budget.
 		for i := range 5 {
 			c := dialFrom(t, env.srv, "198.51.100.9")
-			expectAnswer(t, tryLogin(c, "alice", "wonderland"), "+OK alice's maildrop has 3 messages (223 octets).")
+			expectAnswer(t, tryLogin(c, "alice", "wonderland"), "+OK alice's maildrop has 3 messages (262 octets).")
 			c.cmd("QUIT")
 			c.expect("+OK Logging out; no messages deleted.")
 			c.expectEOF()
-			env.events.waitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == i+1 })
+			env.events.WaitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == i+1 })
 		}
 		for i := range 3 {
 			c := dialFrom(t, env.srv, fmt.Sprintf("192.0.2.%d", 10+i))
@@ -167,7 +169,7 @@ func TestAuthDelayOnEveryAnswer(t *testing.T) {
 	expectAnswer(t, tryLogin(c, "bob", "wrong"), "-ERR [AUTH] Authentication failed.")
 	expectAnswer(t, tryLogin(c, "bob", "pass with spaces"), budgetRefusal)
 	other := dialFrom(t, env.srv, "192.0.2.2")
-	expectAnswer(t, tryLogin(other, "alice", "wonderland"), "+OK alice's maildrop has 3 messages (223 octets).")
+	expectAnswer(t, tryLogin(other, "alice", "wonderland"), "+OK alice's maildrop has 3 messages (262 octets).")
 	want := []time.Duration{DefaultAuthFailureDelay, DefaultAuthFailureDelay, DefaultAuthFailureDelay}
 	if got := *env.sleeps; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("delays %v, want %v", got, want)
@@ -237,7 +239,7 @@ func TestParallelRightLoginsNotRefused(t *testing.T) {
 	answers := make(chan string, logins)
 	var wg sync.WaitGroup
 	for i := range logins {
-		c := newClient(t, pipe.dial(t, env.srv))
+		c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 		c.greeting()
 		user, pass := "alice", "wonderland"
 		if i%2 == 1 {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
 
 // TestSlowSteadyReaderGetsLargeMessage: the write deadline moves with
@@ -19,7 +21,7 @@ import (
 // receives a message whose transfer takes several idle timeouts; only
 // inactivity ends a session (RFC 1939 §3).
 func TestSlowSteadyReaderGetsLargeMessage(t *testing.T) {
-	const idle = 200 * time.Millisecond
+	const idle = 250 * time.Millisecond
 	env := newEnv(t, func(c *Config) { c.IdleTimeout = idle })
 	var msg strings.Builder
 	msg.WriteString("Subject: large\r\n\r\n")
@@ -29,16 +31,17 @@ func TestSlowSteadyReaderGetsLargeMessage(t *testing.T) {
 	if _, err := env.store.Deliver("alice", strings.NewReader(msg.String())); err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(t, pipe.dial(t, env.srv))
+	c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
 	c.login()
 	c.cmd("RETR 4")
 	c.expect(fmt.Sprintf("+OK %d octets", msg.Len()))
-	// 8 kB every 10 ms: at most 800 kB/s, so the 1 MB take more than
-	// six idle timeouts, while one chunk the server writes under one
-	// deadline (32 kB) takes a fifth of one.
+	// 16 kB every 10 ms: at most 1.6 MB/s, so the 1 MB take more than
+	// two idle timeouts, while one chunk the server writes under one
+	// deadline (32 kB) takes a twelfth of one, leaving room for a loaded
+	// machine's late wake-ups.
 	start := time.Now()
 	var got bytes.Buffer
-	buf := make([]byte, 8192)
+	buf := make([]byte, 16384)
 	for !bytes.HasSuffix(got.Bytes(), []byte("\r\n.\r\n")) {
 		n, err := c.r.Read(buf)
 		got.Write(buf[:n])

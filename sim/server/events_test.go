@@ -11,6 +11,7 @@ import (
 	"github.com/hack-pad/hackpadfs"
 	"github.com/hack-pad/hackpadfs/mem"
 
+	"pop3lab/sim/internal/pop3test"
 	"pop3lab/sim/maildrop"
 )
 
@@ -25,7 +26,7 @@ func TestMaildropEvents(t *testing.T) {
 		"command@12 PASS ********",
 		"state TRANSACTION",
 		"maildrop 1:uid1 2:uid2 3:uid3",
-		"response +OK|+OK alice's maildrop has 3 messages (223 octets).",
+		"response +OK|+OK alice's maildrop has 3 messages (262 octets).",
 	}
 	tests := []struct {
 		name       string
@@ -54,9 +55,9 @@ func TestMaildropEvents(t *testing.T) {
 			"command@45 RSET",
 			"unmark 1:uid1",
 			"unmark 3:uid3",
-			"response +OK|+OK Maildrop has 3 messages (223 octets).",
+			"response +OK|+OK Maildrop has 3 messages (262 octets).",
 			"command@51 RSET",
-			"response +OK|+OK Maildrop has 3 messages (223 octets).",
+			"response +OK|+OK Maildrop has 3 messages (262 octets).",
 			"close connection closed by client",
 		}},
 		{name: "QUIT without deletions", commands: []string{"QUIT"}, want: []string{
@@ -96,9 +97,9 @@ func TestMaildropEvents(t *testing.T) {
 			"close connection closed by client",
 		}},
 	}
-	for _, tr := range transports {
+	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		for _, tt := range tests {
-			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+			t.Run(tt.name, func(t *testing.T) {
 				ffs := &renameFaultFS{}
 				var err error
 				if ffs.FS, err = mem.NewFS(); err != nil {
@@ -113,7 +114,7 @@ func TestMaildropEvents(t *testing.T) {
 				for _, m := range msgs {
 					uids[m.UID] = fmt.Sprintf("uid%d", m.Number)
 				}
-				c := newClient(t, tr.dial(t, env.srv))
+				c := newClient(t, tr.Dial(t, env.srv))
 				c.login()
 				ffs.fail.Store(tt.failCommit)
 				for _, cmd := range tt.commands {
@@ -125,9 +126,9 @@ func TestMaildropEvents(t *testing.T) {
 				} else {
 					c.expectEOF()
 				}
-				env.events.waitFor(t, "close", func(ev []Event) bool { return closedSessions(ev) == 1 })
+				env.events.WaitFor(t, "close", func(ev []Event) bool { return closedSessions(ev) == 1 })
 				var got []string
-				for _, e := range env.events.all() {
+				for _, e := range env.events.All() {
 					if d := describeEvent(e, uids); d != "" {
 						got = append(got, d)
 					}
@@ -149,7 +150,7 @@ func TestMaildropEvents(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }
 
 // describeEvent renders the fields of an event a test checks, with UIDs
@@ -210,7 +211,7 @@ func eventStore(t *testing.T, fsys hackpadfs.FS) *maildrop.Store {
 	store := maildrop.NewStore(fsys, "mail", maildrop.Options{
 		Now: func() time.Time { seq++; return base.Add(time.Duration(seq) * time.Second) },
 	})
-	for _, m := range testMessages {
+	for _, m := range pop3test.Messages {
 		if _, err := store.Deliver("alice", strings.NewReader(m)); err != nil {
 			t.Fatal(err)
 		}

@@ -2,32 +2,11 @@ package server
 
 import (
 	"bytes"
-	"io"
-	"net"
 	"strings"
 	"testing"
-	"time"
+
+	"pop3lab/sim/internal/pop3test"
 )
-
-// scriptConn is a net.Conn that reads a fixed client script and records
-// what the server writes.
-type scriptConn struct {
-	in  io.Reader
-	out bytes.Buffer
-}
-
-func (c *scriptConn) Read(p []byte) (int, error)  { return c.in.Read(p) }
-func (c *scriptConn) Write(p []byte) (int, error) { return c.out.Write(p) }
-func (c *scriptConn) Close() error                { return nil }
-func (c *scriptConn) LocalAddr() net.Addr {
-	return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 25), Port: 110}
-}
-func (c *scriptConn) RemoteAddr() net.Addr {
-	return &net.TCPAddr{IP: net.IPv4(192, 0, 2, 10), Port: 49152}
-}
-func (c *scriptConn) SetDeadline(time.Time) error      { return nil }
-func (c *scriptConn) SetReadDeadline(time.Time) error  { return nil }
-func (c *scriptConn) SetWriteDeadline(time.Time) error { return nil }
 
 // FuzzSession feeds arbitrary client bytes to a whole session. The server
 // must not panic, every line it writes must end in CRLF, every status line
@@ -47,9 +26,9 @@ func FuzzSession(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, script []byte) {
 		env := newEnv(t, func(c *Config) { c.AuthFailureDelay = -1; c.Observer = nil })
-		conn := &scriptConn{in: bytes.NewReader(script)}
+		conn := pop3test.NewScriptConn(script)
 		env.srv.ServeConn(conn)
-		out := conn.out.Bytes()
+		out := conn.Out.Bytes()
 		if len(out) > 0 && !bytes.HasSuffix(out, []byte("\r\n")) {
 			t.Fatalf("output does not end in CRLF: %q", out[max(0, len(out)-40):])
 		}
@@ -71,7 +50,7 @@ func FuzzSession(f *testing.F) {
 		defer m.Close()
 		n, _ := m.Stat()
 		committed := bytes.Contains(bytes.ToUpper(script), []byte("QUIT"))
-		if !committed && n != len(testMessages) {
+		if !committed && n != len(pop3test.Messages) {
 			t.Fatalf("%d messages left without QUIT", n)
 		}
 	})

@@ -2,9 +2,6 @@ package server
 
 import (
 	"bufio"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"io"
 	mrand "math/rand/v2"
 	"net"
@@ -13,30 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hack-pad/hackpadfs/mem"
-
+	"pop3lab/sim/internal/pop3test"
 	"pop3lab/sim/maildrop"
-	"pop3lab/sim/tlscert"
 )
-
-// transport is one way of connecting a test client to a server: the same
-// protocol suite runs over each (in-memory pipe and loopback TCP).
-type transport struct {
-	name string
-	dial func(t *testing.T, srv *Server) net.Conn
-}
-
-// pipe connects over net.Pipe, which is not a loopback address: the
-// plaintext-auth policy applies to it.
-var pipe = transport{"pipe", func(t *testing.T, srv *Server) net.Conn {
-	c, s := net.Pipe()
-	go srv.ServeConn(s)
-	return c
-}}
-
-// transports lists every transport; the TCP one is added where the
-// platform has sockets (not js/wasm).
-var transports = []transport{pipe}
 
 // testEnv is a server over an in-memory maildrop store with the sample
 // user alice and three messages.
@@ -49,36 +25,9 @@ type testEnv struct {
 	sleeps *[]time.Duration
 }
 
-var testMessages = []string{
-	"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: Hello\r\n\r\nHi Alice,\r\nLunch tomorrow?\r\n",
-	"From: carol@example.org\nSubject: Dots\n\n.starts with a dot\n..two dots\n.\nend\n",
-	"Subject: No final newline\r\n\r\nline one\r\nline two",
-}
-
-// wire forms of testMessages: CRLF line endings and a final CRLF.
-var testWire = []string{
-	testMessages[0],
-	"From: carol@example.org\r\nSubject: Dots\r\n\r\n.starts with a dot\r\n..two dots\r\n.\r\nend\r\n",
-	"Subject: No final newline\r\n\r\nline one\r\nline two\r\n",
-}
-
 func newEnv(t *testing.T, edit func(*Config)) *testEnv {
 	t.Helper()
-	fsys, err := mem.NewFS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seq := 0
-	base := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	store := maildrop.NewStore(fsys, "mail", maildrop.Options{
-		Now:  func() time.Time { seq++; return base.Add(time.Duration(seq) * time.Second) },
-		Rand: mrand.NewChaCha8([32]byte{1}),
-	})
-	for _, m := range testMessages {
-		if _, err := store.Deliver("alice", strings.NewReader(m)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	store, _ := pop3test.NewStore(t, time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), pop3test.Messages...)
 	env := &testEnv{t: t, store: store, events: &eventLog{}, sleeps: new([]time.Duration)}
 	var sleepMu sync.Mutex
 	env.cfg = Config{
@@ -204,35 +153,8 @@ func (c *client) login() {
 	c.expectPrefix("+OK alice's maildrop has ")
 }
 
-type eventLog struct {
-	mu     sync.Mutex
-	events []Event
-}
-
-func (l *eventLog) Observe(e Event) {
-	l.mu.Lock()
-	l.events = append(l.events, e)
-	l.mu.Unlock()
-}
-
-func (l *eventLog) all() []Event {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Event(nil), l.events...)
-}
-
-// waitFor polls until cond holds over the events or fails after 5 s.
-func (l *eventLog) waitFor(t *testing.T, what string, cond func([]Event) bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond(l.all()) {
-			return
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
+// eventLog records the server's events.
+type eventLog = pop3test.Log[Event]
 
 func closedSessions(events []Event) int {
 	n := 0
@@ -242,19 +164,4 @@ func closedSessions(events []Event) int {
 		}
 	}
 	return n
-}
-
-// testTLS returns a server config with a fresh self-signed certificate and
-// a client config that trusts exactly that certificate.
-func testTLS(t testing.TB) (server, client *tls.Config) {
-	t.Helper()
-	cert, err := tlscert.SelfSigned(rand.Reader, time.Now(), "localhost")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert.Leaf)
-	server = &tls.Config{Certificates: []tls.Certificate{cert}, CurvePreferences: []tls.CurveID{tls.X25519}}
-	client = &tls.Config{RootCAs: pool, ServerName: "localhost", CurvePreferences: []tls.CurveID{tls.X25519}}
-	return server, client
 }

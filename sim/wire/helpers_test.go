@@ -2,20 +2,18 @@ package wire
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
-	"math/big"
 	"net/netip"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"pop3lab/sim/tlscert"
 )
 
 // testEpoch is where the test clocks start: 2024-05-01 12:00:00 UTC.
@@ -140,37 +138,17 @@ var (
 	certPool *x509.CertPool
 )
 
-// testCert returns an ephemeral self-signed ECDSA P-256 certificate for
+// testCert returns an ephemeral self-signed certificate for
 // pop.example.net, made once per test binary, and a pool that trusts it.
 func testCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	certOnce.Do(func() {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
+		var err error
+		if certPair, err = tlscert.SelfSigned(rand.Reader, time.Now(), "pop.example.net"); err != nil {
 			panic(err)
 		}
-		tmpl := &x509.Certificate{
-			SerialNumber:          big.NewInt(1),
-			Subject:               pkix.Name{CommonName: "pop.example.net"},
-			DNSNames:              []string{"pop.example.net"},
-			NotBefore:             time.Now().Add(-time.Hour),
-			NotAfter:              time.Now().Add(24 * time.Hour),
-			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-			ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-			BasicConstraintsValid: true,
-			IsCA:                  true,
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			panic(err)
-		}
-		cert, err := x509.ParseCertificate(der)
-		if err != nil {
-			panic(err)
-		}
-		certPair = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}
 		certPool = x509.NewCertPool()
-		certPool.AddCert(cert)
+		certPool.AddCert(certPair.Leaf)
 	})
 	return certPair, certPool
 }

@@ -90,8 +90,13 @@ func (c Config) normalize() (Config, error) {
 // one goroutine carries a chunk across, calling the middlebox and the tap,
 // chunks written by other goroutines, or by the tap and the middlebox
 // themselves, wait in a queue and are carried by that same goroutine before
-// it returns. So a Write returns once its chunk has crossed or is queued to
-// cross, and never waits for the reader.
+// it returns. A Write (or Inject, or Close) returns once its chunk has
+// crossed, tap called: so what its caller does next, such as reporting that
+// its session ended, comes after the chunk in every log, however the
+// goroutines are scheduled. Only a write made while a tap or middlebox runs
+// (the attacker answering from inside the middlebox) returns with its chunk
+// queued, since the goroutine that would carry it may be its own. No write
+// waits for the reader.
 type Link struct {
 	cfg    Config
 	client *end
@@ -106,6 +111,7 @@ type Link struct {
 	tap       func(Segment)
 	middlebox Middlebox
 	crossing  bool          // a goroutine is carrying chunks across
+	callbacks int           // taps and middleboxes running now
 	queue     []job         // chunks waiting to cross
 	waiting   [2]int        // readers blocked for more data, by the direction they read
 	settled   chan struct{} // closed at the next change a WaitIdle caller watches for
@@ -266,34 +272,54 @@ type job struct {
 	kind   Kind // Data or FIN
 	origin Origin
 	data   []byte
+	// crossed, if not nil, is closed once the chunk has crossed: the
+	// writer waits for it when another goroutine carries the chunk.
+	crossed chan struct{}
 }
 
 // send queues j and, unless another goroutine is already carrying chunks,
 // carries every queued chunk across. It is called with l.mu held and returns
 // with it released.
 func (l *Link) send(j job) {
-	l.queue = append(l.queue, j)
 	if l.crossing {
+		if l.callbacks == 0 {
+			j.crossed = make(chan struct{})
+		}
+		l.queue = append(l.queue, j)
 		l.mu.Unlock()
+		if j.crossed != nil {
+			<-j.crossed
+		}
 		return
 	}
+	l.queue = append(l.queue, j)
 	l.crossing = true
 	done := false
+	var current job
 	defer func() {
 		if !done { // a tap, middlebox or clock panicked, outside l.mu
 			l.mu.Lock()
 			l.crossing = false
+			for _, q := range append(l.queue, current) {
+				if q.crossed != nil {
+					close(q.crossed)
+				}
+			}
 			l.queue = nil
 			l.mu.Unlock()
 		}
 	}()
 	for len(l.queue) > 0 {
-		j := l.queue[0]
+		current = l.queue[0]
 		l.queue[0] = job{}
 		l.queue = l.queue[1:]
 		mb, tap := l.middlebox, l.tap
 		l.mu.Unlock()
-		l.carry(j, mb, tap)
+		l.carry(current, mb, tap)
+		if current.crossed != nil {
+			close(current.crossed)
+		}
+		current = job{}
 		l.mu.Lock()
 	}
 	l.queue = nil
@@ -313,7 +339,9 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 		seg := l.record(now, j.dir, FIN, Sent, nil)
 		l.mu.Unlock()
 		if tap != nil {
+			l.enterCallback()
 			tap(seg)
+			l.leaveCallback()
 		}
 		l.mu.Lock()
 		in := &l.inbox[j.dir]
@@ -324,7 +352,9 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 	}
 	data, origin := j.data, j.origin
 	if mb != nil && origin == Sent {
+		l.enterCallback()
 		out := mb.Intercept(j.dir, bytes.Clone(data))
+		l.leaveCallback()
 		if !bytes.Equal(out, data) {
 			data, origin = bytes.Clone(out), Rewritten
 		}
@@ -338,7 +368,9 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 		seg := l.record(now, j.dir, Data, origin, p)
 		l.mu.Unlock()
 		if tap != nil {
+			l.enterCallback()
 			tap(seg)
+			l.leaveCallback()
 		}
 		l.mu.Lock()
 		in := &l.inbox[j.dir]
@@ -348,6 +380,21 @@ func (l *Link) carry(j job, mb Middlebox, tap func(Segment)) {
 		}
 		l.mu.Unlock()
 	}
+}
+
+// enterCallback and leaveCallback bracket a call of the tap or the
+// middlebox; a panic in it leaves the count up, and the link with it (the
+// panic ends the carrying anyway).
+func (l *Link) enterCallback() {
+	l.mu.Lock()
+	l.callbacks++
+	l.mu.Unlock()
+}
+
+func (l *Link) leaveCallback() {
+	l.mu.Lock()
+	l.callbacks--
+	l.mu.Unlock()
 }
 
 // record appends a segment to the log and advances the sequence numbers.

@@ -8,8 +8,10 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -696,5 +698,71 @@ func BenchmarkLinkThroughput(b *testing.B) {
 		if tapped != total {
 			b.Fatalf("tap saw %d bytes", tapped)
 		}
+	}
+}
+
+// TestWriteReturnsAfterCrossing: a Write whose chunk another goroutine
+// carries returns only once the chunk has crossed, tap called; so a
+// server that writes its last response and then reports its session
+// closed is logged in that order however the goroutines run. A write from
+// inside the tap is queued and returns at once (it would wait for itself).
+func TestWriteReturnsAfterCrossing(t *testing.T) {
+	hold := make(chan struct{})
+	inClock := make(chan struct{})
+	var armed atomic.Bool
+	cfg := Config{Clock: func() time.Time {
+		if armed.CompareAndSwap(true, false) {
+			close(inClock)
+			<-hold // the carrier stops between callbacks
+		}
+		return testEpoch
+	}}
+	l := newTestLink(t, cfg)
+	var mu sync.Mutex
+	var tapped []string
+	l.SetTap(func(seg Segment) {
+		mu.Lock()
+		tapped = append(tapped, string(seg.Payload))
+		mu.Unlock()
+		if string(seg.Payload) == "QUIT\r\n" {
+			// Inside the tap: must not wait for the carrier, itself.
+			if err := l.Inject(ServerToClient, []byte("injected\r\n")); err != nil {
+				t.Errorf("Inject from the tap: %v", err)
+			}
+		}
+	})
+	armed.Store(true)
+	go l.Client().Write([]byte("QUIT\r\n"))
+	<-inClock
+	returned := make(chan []string)
+	go func() {
+		l.Server().Write([]byte("+OK bye\r\n"))
+		mu.Lock()
+		defer mu.Unlock()
+		returned <- append([]string(nil), tapped...)
+	}()
+	// Wait until the server's chunk is queued behind the carrier.
+	for {
+		l.mu.Lock()
+		queued := len(l.queue)
+		l.mu.Unlock()
+		if queued == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(hold)
+	got := <-returned
+	if want := []string{"QUIT\r\n", "+OK bye\r\n"}; !slices.Equal(got[:min(2, len(got))], want) {
+		t.Fatalf("when the server's Write returned the tap had seen %q, want %q first", got, want)
+	}
+	// The tap's own Inject crosses after the chunk queued before it.
+	if got := readN(t, l.Client(), len("+OK bye\r\ninjected\r\n")); got != "+OK bye\r\ninjected\r\n" {
+		t.Fatalf("client read %q", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"QUIT\r\n", "+OK bye\r\n", "injected\r\n"}; !slices.Equal(tapped, want) {
+		t.Fatalf("tap saw %q, want %q", tapped, want)
 	}
 }
