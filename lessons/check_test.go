@@ -216,6 +216,32 @@ Inline <img src=x onerror=alert(1)> too, but `+"`<b>`"+` in code is fine.
 			`01-a.md:14: cards: @include 01-a.md: a lesson cannot include its own cards`,
 		},
 	}, {
+		// The scenario has 3 steps (connect, USER, PASS); the fence of the
+		// first bytes block is on line 22.
+		name: "bytes blocks with mistakes",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, goodScenario+"\n```bytes\nstep: 3\nshow: password\ncaption: PASS\n```\n"+
+				"\n```bytes\nscenario: 2\nstep: 9\nshow: the key\nwhat: x\nstep: 1\n```\n"+
+				"\n```bytes\nscenario: 2\nstep: 9\nshow: user name\ncaption: USER\n```\n"+
+				"\n```bytes\nscenario: 1\nstep: 0\n```\n"+
+				"\n```bytes\nshow: password\n```\n"),
+		},
+		want: []string{
+			`01-a.md:31: bytes: show: want one of ["password" "user name" "server name" "message sizes"], got "the key"`,
+			`01-a.md:32: bytes: want "scenario:", "step:", "show:" or "caption:", got "what: x"`,
+			`01-a.md:33: bytes: step given twice (first on line 30)`,
+			`01-a.md:37: bytes: scenario 2: the lesson has 1 pop3 blocks`,
+			`01-a.md:45: bytes: step: want a whole number from 1, got "0"`,
+			`01-a.md:48: bytes: missing step`,
+			`01-a.md:48: bytes: missing caption`,
+		},
+	}, {
+		name: "a bytes block past the scenario's end",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, goodScenario+"\n```bytes\nstep: 6\nshow: password\ncaption: PASS\n```\n"),
+		},
+		want: []string{`01-a.md:23: bytes: step 6: scenario 1 has 3 steps`},
+	}, {
 		name:  "a bad file name",
 		files: map[string]string{"Lesson One.md": lessonSource(1, "Text.\n")},
 		want:  []string{`Lesson One.md: file name: want lower-case letters, digits and hyphens, ending in .md, such as 03-the-commands.md`},

@@ -32,6 +32,8 @@ type Lesson struct {
 	Quizzes    []Quiz
 	Cards      []Card
 	Challenges []Challenge
+	// ByteLinks are the bytes blocks: buttons into the byte view.
+	ByteLinks []ByteLink
 }
 
 //go:embed course/*.md
@@ -199,6 +201,9 @@ func (d *doc) lesson() (*Lesson, error) {
 	}
 	for _, c := range d.challenges {
 		l.Challenges = append(l.Challenges, *c)
+	}
+	for _, bl := range d.byteLinks {
+		l.ByteLinks = append(l.ByteLinks, *bl)
 	}
 	l.HTML = articleHTML(l, body)
 	return l, nil

@@ -28,6 +28,7 @@ const (
 	blockQuiz      = "quiz"
 	blockCards     = "cards"
 	blockChallenge = "challenge"
+	blockBytes     = "bytes"
 )
 
 // doc is one lesson file on its way to a Lesson: the parsed markdown,
@@ -47,7 +48,8 @@ type doc struct {
 	quizzes    []*Quiz
 	decks      []*cardBlock
 	challenges []*Challenge
-	blocks     map[ast.Node]any // *Scenario, *Quiz, *cardBlock or *Challenge by fence
+	byteLinks  []*ByteLink
+	blocks     map[ast.Node]any // *Scenario, *Quiz, *cardBlock, *Challenge or *ByteLink by fence
 	// tables are the column headings of each table, in order, to name
 	// the scrollable region around it.
 	tables []string
@@ -193,6 +195,7 @@ func (d *doc) walk() {
 	for _, n := range unlink {
 		neutralise(n, d.src)
 	}
+	d.resolveByteLinks()
 	for _, l := range d.links {
 		if l.internal && l.file == "" && !d.headingIDs[l.fragment] {
 			d.errorf(l.line, "link to #%s: no heading in this lesson has that ID%s", l.fragment, suggestIDs(d.headingIDs))
@@ -356,10 +359,10 @@ func suggestIDs(ids map[string]bool) string {
 	return " (headings: " + strings.Join(list, ", ") + ")"
 }
 
-// fencedBlock parses a pop3, quiz or cards block.
+// fencedBlock parses a pop3, quiz, cards, challenge or bytes block.
 func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 	lang := string(n.Language(d.src))
-	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards && lang != blockChallenge {
+	if lang != blockPOP3 && lang != blockQuiz && lang != blockCards && lang != blockChallenge && lang != blockBytes {
 		return
 	}
 	fence := 0
@@ -402,6 +405,13 @@ func (d *doc) fencedBlock(n *ast.FencedCodeBlock, counts map[string]int) {
 		if len(errs) == 0 {
 			d.challenges = append(d.challenges, c)
 			d.blocks[n] = c
+		}
+	case blockBytes:
+		bl, errs := parseByteLink(b, fmt.Sprintf("%s-bytes-%d", d.slug, counts[lang]))
+		d.problems = append(d.problems, errs...)
+		if len(errs) == 0 {
+			d.byteLinks = append(d.byteLinks, bl)
+			d.blocks[n] = bl
 		}
 	}
 }
@@ -515,6 +525,9 @@ func (r *blockRenderer) renderFencedCodeBlock(w util.BufWriter, source []byte, n
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	case *Challenge:
+		w.WriteString(b.html())
+		return ast.WalkSkipChildren, nil
+	case *ByteLink:
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	}

@@ -397,3 +397,24 @@ func TestObjectives(t *testing.T) {
 		t.Error("6.1 is not an objective")
 	}
 }
+
+func TestByteLinkHTML(t *testing.T) {
+	src := lessonSource(1, "```bytes\nscenario: 2\nstep: 3\nshow: server name\ncaption: The <b>SNI</b> & more\n```\n\n"+
+		goodScenario+"\n```pop3\ntitle: Second <lab>\nconnect\nC: CAPA\nC: STLS\n```\n")
+	l, err := Parse("01-x.md", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p class="byte-link"><button type="button" class="open-bytes" data-byte-link="01-x-bytes-1" disabled>The &lt;b&gt;SNI&lt;/b&gt; &amp; more</button> <span class="meta">runs “Second &lt;lab&gt;” to step 3 and opens the byte view</span></p>` + "\n"
+	if !strings.Contains(l.HTML, want) {
+		t.Errorf("bytes HTML:\n%s\nwant it to contain:\n%s", l.HTML, want)
+	}
+	wantLink := ByteLink{ID: "01-x-bytes-1", Scenario: "01-x-2", Step: 3, Show: "server name", Caption: "The <b>SNI</b> & more", Line: 12}
+	if len(l.ByteLinks) != 1 {
+		t.Fatalf("ByteLinks = %+v", l.ByteLinks)
+	}
+	got := l.ByteLinks[0]
+	if got.ID != wantLink.ID || got.Scenario != wantLink.Scenario || got.Step != wantLink.Step || got.Show != wantLink.Show || got.Caption != wantLink.Caption || got.Line != wantLink.Line {
+		t.Errorf("ByteLinks[0] = %+v, want %+v", got, wantLink)
+	}
+}

@@ -114,6 +114,7 @@ func (a *app) replaceSim(s *sim.Simulation) {
 		a.sim.Close()
 	}
 	a.sim = s
+	a.leaveImportedDiagram()
 	a.resetPanels()
 	a.renderAll()
 }

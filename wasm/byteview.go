@@ -347,6 +347,7 @@ func (a *app) showImport(b []byte) {
 	theByteView.imported, theByteView.conns = imp, nil
 	theByteView.source = "imported capture, read-only"
 	a.showConn(1)
+	a.showImportedDiagram(imp)
 }
 
 func (a *app) importError(why string) {

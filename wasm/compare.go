@@ -14,14 +14,30 @@ import (
 	"pop3lab/wasm/view"
 )
 
-// compareColumns are the columns the side-by-side pane shows.
+// compareColumns are the columns the side-by-side pane shows, drawn as
+// each finishes.
 var compareColumns []view.Column
 
+// comparing is the comparison under way, or nil. Its columns run one at a
+// time, piece by piece (view.ModeRun), each piece a task of the queue
+// after a pause in which the browser draws and takes input; closing the
+// pane stops it.
+var comparing *compareRun
+
+type compareRun struct {
+	opts  sim.Options
+	run   *view.ModeRun
+	start time.Time
+	user  string
+	auth  string
+}
+
 // bindCompare wires the side-by-side pane: the wire pane's button runs
-// it, each column opens its findings in the byte view.
+// it, each column opens its findings in the byte view, Close stops it.
 func (a *app) bindCompare() {
 	a.on("btn-compare", "click", a.startCompare)
 	a.on("compare-close", "click", func() {
+		a.stopCompare()
 		a.byID("compare-pane").SetAttribute("hidden", "")
 		a.byID("btn-compare").Underlying().Call("focus")
 	})
@@ -34,41 +50,105 @@ func (a *app) bindCompare() {
 	})
 }
 
-// startCompare shows the pane with a progress line, then runs the four
-// simulations once the browser has drawn it.
+// startCompare shows the pane with a placeholder per column and starts
+// the first column; a comparison already running is stopped first.
 func (a *app) startCompare() {
+	a.stopCompare()
 	pane := a.byID("compare-pane")
 	pane.RemoveAttribute("hidden")
-	a.byID("compare-status").SetTextContent("Running Get mail four times…")
-	clearChildren(a.byID("compare-columns"))
+	box := a.byID("compare-columns")
+	clearChildren(box)
+	compareColumns = nil
+	for i, m := range view.SecurityModes {
+		box.AppendChild(a.comparePlaceholder(i, m))
+	}
+	st := a.sim.Settings()
+	opts := sim.Options{Seed: a.seed, Settings: &st}
+	comparing = &compareRun{opts: opts, run: view.NewModeRun(opts, view.SecurityModes[0]), start: time.Now(),
+		user: st.Client.User, auth: st.Client.Auth.String()}
+	a.compareStatus()
+	a.doc.DocumentElement().Underlying().Get("dataset").Delete("compared")
 	pane.Underlying().Call("scrollIntoView")
 	pane.Underlying().Call("focus")
+	a.nextComparePiece(comparing)
+}
+
+// nextComparePiece runs the next piece of c after a pause that lets the
+// browser draw, unless c was stopped meanwhile.
+func (a *app) nextComparePiece(c *compareRun) {
 	spawn(func() {
-		time.Sleep(20 * time.Millisecond)
-		a.post(a.runCompare)
+		time.Sleep(15 * time.Millisecond)
+		a.post(func() {
+			if comparing == c {
+				a.comparePiece(c)
+			}
+		})
 	})
 }
 
-// runCompare runs Get mail in each security mode from the sandbox's seed
-// and settings, in fresh simulations, and draws the columns.
-func (a *app) runCompare() {
-	st := a.sim.Settings()
-	start := time.Now()
-	cols, err := view.Compare(sim.Options{Seed: a.seed, Settings: &st})
-	status := a.byID("compare-status")
+// comparePiece runs one piece of the current column; a finished column
+// replaces its placeholder and the next column starts.
+func (a *app) comparePiece(c *compareRun) {
+	done, err := c.run.Step()
 	if err != nil {
-		status.SetTextContent("The comparison could not run: " + err.Error())
+		comparing = nil
+		a.byID("compare-status").SetTextContent("The comparison could not run: " + err.Error())
 		return
 	}
-	compareColumns = cols
-	took := time.Since(start)
-	status.SetTextContent(fmt.Sprintf("The mail client's Get mail with your settings (user %s, %s login), run in four fresh simulations in %.1f s. Your sandbox is unchanged.", st.Client.User, st.Client.Auth, took.Seconds()))
-	a.doc.DocumentElement().Underlying().Get("dataset").Set("compared", strconv.Itoa(int(took.Milliseconds())))
-	box := a.byID("compare-columns")
-	clearChildren(box)
-	for i, c := range cols {
-		box.AppendChild(a.compareColumn(i, c))
+	if !done {
+		a.nextComparePiece(c)
+		return
 	}
+	i := len(compareColumns)
+	compareColumns = append(compareColumns, c.run.Column())
+	if old := a.doc.GetElementByID("compare-col-" + strconv.Itoa(i)); old != nil {
+		if art := old.Closest("article"); art != nil {
+			a.byID("compare-columns").ReplaceChild(a.compareColumn(i, compareColumns[i]), art)
+		}
+	}
+	if i+1 < len(view.SecurityModes) {
+		c.run = view.NewModeRun(c.opts, view.SecurityModes[i+1])
+		a.compareStatus()
+		a.nextComparePiece(c)
+		return
+	}
+	comparing = nil
+	took := time.Since(c.start)
+	a.byID("compare-status").SetTextContent(fmt.Sprintf("The mail client's Get mail with your settings (user %s, %s login), run in four fresh simulations in %.1f s. Your sandbox is unchanged.", c.user, c.auth, took.Seconds()))
+	a.doc.DocumentElement().Underlying().Get("dataset").Set("compared", strconv.Itoa(int(took.Milliseconds())))
+}
+
+// compareStatus says which column is running.
+func (a *app) compareStatus() {
+	n := len(compareColumns)
+	if h := a.doc.GetElementByID("compare-col-" + strconv.Itoa(n)); h != nil {
+		if p := h.NextElementSibling(); p != nil {
+			p.SetTextContent("Running Get mail…")
+		}
+	}
+	a.byID("compare-status").SetTextContent(fmt.Sprintf("Running Get mail %d of %d: %s… Each column appears as it finishes; Close stops the comparison.", n+1, len(view.SecurityModes), view.SecurityModes[n].Name))
+}
+
+// stopCompare stops the comparison under way, if any: its pieces still
+// queued find it stopped and do nothing.
+func (a *app) stopCompare() {
+	if comparing == nil {
+		return
+	}
+	comparing.run.Close()
+	comparing = nil
+	if len(compareColumns) < len(view.SecurityModes) {
+		a.byID("compare-status").SetTextContent(fmt.Sprintf("Stopped after %d of %d columns.", len(compareColumns), len(view.SecurityModes)))
+	}
+}
+
+// comparePlaceholder stands for a column not run yet.
+func (a *app) comparePlaceholder(i int, m view.SecurityMode) dom.Element {
+	id := fmt.Sprintf("compare-col-%d", i)
+	col := a.el("article", "", "class", "compare-col pending", "aria-labelledby", id, "aria-busy", "true")
+	col.AppendChild(a.el("h3", m.Name, "id", id))
+	col.AppendChild(a.el("p", "Waiting for its turn…", "class", "c-outcome"))
+	return col
 }
 
 // compareFindings lists a column's findings in the order drawn.

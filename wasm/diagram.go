@@ -94,30 +94,43 @@ func (a *app) arrowItem(ar view.Arrow) dom.Element {
 	return li
 }
 
-// setArrowTabStop makes b the diagram's one tab stop.
+// setArrowTabStop makes b the one tab stop of its list (the simulation's
+// diagram or an imported capture's).
 func (a *app) setArrowTabStop(b dom.Element) {
 	if b == nil {
 		return
 	}
-	for _, old := range a.byID("sequence").QuerySelectorAll(`button[tabindex="0"]`) {
+	list := b.Closest("ol")
+	if list == nil {
+		return
+	}
+	for _, old := range list.QuerySelectorAll(`button[tabindex="0"]`) {
 		old.SetAttribute("tabindex", "-1")
 	}
 	b.SetAttribute("tabindex", "0")
-	if n, err := strconv.Atoi(b.GetAttribute("data-arrow")); err == nil {
+	if n, err := strconv.Atoi(b.GetAttribute("data-arrow")); err == nil && list.ID() == "sequence" {
 		a.arrowFocus = n
 	}
 }
 
-// bindDiagram opens an arrow's bytes on click, Enter or Space, and moves
-// between arrows with ↑, ↓, Home and End.
+// bindDiagram binds the simulation's diagram and the imported capture's.
 func (a *app) bindDiagram() {
-	list := a.byID("sequence")
+	a.bindArrowList(a.byID("sequence"), func(n int) {
+		if ar, ok := a.diagram.Arrow(n); ok {
+			a.showArrowBytes(ar)
+		}
+	})
+	a.bindArrowList(a.byID("sequence-imported"), a.showImportedArrow)
+	a.on("imported-back", "click", a.leaveImportedDiagram)
+}
+
+// bindArrowList opens an arrow's bytes (open takes its data-arrow) on
+// click, Enter or Space, and moves between arrows with ↑, ↓, Home and End.
+func (a *app) bindArrowList(list dom.Element, open func(n int)) {
 	a.onActivateWithin(list, "button[data-arrow]", func(b dom.Element) {
 		a.setArrowTabStop(b)
 		if n, err := strconv.Atoi(b.GetAttribute("data-arrow")); err == nil {
-			if ar, ok := a.diagram.Arrow(n); ok {
-				a.showArrowBytes(ar)
-			}
+			open(n)
 		}
 	})
 	listen(list, "keydown", func(ev dom.Event) {

@@ -86,6 +86,13 @@ func (a *app) openShared() bool {
 		a.notice(view.ShareMessage(err))
 		return false
 	}
+	return a.openSharedState(sh)
+}
+
+// openSharedState replays what a share link carries: the scenario to its
+// step, or the sandbox, then the byte view at its span. It reports
+// whether it did.
+func (a *app) openSharedState(sh view.Shared) bool {
 	if sh.Presenter && !a.presenter {
 		a.togglePresenter()
 	}

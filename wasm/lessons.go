@@ -98,6 +98,11 @@ func (a *app) bindLessonPane() {
 			a.post(func() { a.useHint(id) })
 			return
 		}
+		if btn := target.Closest("button.open-bytes"); btn != nil {
+			id := btn.GetAttribute("data-byte-link")
+			a.post(func() { a.openLessonBytes(id) })
+			return
+		}
 		if btn := target.Closest("button.run-scenario"); btn != nil {
 			src := btn.ParentElement().QuerySelector("textarea.scenario-source")
 			if src != nil {
@@ -201,7 +206,7 @@ func focus(e dom.Element) { e.Underlying().Call("focus") }
 func (a *app) showLessonHTML(html string) {
 	pane := a.byID("lesson")
 	pane.SetInnerHTML(html)
-	for _, b := range pane.QuerySelectorAll("button.run-scenario, button.start-challenge") {
+	for _, b := range pane.QuerySelectorAll("button.run-scenario, button.start-challenge, button.open-bytes") {
 		setDisabled(b, false)
 	}
 	pane.Underlying().Set("scrollTop", 0)

@@ -18,7 +18,7 @@ func TestCompareModes(t *testing.T) {
 	arrows := `document.querySelectorAll("#sequence .arrow").length`
 	before := js[int](t, ctx, arrows)
 	js[bool](t, ctx, `(() => { document.getElementById("btn-compare").click(); return true })()`)
-	if _, err := pollPage[bool](ctx, `document.querySelectorAll("#compare-columns .compare-col").length === 4`, 2*time.Minute); err != nil {
+	if _, err := pollPage[bool](ctx, `document.querySelectorAll("#compare-columns .compare-col:not(.pending)").length === 4`, 2*time.Minute); err != nil {
 		t.Fatalf("the four columns: %v%s", err, diagnose(ctx))
 	}
 	heads := js[[]string](t, ctx, `[...document.querySelectorAll("#compare-columns h3")].map(h => h.textContent)`)

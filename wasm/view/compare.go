@@ -1,6 +1,7 @@
 package view
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -79,50 +80,145 @@ type SummaryRow struct {
 // a fresh simulation made from opts (the seed, the settings, the
 // maildrop), with the server's TLS on and the client's TLS policy the
 // mode's, and reports what each wire gave away. No simulation of the
-// caller's is touched.
+// caller's is touched. A page that must stay responsive runs the same
+// columns piece by piece with NewModeRun.
 func Compare(opts sim.Options) ([]Column, error) {
 	cols := make([]Column, 0, len(SecurityModes))
 	for _, m := range SecurityModes {
-		c, err := runMode(opts, m)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name, err)
+		r := NewModeRun(opts, m)
+		for {
+			done, err := r.Step()
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				break
+			}
 		}
-		cols = append(cols, c)
+		cols = append(cols, r.Column())
 	}
 	return cols, nil
 }
 
-func runMode(opts sim.Options, m SecurityMode) (Column, error) {
+// A ModeRun computes one column of the comparison in pieces, so that a
+// page can draw and take input between them: the Get mail, then the
+// annotations of each connection, at most maxPieceBytes at a time, then
+// the findings.
+type ModeRun struct {
+	opts sim.Options
+	col  Column
+	s    *sim.Simulation
+	conn int // the connections annotated so far, the last maybe in part
+	a    *annotate.Annotator
+	fed  int // segments of connection conn given to a
+	done bool
+	// stopped is set by Close before the column is complete.
+	stopped bool
+}
+
+// ErrStopped is Step's error after Close stopped an unfinished run.
+var ErrStopped = errors.New("the comparison was stopped")
+
+// NewModeRun prepares the run of mode m from opts; nothing runs before
+// the first Step.
+func NewModeRun(opts sim.Options, m SecurityMode) *ModeRun {
+	return &ModeRun{opts: opts, col: Column{Mode: m}}
+}
+
+// Step does the next piece of the run and reports whether the column is
+// complete. An error ends the run (it is closed) and names the mode.
+func (r *ModeRun) Step() (done bool, err error) {
+	defer func() {
+		if err != nil {
+			r.Close()
+			err = fmt.Errorf("%s: %w", r.col.Mode.Name, err)
+		}
+	}()
+	switch {
+	case r.done:
+		return true, nil
+	case r.stopped:
+		return true, ErrStopped
+	case r.s == nil:
+		return false, r.getMail()
+	case r.a != nil || r.conn < r.s.LastConn():
+		r.annotateSome()
+		return false, nil
+	}
+	r.col.Learned = Eavesdrop(r.col.Records)
+	r.col.Summary = Summarize(r.col.Records)
+	r.done = true
+	r.s.Close()
+	return true, nil
+}
+
+// maxPieceBytes bounds the bytes one Step annotates, so that a long
+// connection (the sample's 2 MB message read in the clear is 27,000
+// lines) takes several pieces.
+const maxPieceBytes = 256 << 10
+
+// annotateSome annotates the next segments of the current connection, up
+// to maxPieceBytes, starting the next connection when there is none.
+func (r *ModeRun) annotateSome() {
+	if r.a == nil {
+		r.conn++
+		r.a, r.fed = &annotate.Annotator{}, 0
+		r.col.Conns = append(r.col.Conns, r.s.Segments(r.conn))
+		r.col.Records = append(r.col.Records, nil)
+	}
+	segs, recs := r.col.Conns[r.conn-1], &r.col.Records[r.conn-1]
+	for n := 0; r.fed < len(segs) && n < maxPieceBytes; r.fed++ {
+		*recs = append(*recs, r.a.Add(segs[r.fed])...)
+		n += len(segs[r.fed].Payload)
+	}
+	if r.fed == len(segs) {
+		r.a = nil
+	}
+}
+
+// Column is the run's column, complete once Step has said so.
+func (r *ModeRun) Column() Column { return r.col }
+
+// Close stops the run and frees its simulation; a Step after it returns
+// ErrStopped, unless the column was complete. A page calls it when the
+// learner leaves the comparison.
+func (r *ModeRun) Close() {
+	if r.done || r.stopped {
+		return
+	}
+	r.stopped = true
+	if r.s != nil {
+		r.s.Close()
+	}
+}
+
+// getMail makes the mode's simulation and runs its Get mail.
+func (r *ModeRun) getMail() error {
+	m := r.col.Mode
 	st := sim.DefaultSettings()
-	if opts.Settings != nil {
-		st = *opts.Settings
+	if r.opts.Settings != nil {
+		st = *r.opts.Settings
 	}
 	st.Server.TLS = true
 	st.Client.TLS = m.TLS
+	opts := r.opts
 	opts.Settings = &st
 	s, err := sim.New(opts)
 	if err != nil {
-		return Column{}, err
+		return err
 	}
-	defer s.Close()
+	r.s = s
 	if m.Attack != sim.AttackNone {
 		if _, err := s.Apply(sim.Action{Kind: sim.ActAttack, Attack: m.Attack}); err != nil {
-			return Column{}, err
+			return err
 		}
 	}
 	res, err := s.Apply(sim.Action{Kind: sim.ActGetMail})
 	if err != nil && !sim.IsLearnerError(err) {
-		return Column{}, err
+		return err
 	}
-	col := Column{Mode: m, Outcome: outcome(res.Report, err)}
-	for n := 1; n <= s.LastConn(); n++ {
-		segs := s.Segments(n)
-		col.Conns = append(col.Conns, segs)
-		col.Records = append(col.Records, annotate.Annotate(segs))
-	}
-	col.Learned = Eavesdrop(col.Records)
-	col.Summary = Summarize(col.Records)
-	return col, nil
+	r.col.Outcome = outcome(res.Report, err)
+	return nil
 }
 
 func outcome(r *client.Report, err error) string {

@@ -1,7 +1,9 @@
 package view
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,132 @@ func BenchmarkCompare(b *testing.B) {
 		if _, err := Compare(sim.Options{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkModeRunPieces runs the comparison of the sample maildrop piece
+// by piece, as the page does, and reports the longest piece: how long the
+// page is busy at most between two turns of its event loop.
+func BenchmarkModeRunPieces(b *testing.B) {
+	if _, err := sim.SharedCertificate(); err != nil {
+		b.Fatal(err)
+	}
+	var longest, longestGetMail, longestFindings time.Duration
+	pieces := 0
+	for b.Loop() {
+		for _, m := range SecurityModes {
+			r := NewModeRun(sim.Options{Seed: 1}, m)
+			for done := false; !done; {
+				getMail := r.s == nil
+				start := time.Now()
+				var err error
+				if done, err = r.Step(); err != nil {
+					b.Fatal(err)
+				}
+				switch took := time.Since(start); {
+				case getMail:
+					longestGetMail = max(longestGetMail, took)
+				case done:
+					longestFindings = max(longestFindings, took)
+				default:
+					longest = max(longest, took)
+				}
+				pieces++
+			}
+		}
+	}
+	b.ReportMetric(float64(longestGetMail.Milliseconds()), "longest-getmail-ms")
+	b.ReportMetric(float64(longest.Milliseconds()), "longest-annotate-ms")
+	b.ReportMetric(float64(longestFindings.Milliseconds()), "longest-findings-ms")
+	b.ReportMetric(float64(pieces)/float64(b.N), "pieces/op")
+}
+
+// TestModeRun: a column computed piece by piece is the column Compare
+// gives: the Get mail, one piece per connection, then the findings; Close
+// stops an unfinished run.
+func TestModeRun(t *testing.T) {
+	opts := sim.Options{Seed: 3, Setup: smallMaildrop}
+	cols, err := Compare(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range SecurityModes {
+		t.Run(m.Name, func(t *testing.T) {
+			r := NewModeRun(opts, m)
+			steps := 0
+			for {
+				done, err := r.Step()
+				if err != nil {
+					t.Fatal(err)
+				}
+				steps++
+				if done {
+					break
+				}
+			}
+			want := cols[i]
+			if steps != len(want.Conns)+2 {
+				t.Errorf("%d steps, want %d (Get mail, %d connections, the findings)", steps, len(want.Conns)+2, len(want.Conns))
+			}
+			got := r.Column()
+			// Byte counts vary from run to run (the greeting's timestamp,
+			// the TLS handshake): compare the records by kind.
+			kinds := func(rows []SummaryRow) string {
+				var out []string
+				for _, r := range rows {
+					out = append(out, fmt.Sprintf("%v %s ×%d", r.Dir, r.Kind, r.Records))
+				}
+				return strings.Join(out, "; ")
+			}
+			// So do the lengths of encrypted answers, by a byte or two.
+			rough := regexp.MustCompile(`roughly, .*`)
+			if a, b := rough.ReplaceAllString(learned(got.Learned), "roughly"), rough.ReplaceAllString(learned(want.Learned), "roughly"); a != b || got.Outcome != want.Outcome || kinds(got.Summary) != kinds(want.Summary) || len(got.Records) != len(want.Records) {
+				t.Errorf("column:\n%s\n%s\n%s\nwant:\n%s\n%s\n%s", learned(got.Learned), got.Outcome, kinds(got.Summary), learned(want.Learned), want.Outcome, kinds(want.Summary))
+			}
+			if done, err := r.Step(); !done || err != nil {
+				t.Errorf("Step after the end = %v, %v", done, err)
+			}
+			r.Close()
+			if done, err := r.Step(); !done || err != nil {
+				t.Errorf("Step after the end and Close = %v, %v", done, err)
+			}
+		})
+	}
+	// A message of 600,000 octets read in the clear: its connection is
+	// annotated in three pieces of at most 256 KiB.
+	big := func(serverFS, _ hackpadfs.FS) error {
+		store := maildrop.NewStore(serverFS, "", maildrop.Options{Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) }, Hostname: "mx.pop3lab.example"})
+		body := strings.Repeat(strings.Repeat("x", 98)+"\r\n", 6000)
+		_, err := store.Deliver(sample.User, strings.NewReader("Subject: big\r\n\r\n"+body))
+		return err
+	}
+	r := NewModeRun(sim.Options{Seed: 3, Setup: big}, SecurityModes[0])
+	steps := 0
+	for done := false; !done; steps++ {
+		if done, err = r.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := r.Column(); steps != 5 || len(got.Conns) != 1 || got.Learned.Sizes.Value != "exactly, from the messages read in the clear: 600016 octets" {
+		t.Errorf("%d steps, %d connections, sizes %q; want 5 (Get mail, 3 pieces, the findings), 1, 600016 octets", steps, len(got.Conns), got.Learned.Sizes.Value)
+	}
+	tests := []struct {
+		name  string
+		steps int // Steps before Close
+	}{{"before the Get mail", 0}, {"after the Get mail", 1}, {"after a connection", 2}}
+	for _, tt := range tests {
+		t.Run("stopped "+tt.name, func(t *testing.T) {
+			r := NewModeRun(opts, SecurityModes[1])
+			for range tt.steps {
+				if _, err := r.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.Close()
+			done, err := r.Step()
+			if want := "STLS on port 110: the comparison was stopped"; !done || err == nil || err.Error() != want || !errors.Is(err, ErrStopped) {
+				t.Errorf("Step after Close = %v, %v; want true, %q", done, err, want)
+			}
+		})
 	}
 }

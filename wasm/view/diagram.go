@@ -29,7 +29,15 @@ type Arrow struct {
 	// by the client; a rewritten response is not what the server sent.
 	Origin wire.Origin
 	// Seg is the Seq of the segment that carried it; -1 when not known.
+	// For an Imported arrow it is the segment's index in its connection
+	// (a wire.Segment index), as the byte view takes it.
 	Seg int
+	// Imported is true for an arrow of an imported capture (see
+	// ImportedArrows): read-only, it is not the simulation's.
+	Imported bool
+	// Note, when set, follows the label: what the bytes of an imported
+	// arrow say that the simulation's server would have told.
+	Note string
 }
 
 // From and To are the diagram's lanes of an arrow.
@@ -62,6 +70,9 @@ func (ar Arrow) Label() string {
 	case ar.Dir == wire.ServerToClient && ar.Origin == wire.Rewritten:
 		l += " · rewritten by the attacker"
 	}
+	if ar.Note != "" {
+		l += " · " + ar.Note
+	}
 	return l
 }
 
@@ -69,7 +80,10 @@ func (ar Arrow) Label() string {
 // an eavesdropper can read it, and what activating it does.
 func (ar Arrow) Name() string {
 	what := "command"
-	if ar.Dir == wire.ServerToClient {
+	switch {
+	case ar.Imported && ar.TLS:
+		what = "TLS records"
+	case ar.Dir == wire.ServerToClient:
 		what = "response"
 	}
 	who := "from the client"
@@ -87,6 +101,12 @@ func (ar Arrow) Name() string {
 	}
 	if ar.Secret && !ar.TLS {
 		seen = "carries a credential readable by an eavesdropper"
+	}
+	if ar.Imported && ar.TLS {
+		seen = "TLS records, of which an eavesdropper reads what the label names"
+	}
+	if ar.Imported {
+		seen += ", in the imported capture"
 	}
 	// The name starts with the visible label, as speech input expects.
 	return fmt.Sprintf("%s: %s %s on connection %d, %s. Show its bytes", ar.Label(), what, who, ar.Conn, seen)

@@ -1,0 +1,139 @@
+package lessons
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// A ByteLink is a ```bytes block: a button that runs one of the lesson's
+// pop3 scenarios up to a step and opens the byte view on what an
+// eavesdropper learns from the connection that step used. The block
+// holds "key: value" lines:
+//
+//	scenario: 1          the lesson's first pop3 block (the default)
+//	step: 5              run the scenario through step 5 (as the player counts)
+//	show: password       what to open: one of Findings
+//	caption: The password in the PASS line
+//
+// The app resolves "show" from the annotated bytes of the run, so a
+// lesson never names byte offsets that could drift from the simulation.
+type ByteLink struct {
+	// ID is "SLUG-bytes-N" for the Nth bytes block of the lesson; the
+	// rendered button carries it as data-byte-link.
+	ID string
+	// Scenario is the ID of the pop3 block to run ("SLUG-1").
+	Scenario string
+	// Step is how many steps of it to run, from 1.
+	Step int
+	// Show is what to open, one of Findings.
+	Show string
+	// Caption is the button's text.
+	Caption string
+	// Line is the markdown line of the block's opening fence.
+	Line int
+
+	scenarioNumber, scenarioLine, stepLine int
+	scenarioTitle                          string
+}
+
+// Findings are what a bytes block can show: the things an eavesdropper
+// learns from a connection, as the side-by-side comparison names them.
+var Findings = []string{"password", "user name", "server name", "message sizes"}
+
+var byteLinkKeys = []string{"scenario", "step", "show", "caption"}
+
+// parseByteLink reads a bytes block; the scenario it names is checked
+// once the whole lesson is read (resolveByteLinks).
+func parseByteLink(b block, id string) (*ByteLink, []lineError) {
+	bl := &ByteLink{ID: id, Line: b.fence, scenarioNumber: 1, scenarioLine: b.fence}
+	var errs []lineError
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, lineError{line, "bytes: " + fmt.Sprintf(format, args...)})
+	}
+	seen := map[string]int{}
+	for i, raw := range b.contentLines() {
+		n := b.line(i + 1)
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if hasControl(line) {
+			fail(n, "control character in the line")
+			continue
+		}
+		key, rest, ok := strings.Cut(line, ":")
+		key, rest = strings.TrimSpace(key), strings.TrimSpace(rest)
+		if !ok || !contains(byteLinkKeys, key) {
+			fail(n, `want "scenario:", "step:", "show:" or "caption:", got %q`, truncate(line, 30))
+			continue
+		}
+		if first, dup := seen[key]; dup {
+			fail(n, "%s given twice (first on line %d)", key, first)
+			continue
+		}
+		seen[key] = n
+		switch key {
+		case "scenario", "step":
+			v, ok := wholeNumber(rest)
+			if !ok || v < 1 {
+				fail(n, "%s: want a whole number from 1, got %q", key, truncate(rest, 20))
+				continue
+			}
+			if key == "scenario" {
+				bl.scenarioNumber, bl.scenarioLine = v, n
+			} else {
+				bl.Step, bl.stepLine = v, n
+			}
+		case "show":
+			if !contains(Findings, rest) {
+				fail(n, "show: want one of %q, got %q", Findings, truncate(rest, 30))
+				continue
+			}
+			bl.Show = rest
+		case "caption":
+			if rest == "" {
+				fail(n, "caption: empty")
+				continue
+			}
+			bl.Caption = rest
+		}
+	}
+	bad := len(errs) > 0
+	for _, key := range []string{"step", "show", "caption"} {
+		if _, ok := seen[key]; !ok && !bad {
+			fail(b.fence, "missing %s", key)
+		}
+	}
+	if len(errs) > 0 {
+		sortLineErrors(errs)
+		return nil, errs
+	}
+	return bl, nil
+}
+
+// resolveByteLinks points each bytes block at its pop3 block, and reports
+// blocks that name a scenario the lesson lacks or a step past its end.
+func (d *doc) resolveByteLinks() {
+	for _, bl := range d.byteLinks {
+		if bl.scenarioNumber > len(d.scenarios) {
+			d.errorf(bl.scenarioLine, "bytes: scenario %d: the lesson has %d pop3 blocks", bl.scenarioNumber, len(d.scenarios))
+			continue
+		}
+		sc := d.scenarios[bl.scenarioNumber-1]
+		bl.Scenario, bl.scenarioTitle = sc.ID, sc.Title
+		if bl.scenarioTitle == "" {
+			bl.scenarioTitle = "Try it"
+		}
+		if steps := len(sc.parsed.Steps); bl.Step > steps {
+			d.errorf(bl.stepLine, "bytes: step %d: scenario %d has %d steps", bl.Step, bl.scenarioNumber, steps)
+		}
+	}
+}
+
+// html renders the block as a button the app enables; on a page without
+// the app it stays disabled, like "Run in simulator".
+func (bl *ByteLink) html() string {
+	return fmt.Sprintf(`<p class="byte-link"><button type="button" class="open-bytes" data-byte-link="%s" disabled>%s</button> <span class="meta">runs “%s” to step %d and opens the byte view</span></p>`+"\n",
+		html.EscapeString(bl.ID), html.EscapeString(bl.Caption), html.EscapeString(bl.scenarioTitle), bl.Step)
+}
