@@ -66,6 +66,9 @@
   }
 
   function progress(received, total) {
+    if (root.dataset.loadError !== undefined) {
+      return; // a download still counting must not cover the failure's sentence
+    }
     if (bar) {
       if (total > 0) {
         bar.max = total;
