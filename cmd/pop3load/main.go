@@ -3,12 +3,13 @@
 // It runs N concurrent clients against a POP3 address (plaintext, as on
 // port 110) for a fixed time. Each client opens one new TCP connection per
 // session and sends USER, PASS, STAT, RETR 1 and QUIT, one command at a
-// time. At the end it prints the completed sessions per second, the
+// time (with -retr all, RETR of every message that STAT counts instead of
+// RETR 1). At the end it prints the completed sessions per second, the
 // retrieval throughput, the 50th and 99th percentile session latency
 // (connect to the end of QUIT's answer) and the failed sessions, grouped
 // by what failed.
 //
-//	pop3load [-addr 127.0.0.1:1110] [-c 8] [-d 10s] [-user alice] [-pass wonderland]
+//	pop3load [-addr 127.0.0.1:1110] [-c 8] [-d 10s] [-user alice] [-pass wonderland] [-retr 1|all]
 //
 // The server locks a maildrop for a whole session (RFC 1939 §8), so
 // clients that share one account mostly measure lock contention: their
@@ -42,17 +43,18 @@ func main() {
 	user := flag.String("user", "alice", `user name; "%d" becomes the client number 1..N`)
 	pass := flag.String("pass", "wonderland", "password")
 	timeout := flag.Duration("timeout", 10*time.Second, "limit for one session")
+	retr := flag.String("retr", "1", `retrieve message 1, or "all": every message STAT counts`)
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "Usage: pop3load [flags]\n\nRuns POP3 sessions (USER, PASS, STAT, RETR 1, QUIT) from concurrent clients and reports\nsessions/s, MB/s, session latency and errors.\n\nFlags:")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 || *clients < 1 || *duration <= 0 || *timeout <= 0 {
+	if flag.NArg() != 0 || *clients < 1 || *duration <= 0 || *timeout <= 0 || (*retr != "1" && *retr != "all") {
 		flag.Usage()
 		os.Exit(2)
 	}
 
-	fmt.Printf("pop3load: %d clients for %v against %s as %s\n", *clients, *duration, *addr, *user)
+	fmt.Printf("pop3load: %d clients for %v against %s as %s, RETR %s\n", *clients, *duration, *addr, *user, *retr)
 	start := time.Now()
 	end := start.Add(*duration)
 	results := make([]result, *clients)
@@ -62,7 +64,7 @@ func main() {
 		if strings.Contains(name, "%d") {
 			name = strings.ReplaceAll(name, "%d", fmt.Sprint(i+1))
 		}
-		wg.Go(func() { results[i] = runClient(*addr, name, *pass, *timeout, end) })
+		wg.Go(func() { results[i] = runClient(*addr, name, *pass, *retr == "all", *timeout, end) })
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -90,11 +92,11 @@ type result struct {
 }
 
 // runClient runs sessions one after the other until end.
-func runClient(addr, user, pass string, timeout time.Duration, end time.Time) result {
+func runClient(addr, user, pass string, all bool, timeout time.Duration, end time.Time) result {
 	r := result{errors: make(map[string]int)}
 	for time.Now().Before(end) {
 		start := time.Now()
-		n, err := session(addr, user, pass, timeout)
+		n, err := session(addr, user, pass, all, timeout)
 		if err != nil {
 			r.errors[err.Error()]++
 			continue
@@ -105,8 +107,9 @@ func runClient(addr, user, pass string, timeout time.Duration, end time.Time) re
 	return r
 }
 
-// session runs one POP3 session and returns the size of message 1.
-func session(addr, user, pass string, timeout time.Duration) (int64, error) {
+// session runs one POP3 session and returns the octets retrieved: message
+// 1, or with all every message that STAT counts.
+func session(addr, user, pass string, all bool, timeout time.Duration) (int64, error) {
 	c, err := net.DialTimeout("tcp", addr, timeout)
 	if err != nil {
 		return 0, stepError("connect", err)
@@ -117,23 +120,41 @@ func session(addr, user, pass string, timeout time.Duration) (int64, error) {
 	if err := p.status("greeting"); err != nil {
 		return 0, err
 	}
-	for _, cmd := range []string{"USER " + user, "PASS " + pass, "STAT", "RETR 1"} {
+	count := 1
+	for _, cmd := range []string{"USER " + user, "PASS " + pass, "STAT"} {
 		if err := p.send(cmd); err != nil {
 			return 0, err
 		}
 		name, _, _ := strings.Cut(cmd, " ")
-		if err := p.status(name); err != nil {
+		line, err := p.statusLine(name)
+		if err != nil {
 			return 0, err
 		}
+		if name == "STAT" && all {
+			// RFC 1939 §5: "+OK nn mm".
+			if _, err := fmt.Sscanf(line, "+OK %d", &count); err != nil {
+				return 0, fmt.Errorf("STAT: %q", line)
+			}
+		}
 	}
-	n, err := p.body()
-	if err != nil {
-		return 0, err
+	var total int64
+	for i := 1; i <= count; i++ {
+		if err := p.send(fmt.Sprintf("RETR %d", i)); err != nil {
+			return 0, err
+		}
+		if err := p.status("RETR"); err != nil {
+			return 0, err
+		}
+		n, err := p.body()
+		if err != nil {
+			return 0, err
+		}
+		total += n
 	}
 	if err := p.send("QUIT"); err != nil {
 		return 0, err
 	}
-	return n, p.status("QUIT")
+	return total, p.status("QUIT")
 }
 
 // client is one connection's reader and writer.
@@ -152,14 +173,20 @@ func (p *client) send(cmd string) error {
 
 // status reads a status line and fails unless it is +OK.
 func (p *client) status(step string) error {
+	_, err := p.statusLine(step)
+	return err
+}
+
+// statusLine reads a status line, returns it and fails unless it is +OK.
+func (p *client) statusLine(step string) (string, error) {
 	line, err := p.r.ReadSlice('\n')
 	if err != nil {
-		return stepError(step, err)
+		return "", stepError(step, err)
 	}
 	if !strings.HasPrefix(string(line), "+OK") {
-		return fmt.Errorf("%s: %s", step, strings.TrimRight(string(line), "\r\n"))
+		return "", fmt.Errorf("%s: %s", step, strings.TrimRight(string(line), "\r\n"))
 	}
-	return nil
+	return string(line), nil
 }
 
 // body reads a multi-line response to its terminating "." line and returns

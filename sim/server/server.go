@@ -115,6 +115,7 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		s.mu.Lock()
 		delete(s.sessions, sess)
 		s.mu.Unlock()
+		sess.release()
 		s.wg.Done()
 	}()
 	if implicitTLS {
