@@ -113,6 +113,9 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, m.errorf("message %d: %w", n, err)
 	}
+	if e.size < wireBufSize {
+		return m.openWhole(f, e, n)
+	}
 	if info, err := f.Stat(); err == nil && info.Size() != e.size {
 		_ = f.Close()
 		return nil, m.errorf("message %d: size changed from %d to %d: %w", n, e.size, info.Size(), ErrGone)
@@ -127,11 +130,7 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 		_, wire, err := wireSize(f)
 		if err == nil && wire != e.wire {
 			_ = f.Close()
-			name := parseName(e.name)
-			if target := sizedName(name.base, e.size, wire, name.info); m.store.renameFree(path.Join(m.dir, e.path()), path.Join(m.dir, e.dir, target)) {
-				e.name = target
-			}
-			return nil, m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
+			return nil, m.contentChanged(e, n, wire)
 		}
 		if err != nil {
 			_ = f.Close()
@@ -143,6 +142,48 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 		e.wireChecked = true
 	}
 	return newWireReader(f), nil
+}
+
+// openWhole reads message n, a file smaller than one wire buffer, in one
+// pass into a pooled buffer, checks it there and serves it from there: the
+// read that sends the message is also the one that checks its size
+// (reading one octet more than the scan saw finds a file that grew) and
+// its wire size, with no Stat, no second pass and no rewind.
+func (m *Maildrop) openWhole(f hackpadfs.File, e *entry, n int) (io.ReadCloser, error) {
+	bufp := wireBufs.Get().(*[]byte)
+	got, err := io.ReadFull(f, (*bufp)[:e.size+1])
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		err = nil
+	case err == nil:
+		err = fmt.Errorf("size changed from %d to more: %w", e.size, ErrGone)
+	}
+	if err == nil && int64(got) != e.size {
+		err = fmt.Errorf("size changed from %d to %d: %w", e.size, got, ErrGone)
+	}
+	if err != nil {
+		wireBufs.Put(bufp)
+		_ = f.Close()
+		return nil, m.errorf("message %d: %w", n, err)
+	}
+	c := newWireCounter()
+	c.add((*bufp)[:got])
+	if wire := c.wire(); wire != e.wire {
+		wireBufs.Put(bufp)
+		_ = f.Close()
+		return nil, m.contentChanged(e, n, wire)
+	}
+	return newLoadedWireReader(f, bufp, got), nil
+}
+
+// contentChanged renames the file of e to carry its real wire size, for
+// the next session, and returns the error that fails this one.
+func (m *Maildrop) contentChanged(e *entry, n int, wire int64) error {
+	name := parseName(e.name)
+	if target := sizedName(name.base, e.size, wire, name.info); m.store.renameFree(path.Join(m.dir, e.path()), path.Join(m.dir, e.dir, target)) {
+		e.name = target
+	}
+	return m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
 }
 
 // rewind returns f read from its start again: seeked if it can be, else

@@ -265,3 +265,50 @@ func FuzzWireReader(f *testing.F) {
 		}
 	})
 }
+
+// TestWireReaderWriteTo checks that WriteTo sends exactly what Read gives,
+// also after some Reads of every size have left the reader mid-line or
+// owing the LF of a CRLF, and from a reader whose buffer already holds the
+// whole message (newLoadedWireReader, the one-pass Open).
+func TestWireReaderWriteTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		in := randomMessage(r, r.IntN(3000))
+		if i < len(wireCases) {
+			in = []byte(wireCases[i].in)
+		}
+		want := refWire(in)
+		var src io.Reader = bytes.NewReader(in)
+		if i%2 == 1 {
+			src = iotest.HalfReader(src)
+		}
+		wr := newWireReader(io.NopCloser(src))
+		var got bytes.Buffer
+		if first := r.IntN(5); first > 0 { // Read a few octets first
+			p := make([]byte, first)
+			n, _ := io.ReadFull(wr, p)
+			got.Write(p[:n])
+		}
+		if _, err := wr.WriteTo(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("case %d: WriteTo differs from the oracle\nin   %q\ngot  %q\nwant %q", i, in, got.Bytes(), want)
+		}
+		if n, err := wr.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+			t.Fatalf("case %d: Read after WriteTo = %d, %v; want 0, EOF", i, n, err)
+		}
+		wr.Close()
+
+		bufp := wireBufs.Get().(*[]byte)
+		loaded := newLoadedWireReader(io.NopCloser(strings.NewReader("")), bufp, copy(*bufp, in))
+		got.Reset()
+		if _, err := io.Copy(&got, loaded); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("case %d: loaded reader differs from the oracle\nin   %q\ngot  %q\nwant %q", i, in, got.Bytes(), want)
+		}
+		loaded.Close()
+	}
+}
