@@ -19,6 +19,9 @@ type Maildrop struct {
 	store *Store
 	user  string
 	dir   string // the Maildir, a path on the store's file system
+	// hostDir is the Maildir's host path where messages are read
+	// directly (see host.go), else "".
+	hostDir string
 
 	mu     sync.Mutex
 	msgs   []entry
@@ -89,8 +92,9 @@ func (m *Maildrop) Message(n int) (Message, error) {
 
 // Open returns message n in wire form: lines end in CRLF, the last one
 // too, exactly Message(n).Size octets. It is not dot-stuffed; the caller
-// does that when it sends the message (RFC 1939 §3). The message is
-// streamed from its file. The caller must close the reader.
+// does that when it sends the message (RFC 1939 §3). A message smaller
+// than one wire buffer is read whole and checked before Open returns; a
+// larger one is streamed from its file. The caller must close the reader.
 //
 // If the file vanished because another program renamed it (a flag change),
 // Open finds it again by its unique name. If it is really gone, or its
@@ -103,6 +107,9 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
+	if e.size < wireBufSize {
+		return m.openWhole(e, n)
+	}
 	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
 	if errors.Is(err, hackpadfs.ErrNotExist) && m.relocate(e) {
 		f, err = m.store.fsys.Open(path.Join(m.dir, e.path()))
@@ -112,9 +119,6 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 	}
 	if err != nil {
 		return nil, m.errorf("message %d: %w", n, err)
-	}
-	if e.size < wireBufSize {
-		return m.openWhole(f, e, n)
 	}
 	if info, err := f.Stat(); err == nil && info.Size() != e.size {
 		_ = f.Close()
@@ -148,32 +152,56 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 // pass into a pooled buffer, checks it there and serves it from there: the
 // read that sends the message is also the one that checks its size
 // (reading one octet more than the scan saw finds a file that grew) and
-// its wire size, with no Stat, no second pass and no rewind.
-func (m *Maildrop) openWhole(f hackpadfs.File, e *entry, n int) (io.ReadCloser, error) {
+// its wire size, with no Stat, no second pass and no rewind. The file is
+// closed before the message is sent.
+func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 	bufp := wireBufs.Get().(*[]byte)
-	got, err := io.ReadFull(f, (*bufp)[:e.size+1])
-	switch {
-	case err == io.ErrUnexpectedEOF || err == io.EOF:
-		err = nil
-	case err == nil:
-		err = fmt.Errorf("size changed from %d to more: %w", e.size, ErrGone)
+	buf := (*bufp)[:e.size+1]
+	got, err := m.readWhole(e, buf)
+	if errors.Is(err, hackpadfs.ErrNotExist) && m.relocate(e) {
+		got, err = m.readWhole(e, buf)
 	}
-	if err == nil && int64(got) != e.size {
+	switch {
+	case errors.Is(err, hackpadfs.ErrNotExist):
+		err = ErrGone
+	case err != nil:
+	case int64(got) > e.size:
+		err = fmt.Errorf("size changed from %d to more: %w", e.size, ErrGone)
+	case int64(got) != e.size:
 		err = fmt.Errorf("size changed from %d to %d: %w", e.size, got, ErrGone)
 	}
 	if err != nil {
 		wireBufs.Put(bufp)
-		_ = f.Close()
 		return nil, m.errorf("message %d: %w", n, err)
 	}
 	c := newWireCounter()
-	c.add((*bufp)[:got])
+	c.add(buf[:got])
 	if wire := c.wire(); wire != e.wire {
 		wireBufs.Put(bufp)
-		_ = f.Close()
 		return nil, m.contentChanged(e, n, wire)
 	}
-	return newLoadedWireReader(f, bufp, got), nil
+	return newLoadedWireReader(bufp, got), nil
+}
+
+// readWhole reads the file of e into buf until it ends or buf is full.
+func (m *Maildrop) readWhole(e *entry, buf []byte) (int, error) {
+	if m.hostDir != "" {
+		// The names come from the directory listing: no separator in
+		// them, so a plain concatenation is the path.
+		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf)
+	}
+	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
+	if err != nil {
+		return 0, err
+	}
+	got, err := io.ReadFull(f, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return got, err
 }
 
 // contentChanged renames the file of e to carry its real wire size, for

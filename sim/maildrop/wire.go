@@ -126,11 +126,17 @@ func newWireReader(src io.ReadCloser) *wireReader {
 }
 
 // newLoadedWireReader returns a wire reader for a whole message that
-// already lies in (*bufp)[:n], a buffer from wireBufs, read from src to
-// its end.
-func newLoadedWireReader(src io.ReadCloser, bufp *[]byte, n int) *wireReader {
-	return &wireReader{src: src, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
+// already lies in (*bufp)[:n], a buffer from wireBufs.
+func newLoadedWireReader(bufp *[]byte, n int) *wireReader {
+	return &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
 }
+
+// readFileDone is the source of a loaded wire reader: a file already read
+// to its end and closed.
+type readFileDone struct{}
+
+func (readFileDone) Read([]byte) (int, error) { return 0, io.EOF }
+func (readFileDone) Close() error             { return nil }
 
 // Read implements io.Reader.
 func (w *wireReader) Read(p []byte) (int, error) {

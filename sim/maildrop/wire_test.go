@@ -301,7 +301,7 @@ func TestWireReaderWriteTo(t *testing.T) {
 		wr.Close()
 
 		bufp := wireBufs.Get().(*[]byte)
-		loaded := newLoadedWireReader(io.NopCloser(strings.NewReader("")), bufp, copy(*bufp, in))
+		loaded := newLoadedWireReader(bufp, copy(*bufp, in))
 		got.Reset()
 		if _, err := io.Copy(&got, loaded); err != nil {
 			t.Fatal(err)
