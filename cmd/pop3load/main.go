@@ -30,6 +30,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -47,6 +48,7 @@ func main() {
 	pass := flag.String("pass", "wonderland", "password")
 	timeout := flag.Duration("timeout", 10*time.Second, "limit for one session")
 	retr := flag.String("retr", "1", `retrieve message 1, or "all": every message STAT counts`)
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the load generator to this file")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "Usage: pop3load [flags]\n\nRuns POP3 sessions (USER, PASS, STAT, RETR 1, QUIT) from concurrent clients and reports\nsessions/s, MB/s, session latency and errors.\n\nFlags:")
 		flag.PrintDefaults()
@@ -57,6 +59,16 @@ func main() {
 		os.Exit(2)
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pop3load:", err)
+			os.Exit(1)
+		}
+	}
 	fmt.Printf("pop3load: %d clients for %v against %s as %s, RETR %s\n", *clients, *duration, *addr, *user, *retr)
 	start := time.Now()
 	end := start.Add(*duration)
@@ -82,6 +94,7 @@ func main() {
 		}
 	}
 	report(os.Stdout, total, elapsed)
+	pprof.StopCPUProfile() // a no-op without -cpuprofile
 	if len(total.latencies) == 0 {
 		os.Exit(1)
 	}

@@ -312,3 +312,35 @@ func TestWireReaderWriteTo(t *testing.T) {
 		loaded.Close()
 	}
 }
+
+// TestWireCounterPieces feeds random messages to the size counter in
+// random pieces, with and without CRs, and with a CR that ends one piece
+// before the LF that begins the next: the sizes match the reference
+// transform of the whole message.
+func TestWireCounterPieces(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, alphabet := range []string{"ab\n", "ab\r\n", "\r\n", "\n"} {
+		for i := 0; i < 2000; i++ {
+			in := make([]byte, r.IntN(40))
+			for j := range in {
+				in[j] = alphabet[r.IntN(len(alphabet))]
+			}
+			c := newWireCounter()
+			for rest := in; len(rest) > 0; {
+				k := 1 + r.IntN(len(rest))
+				c.add(rest[:k])
+				rest = rest[k:]
+			}
+			if want := int64(len(refWire(in))); c.wire() != want || c.raw != int64(len(in)) {
+				t.Fatalf("%q: wire %d raw %d, want %d and %d", in, c.wire(), c.raw, want, len(in))
+			}
+		}
+	}
+	// The piece boundary that matters, explicitly.
+	c := newWireCounter()
+	c.add([]byte("a\r"))
+	c.add([]byte("\nb\n"))
+	if c.wire() != int64(len("a\r\nb\r\n")) {
+		t.Fatalf("CR at the end of a piece, LF at the start of the next: wire %d, want 6", c.wire())
+	}
+}
