@@ -2,12 +2,11 @@ package maildrop
 
 // Reading from the host's own file system. When the Store's file system is
 // hackpadfs os (`pop3lab pop3 --data DIR`), a message smaller than one wire
-// buffer is read with three system calls and one to learn that it ended:
-// open, read, read, close (host_unix.go). os.Open would add four fcntl
-// and an epoll_ctl that fails for a regular file, because it prepares
-// every file for the network poller: more than the read of a 10 KB
-// message costs. Elsewhere (mem, indexeddb, js/wasm) the file is read
-// through hackpadfs.
+// buffer is read with three system calls: open, read, close
+// (host_unix.go). os.Open would add four fcntl and an epoll_ctl that
+// fails for a regular file, because it prepares every file for the
+// network poller: more than the read of a 10 KB message costs. Elsewhere
+// (mem, indexeddb, js/wasm) the file is read through hackpadfs.
 
 // hostDir returns the host path of the Maildir dir when the file system
 // is the host's and this system has the direct read, else "".

@@ -5,6 +5,6 @@ package maildrop
 // hostReads: no direct reads here; files are read through hackpadfs.
 const hostReads = false
 
-func readHostFile(p string, buf []byte) (int, error) {
+func readHostFile(p string, buf []byte, expect int) (int, error) {
 	panic("maildrop: readHostFile without hostReads")
 }

@@ -183,12 +183,13 @@ func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 	return newLoadedWireReader(bufp, got), nil
 }
 
-// readWhole reads the file of e into buf until it ends or buf is full.
+// readWhole reads the file of e into buf until it ends or buf is full
+// (buf holds one octet more than e's size, to find a file that grew).
 func (m *Maildrop) readWhole(e *entry, buf []byte) (int, error) {
 	if m.hostDir != "" {
 		// The names come from the directory listing: no separator in
 		// them, so a plain concatenation is the path.
-		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf)
+		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf, int(e.size))
 	}
 	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
 	if err != nil {
