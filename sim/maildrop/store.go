@@ -375,10 +375,18 @@ func (s *Store) lstatNoLink(p string) (hackpadfs.FileInfo, error) {
 // readDir lists a directory, again if an entry vanished while it was
 // being listed (see readDirAttempts).
 func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
+	host := ""
+	if hostDirReads {
+		host = s.hostPath(p)
+	}
 	var err error
 	for range readDirAttempts {
 		var des []hackpadfs.DirEntry
-		des, err = hackpadfs.ReadDir(s.fsys, p)
+		if host != "" {
+			des, err = readHostDir(host)
+		} else {
+			des, err = hackpadfs.ReadDir(s.fsys, p)
+		}
 		if err == nil || !errors.Is(err, hackpadfs.ErrNotExist) {
 			return des, err
 		}
