@@ -180,7 +180,7 @@ func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 		wireBufs.Put(bufp)
 		return nil, m.contentChanged(e, n, wire)
 	}
-	return newLoadedWireReader(bufp, got), nil
+	return newLoadedWireReader(bufp, got, e.wire), nil
 }
 
 // readWhole reads the file of e into buf until it ends or buf is full

@@ -129,6 +129,7 @@ type wireReader struct {
 	pendLF bool  // a CR was emitted for a bare LF; its LF is still owed
 	srcErr error // sticky error (io.EOF included) from src
 	done   bool  // the final CRLF, if any, has been decided
+	wired  bool  // buf[r:w] is in wire form already (a loaded message)
 	closed bool
 }
 
@@ -138,9 +139,58 @@ func newWireReader(src io.ReadCloser) *wireReader {
 }
 
 // newLoadedWireReader returns a wire reader for a whole message that
-// already lies in (*bufp)[:n], a buffer from wireBufs.
-func newLoadedWireReader(bufp *[]byte, n int) *wireReader {
-	return &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
+// already lies in (*bufp)[:n], a buffer from wireBufs, and whose wire form
+// is wire octets. If the wire form fits in the buffer it is made there, in
+// place, so that WriteTo sends the message with one write.
+func newLoadedWireReader(bufp *[]byte, n int, wire int64) *wireReader {
+	r := &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
+	if wire <= int64(len(r.buf)) && toWireInPlace(r.buf[:wire], n) {
+		r.w, r.done, r.wired = int(wire), true, true
+	}
+	return r
+}
+
+// toWireInPlace turns the raw message in buf[:n] into its wire form,
+// which must be exactly len(buf) octets, working from the end so that
+// nothing is overwritten before it is moved. It reports false, with buf
+// in an unknown state, if the sizes do not agree.
+func toWireInPlace(buf []byte, n int) bool {
+	d, s := len(buf), n
+	if n > len(buf) {
+		return false
+	}
+	if n > 0 && buf[n-1] != '\n' {
+		// The last line had no line break: end it.
+		if d-2 < s {
+			return false
+		}
+		d -= 2
+		buf[d], buf[d+1] = '\r', '\n'
+	}
+	for s > 0 {
+		i := bytes.LastIndexByte(buf[:s], '\n')
+		// buf[i+1:s] is a line without its break: move it.
+		d -= s - (i + 1)
+		if d < i+1 {
+			return false // it would overwrite what is still to move
+		}
+		copy(buf[d:], buf[i+1:s])
+		if i < 0 {
+			break
+		}
+		bare := i == 0 || buf[i-1] != '\r'
+		d--
+		buf[d] = '\n'
+		if bare {
+			if d-1 < i {
+				return false
+			}
+			d--
+			buf[d] = '\r'
+		}
+		s = i
+	}
+	return d == 0
 }
 
 // readFileDone is the source of a loaded wire reader: a file already read
@@ -300,6 +350,14 @@ func (w *wireReader) WriteTo(dst io.Writer) (int64, error) {
 			return total, nil
 		}
 		src := w.buf[w.r:w.w]
+		if w.wired {
+			err := write(src)
+			w.r += len(src)
+			if err != nil {
+				return total, err
+			}
+			continue
+		}
 		bare := nextBareLF(src, 0, w.last)
 		if bare < 0 {
 			if err := write(src); err != nil {

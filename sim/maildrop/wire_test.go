@@ -301,7 +301,7 @@ func TestWireReaderWriteTo(t *testing.T) {
 		wr.Close()
 
 		bufp := wireBufs.Get().(*[]byte)
-		loaded := newLoadedWireReader(bufp, copy(*bufp, in))
+		loaded := newLoadedWireReader(bufp, copy(*bufp, in), int64(len(want)))
 		got.Reset()
 		if _, err := io.Copy(&got, loaded); err != nil {
 			t.Fatal(err)
@@ -342,5 +342,36 @@ func TestWireCounterPieces(t *testing.T) {
 	c.add([]byte("\nb\n"))
 	if c.wire() != int64(len("a\r\nb\r\n")) {
 		t.Fatalf("CR at the end of a piece, LF at the start of the next: wire %d, want 6", c.wire())
+	}
+}
+
+// TestToWireInPlace: the in-place transform of a loaded message gives the
+// reference wire form, and refuses a wire size that does not match
+// instead of writing outside the message.
+func TestToWireInPlace(t *testing.T) {
+	for _, in := range []string{"", "a", "a\n", "\n", "\n\n", "a\r\nb\nc", "a\r", "\r", ".\n..\r\n", "\r\n\r\n", "x\r\r\n\n"} {
+		want := refWire([]byte(in))
+		for _, delta := range []int{0, -1, 1, 2} {
+			size := len(want) + delta
+			if size < 0 {
+				continue
+			}
+			buf := make([]byte, max(size, len(in)))
+			copy(buf, in)
+			if size < len(in) {
+				// A wire size below the raw size: refused up front.
+				if toWireInPlace(buf[:size], len(in)) {
+					t.Errorf("%q with wire size %d: accepted", in, size)
+				}
+				continue
+			}
+			ok := toWireInPlace(buf[:size], len(in))
+			if ok != (delta == 0) {
+				t.Errorf("%q with wire size %d (want %d): ok = %v", in, size, len(want), ok)
+			}
+			if ok && string(buf[:size]) != string(want) {
+				t.Errorf("%q: %q, want %q", in, buf[:size], want)
+			}
+		}
 	}
 }
