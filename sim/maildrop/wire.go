@@ -140,57 +140,58 @@ func newWireReader(src io.ReadCloser) *wireReader {
 
 // newLoadedWireReader returns a wire reader for a whole message that
 // already lies in (*bufp)[:n], a buffer from wireBufs, and whose wire form
-// is wire octets. If the wire form fits in the buffer it is made there, in
-// place, so that WriteTo sends the message with one write.
+// is wire octets. If the wire form fits in the buffer it is made there, so
+// that WriteTo sends the message with one write.
 func newLoadedWireReader(bufp *[]byte, n int, wire int64) *wireReader {
 	r := &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
-	if wire <= int64(len(r.buf)) && toWireInPlace(r.buf[:wire], n) {
+	if wire <= int64(len(r.buf)) && toWireInPlace(r.buf, n, int(wire)) {
 		r.w, r.done, r.wired = int(wire), true, true
 	}
 	return r
 }
 
-// toWireInPlace turns the raw message in buf[:n] into its wire form,
-// which must be exactly len(buf) octets, working from the end so that
-// nothing is overwritten before it is moved. It reports false, with buf
-// in an unknown state, if the sizes do not agree.
-func toWireInPlace(buf []byte, n int) bool {
-	d, s := len(buf), n
-	if n > len(buf) {
+// toWireInPlace turns the raw message in buf[:n] into its wire form of
+// wire octets in buf[:wire]. It moves the message to the end of buf first
+// and then writes the wire form from the start, a line at a time: the
+// writes stay behind the reads as long as the CRs added (wire-n) fit in
+// the room the move made (len(buf)-n). It reports false, with buf in an
+// unknown state, if the sizes do not agree.
+func toWireInPlace(buf []byte, n, wire int) bool {
+	if n > wire || wire > len(buf) {
 		return false
 	}
-	if n > 0 && buf[n-1] != '\n' {
-		// The last line had no line break: end it.
-		if d-2 < s {
-			return false
-		}
-		d -= 2
-		buf[d], buf[d+1] = '\r', '\n'
-	}
-	for s > 0 {
-		i := bytes.LastIndexByte(buf[:s], '\n')
-		// buf[i+1:s] is a line without its break: move it.
-		d -= s - (i + 1)
-		if d < i+1 {
-			return false // it would overwrite what is still to move
-		}
-		copy(buf[d:], buf[i+1:s])
-		if i < 0 {
-			break
-		}
-		bare := i == 0 || buf[i-1] != '\r'
-		d--
-		buf[d] = '\n'
-		if bare {
-			if d-1 < i {
+	off := len(buf) - n
+	copy(buf[off:], buf[:n])
+	src := buf[off:]
+	d := 0 // octets of wire form written
+	for s := 0; s < n; {
+		j := bytes.IndexByte(src[s:], '\n')
+		if j < 0 {
+			// The last line had no line break: end it.
+			if d+(n-s)+2 > wire {
 				return false
 			}
-			d--
-			buf[d] = '\r'
+			d += copy(buf[d:], src[s:])
+			buf[d], buf[d+1] = '\r', '\n'
+			d += 2
+			break
 		}
-		s = i
+		k := s + j
+		if k > 0 && src[k-1] == '\r' {
+			d += copy(buf[d:], src[s:k+1])
+		} else {
+			// A bare LF: one more octet, which must not reach what
+			// is still to read.
+			if d-s+1 > off || d+(k-s)+2 > wire {
+				return false
+			}
+			d += copy(buf[d:], src[s:k])
+			buf[d], buf[d+1] = '\r', '\n'
+			d += 2
+		}
+		s = k + 1
 	}
-	return d == 0
+	return d == wire
 }
 
 // readFileDone is the source of a loaded wire reader: a file already read

@@ -346,8 +346,8 @@ func TestWireCounterPieces(t *testing.T) {
 }
 
 // TestToWireInPlace: the in-place transform of a loaded message gives the
-// reference wire form, and refuses a wire size that does not match
-// instead of writing outside the message.
+// reference wire form, in a buffer just large enough and in a larger one,
+// and refuses a wire size that does not match instead of writing past it.
 func TestToWireInPlace(t *testing.T) {
 	for _, in := range []string{"", "a", "a\n", "\n", "\n\n", "a\r\nb\nc", "a\r", "\r", ".\n..\r\n", "\r\n\r\n", "x\r\r\n\n"} {
 		want := refWire([]byte(in))
@@ -356,21 +356,16 @@ func TestToWireInPlace(t *testing.T) {
 			if size < 0 {
 				continue
 			}
-			buf := make([]byte, max(size, len(in)))
-			copy(buf, in)
-			if size < len(in) {
-				// A wire size below the raw size: refused up front.
-				if toWireInPlace(buf[:size], len(in)) {
-					t.Errorf("%q with wire size %d: accepted", in, size)
+			for _, room := range []int{0, 3} {
+				buf := make([]byte, max(size, len(in))+room)
+				copy(buf, in)
+				ok := toWireInPlace(buf, len(in), size)
+				if ok != (delta == 0) {
+					t.Errorf("%q with wire size %d (want %d): ok = %v", in, size, len(want), ok)
 				}
-				continue
-			}
-			ok := toWireInPlace(buf[:size], len(in))
-			if ok != (delta == 0) {
-				t.Errorf("%q with wire size %d (want %d): ok = %v", in, size, len(want), ok)
-			}
-			if ok && string(buf[:size]) != string(want) {
-				t.Errorf("%q: %q, want %q", in, buf[:size], want)
+				if ok && string(buf[:size]) != string(want) {
+					t.Errorf("%q: %q, want %q", in, buf[:size], want)
+				}
 			}
 		}
 	}
