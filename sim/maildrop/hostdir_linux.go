@@ -17,11 +17,11 @@ const hostDirReads = true
 
 // readHostDir lists the directory at the host path p as os.ReadDir does
 // (sorted by name, without "." and ".."), with one open, the getdents
-// calls and one close, then looks each entry up without following links
-// (one lstat each; the scan needs every message's size and time). os.Open
-// would prepare the directory for the network poller, five calls more. An
-// entry that vanished before its lookup reports that from Info, as an
-// os.ReadDir entry does.
+// calls and one close, and looks each entry up in the open directory
+// without following links (one fstatat each, see lstatAt: the scan needs
+// every message's size and time). os.Open would prepare the directory
+// for the network poller, five calls more. An entry that vanished before
+// its lookup reports that from Info, as an os.ReadDir entry does.
 func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
@@ -46,8 +46,8 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
 	}
 	wireBufs.Put(bufp)
-	syscall.Close(fd)
 	if err != nil {
+		syscall.Close(fd)
 		return nil, &os.PathError{Op: "readdirent", Path: p, Err: err}
 	}
 	slices.Sort(names)
@@ -56,11 +56,13 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 	for i, name := range names {
 		info := &infos[i]
 		info.name = name
-		if err := syscall.Lstat(p+"/"+name, &info.st); err != nil {
+		err := retryEINTR(func() error { return lstatAt(fd, p, name, &info.st) })
+		if err != nil {
 			info.err = &os.PathError{Op: "lstat", Path: p + "/" + name, Err: err}
 		}
 		des[i] = info
 	}
+	syscall.Close(fd)
 	return des, nil
 }
 
