@@ -3,13 +3,14 @@
 // It runs N concurrent clients against a POP3 address (plaintext, as on
 // port 110) for a fixed time. Each client opens one new TCP connection per
 // session and sends USER, PASS, STAT, RETR 1 and QUIT, one command at a
-// time. At the end it prints the completed sessions per second, the
+// time (with -retr all, RETR of every message that STAT counts instead of
+// RETR 1). At the end it prints the completed sessions per second, the
 // retrieval throughput, the 50th and 99th percentile session latency
 // (connect to the server's close after QUIT's answer) and the failed
 // sessions, grouped by what failed. The sessions use the simulator's own
 // client (sim/client), so responses are read as strictly as it reads them.
 //
-//	pop3load [-addr 127.0.0.1:1110] [-c 8] [-d 10s] [-user alice] [-pass wonderland]
+//	pop3load [-addr 127.0.0.1:1110] [-c 8] [-d 10s] [-user alice] [-pass wonderland] [-retr 1|all]
 //
 // The server locks a maildrop for a whole session (RFC 1939 §8), so
 // clients that share one account mostly measure lock contention: their
@@ -29,6 +30,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -45,17 +47,29 @@ func main() {
 	user := flag.String("user", "alice", `user name; "%d" becomes the client number 1..N`)
 	pass := flag.String("pass", "wonderland", "password")
 	timeout := flag.Duration("timeout", 10*time.Second, "limit for one session")
+	retr := flag.String("retr", "1", `retrieve message 1, or "all": every message STAT counts`)
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the load generator to this file")
 	flag.Usage = func() {
 		fmt.Fprintln(flag.CommandLine.Output(), "Usage: pop3load [flags]\n\nRuns POP3 sessions (USER, PASS, STAT, RETR 1, QUIT) from concurrent clients and reports\nsessions/s, MB/s, session latency and errors.\n\nFlags:")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 || *clients < 1 || *duration <= 0 || *timeout <= 0 {
+	if flag.NArg() != 0 || *clients < 1 || *duration <= 0 || *timeout <= 0 || (*retr != "1" && *retr != "all") {
 		flag.Usage()
 		os.Exit(2)
 	}
 
-	fmt.Printf("pop3load: %d clients for %v against %s as %s\n", *clients, *duration, *addr, *user)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pop3load:", err)
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("pop3load: %d clients for %v against %s as %s, RETR %s\n", *clients, *duration, *addr, *user, *retr)
 	start := time.Now()
 	end := start.Add(*duration)
 	results := make([]result, *clients)
@@ -65,7 +79,7 @@ func main() {
 		if strings.Contains(name, "%d") {
 			name = strings.ReplaceAll(name, "%d", fmt.Sprint(i+1))
 		}
-		wg.Go(func() { results[i] = runClient(*addr, name, *pass, *timeout, end) })
+		wg.Go(func() { results[i] = runClient(*addr, name, *pass, *retr == "all", *timeout, end) })
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
@@ -80,6 +94,7 @@ func main() {
 		}
 	}
 	report(os.Stdout, total, elapsed)
+	pprof.StopCPUProfile() // a no-op without -cpuprofile
 	if len(total.latencies) == 0 {
 		os.Exit(1)
 	}
@@ -93,11 +108,11 @@ type result struct {
 }
 
 // runClient runs sessions one after the other until end.
-func runClient(addr, user, pass string, timeout time.Duration, end time.Time) result {
+func runClient(addr, user, pass string, all bool, timeout time.Duration, end time.Time) result {
 	r := result{errors: make(map[string]int)}
 	for time.Now().Before(end) {
 		start := time.Now()
-		n, err := session(addr, user, pass, timeout)
+		n, err := session(addr, user, pass, all, timeout)
 		if err != nil {
 			r.errors[err.Error()]++
 			continue
@@ -109,9 +124,9 @@ func runClient(addr, user, pass string, timeout time.Duration, end time.Time) re
 }
 
 // session runs one POP3 session with the simulator's client, which reads
-// every response with the strict codec of sim/pop3, and returns the size
-// of message 1.
-func session(addr, user, pass string, timeout time.Duration) (int64, error) {
+// every response with the strict codec of sim/pop3, and returns the octets
+// retrieved: of message 1, or with all of every message that STAT counts.
+func session(addr, user, pass string, all bool, timeout time.Duration) (int64, error) {
 	nc, err := net.DialTimeout("tcp", addr, timeout)
 	if err != nil {
 		return 0, stepError("connect", err)
@@ -132,14 +147,22 @@ func session(addr, user, pass string, timeout time.Duration) (int64, error) {
 	if err := c.Pass(pass); err != nil {
 		return 0, stepError("PASS", err)
 	}
-	if _, _, err := c.Stat(); err != nil {
+	count, _, err := c.Stat()
+	if err != nil {
 		return 0, stepError("STAT", err)
 	}
-	n, err := c.RetrTo(1, io.Discard)
-	if err != nil {
-		return 0, stepError("RETR", err)
+	if !all {
+		count = 1
 	}
-	return n, stepError("QUIT", c.Quit())
+	var total int64
+	for i := 1; i <= count; i++ {
+		n, err := c.RetrTo(i, io.Discard)
+		if err != nil {
+			return 0, stepError("RETR", err)
+		}
+		total += n
+	}
+	return total, stepError("QUIT", c.Quit())
 }
 
 // stepError names the step and the cause of a failure: the server's -ERR

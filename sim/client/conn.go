@@ -11,6 +11,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"pop3lab/sim/pop3"
@@ -672,6 +673,13 @@ func (c *Conn) multilineTo(name, line string, w io.Writer) (int64, error) {
 	return c.readBody(name, w, nil)
 }
 
+// copyBuffers holds the buffers bodies are copied through: a client that
+// retrieves many messages does not allocate one for each.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 32<<10)
+	return &b
+}}
+
 // readBody reads a multi-line body (RFC 1939 §3) up to and including the
 // terminating "." with the strict pop3.DotReader, and writes its lines,
 // un-stuffed, with their CRLF to w; wire, when not nil, gets the body as
@@ -686,7 +694,9 @@ func (c *Conn) readBody(name string, w, wire io.Writer) (int64, error) {
 		dr.Wire = wire
 	}
 	bw := &bodyWriter{w: w, max: max}
-	n, err := io.Copy(bw, dr)
+	bufp := copyBuffers.Get().(*[]byte)
+	n, err := io.CopyBuffer(bw, dr, *bufp)
+	copyBuffers.Put(bufp)
 	const expected = `a body line or the terminating "."`
 	var le *pop3.LineError
 	var we bodyWriteError

@@ -19,6 +19,9 @@ type Maildrop struct {
 	store *Store
 	user  string
 	dir   string // the Maildir, a path on the store's file system
+	// hostDir is the Maildir's host path where messages are read
+	// directly (see host.go), else "".
+	hostDir string
 
 	mu     sync.Mutex
 	msgs   []entry
@@ -89,8 +92,9 @@ func (m *Maildrop) Message(n int) (Message, error) {
 
 // Open returns message n in wire form: lines end in CRLF, the last one
 // too, exactly Message(n).Size octets. It is not dot-stuffed; the caller
-// does that when it sends the message (RFC 1939 §3). The message is
-// streamed from its file. The caller must close the reader.
+// does that when it sends the message (RFC 1939 §3). A message smaller
+// than one wire buffer is read whole and checked before Open returns; a
+// larger one is streamed from its file. The caller must close the reader.
 //
 // If the file vanished because another program renamed it (a flag change),
 // Open finds it again by its unique name. If it is really gone, or its
@@ -102,6 +106,9 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 	e, err := m.lookup(n)
 	if err != nil {
 		return nil, err
+	}
+	if e.size < wireBufSize {
+		return m.openWhole(e, n)
 	}
 	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
 	if errors.Is(err, hackpadfs.ErrNotExist) && m.relocate(e) {
@@ -127,11 +134,7 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 		_, wire, err := wireSize(f)
 		if err == nil && wire != e.wire {
 			_ = f.Close()
-			name := parseName(e.name)
-			if target := sizedName(name.base, e.size, wire, name.info); m.store.renameFree(path.Join(m.dir, e.path()), path.Join(m.dir, e.dir, target)) {
-				e.name = target
-			}
-			return nil, m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
+			return nil, m.contentChanged(e, n, wire)
 		}
 		if err != nil {
 			_ = f.Close()
@@ -143,6 +146,73 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 		e.wireChecked = true
 	}
 	return newWireReader(f), nil
+}
+
+// openWhole reads message n, a file smaller than one wire buffer, in one
+// pass into a pooled buffer, checks it there and serves it from there: the
+// read that sends the message is also the one that checks its size
+// (reading one octet more than the scan saw finds a file that grew) and
+// its wire size, with no Stat, no second pass and no rewind. The file is
+// closed before the message is sent.
+func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
+	bufp := wireBufs.Get().(*[]byte)
+	buf := (*bufp)[:e.size+1]
+	got, err := m.readWhole(e, buf)
+	if errors.Is(err, hackpadfs.ErrNotExist) && m.relocate(e) {
+		got, err = m.readWhole(e, buf)
+	}
+	switch {
+	case errors.Is(err, hackpadfs.ErrNotExist):
+		err = ErrGone
+	case err != nil:
+	case int64(got) > e.size:
+		err = fmt.Errorf("size changed from %d to more: %w", e.size, ErrGone)
+	case int64(got) != e.size:
+		err = fmt.Errorf("size changed from %d to %d: %w", e.size, got, ErrGone)
+	}
+	if err != nil {
+		wireBufs.Put(bufp)
+		return nil, m.errorf("message %d: %w", n, err)
+	}
+	c := newWireCounter()
+	c.add(buf[:got])
+	if wire := c.wire(); wire != e.wire {
+		wireBufs.Put(bufp)
+		return nil, m.contentChanged(e, n, wire)
+	}
+	return newLoadedWireReader(bufp, got, e.wire), nil
+}
+
+// readWhole reads the file of e into buf until it ends or buf is full
+// (buf holds one octet more than e's size, to find a file that grew).
+func (m *Maildrop) readWhole(e *entry, buf []byte) (int, error) {
+	if m.hostDir != "" {
+		// The names come from the directory listing: no separator in
+		// them, so a plain concatenation is the path.
+		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf, int(e.size))
+	}
+	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
+	if err != nil {
+		return 0, err
+	}
+	got, err := io.ReadFull(f, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return got, err
+}
+
+// contentChanged renames the file of e to carry its real wire size, for
+// the next session, and returns the error that fails this one.
+func (m *Maildrop) contentChanged(e *entry, n int, wire int64) error {
+	name := parseName(e.name)
+	if target := sizedName(name.base, e.size, wire, name.info); m.store.renameFree(path.Join(m.dir, e.path()), path.Join(m.dir, e.dir, target)) {
+		e.name = target
+	}
+	return m.errorf("message %d: content changed (wire size %d, listed %d): %w", n, wire, e.wire, ErrGone)
 }
 
 // rewind returns f read from its start again: seeked if it can be, else

@@ -305,23 +305,26 @@ func (s *Store) open(user string) (*Maildrop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Maildrop{store: s, user: user, dir: dir, msgs: msgs}, nil
+	return &Maildrop{store: s, user: user, dir: dir, hostDir: s.hostDir(dir), msgs: msgs}, nil
 }
+
+// maildirSubdirs are the subdirectories of a Maildir.
+var maildirSubdirs = [...]string{dirCur, dirNew, dirTmp}
 
 // ensureDirs creates the Maildir's subdirectories that are missing. It
 // looks first, so that opening an existing maildrop writes nothing. A
 // Maildir or subdirectory that is a symbolic link is refused with
 // ErrSymlink, before anything is created or read through it.
 func (s *Store) ensureDirs(dir string) error {
-	if err := s.refuseSymlinks(dir); err != nil {
+	present, err := s.checkDirs(dir)
+	if err != nil {
 		return err
 	}
-	for _, sub := range [...]string{dirCur, dirNew, dirTmp} {
-		p := path.Join(dir, sub)
-		if info, err := hackpadfs.Stat(s.fsys, p); err == nil && info.IsDir() {
+	for i, sub := range maildirSubdirs {
+		if present[i] {
 			continue
 		}
-		if err := hackpadfs.MkdirAll(s.fsys, p, dirPerm); err != nil {
+		if err := hackpadfs.MkdirAll(s.fsys, path.Join(dir, sub), dirPerm); err != nil {
 			return err
 		}
 	}
@@ -333,26 +336,57 @@ func (s *Store) ensureDirs(dir string) error {
 // creates them). Symbolic links to message files are skipped by the scan
 // instead (scanEntry takes regular files only).
 func (s *Store) refuseSymlinks(dir string) error {
-	for _, p := range [...]string{dir, path.Join(dir, dirCur), path.Join(dir, dirNew), path.Join(dir, dirTmp)} {
-		info, err := hackpadfs.LstatOrStat(s.fsys, p)
-		switch {
-		case errors.Is(err, hackpadfs.ErrNotExist):
-		case err != nil:
-			return err
-		case info.Mode()&hackpadfs.ModeSymlink != 0:
-			return fmt.Errorf("%s: %w", p, ErrSymlink)
-		}
+	_, err := s.checkDirs(dir)
+	return err
+}
+
+// checkDirs looks at the Maildir dir and its subdirectories without
+// following links (one lstat each): it fails with ErrSymlink if one is a
+// symbolic link, and reports which of maildirSubdirs are directories.
+func (s *Store) checkDirs(dir string) (present [len(maildirSubdirs)]bool, err error) {
+	if _, err := s.lstatNoLink(dir); err != nil {
+		return present, err
 	}
-	return nil
+	for i, sub := range maildirSubdirs {
+		info, err := s.lstatNoLink(path.Join(dir, sub))
+		if err != nil {
+			return present, err
+		}
+		present[i] = info != nil && info.IsDir()
+	}
+	return present, nil
+}
+
+// lstatNoLink returns what p is, nil if it does not exist, and fails with
+// ErrSymlink if it is a symbolic link.
+func (s *Store) lstatNoLink(p string) (hackpadfs.FileInfo, error) {
+	info, err := hackpadfs.LstatOrStat(s.fsys, p)
+	switch {
+	case errors.Is(err, hackpadfs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case info.Mode()&hackpadfs.ModeSymlink != 0:
+		return nil, fmt.Errorf("%s: %w", p, ErrSymlink)
+	}
+	return info, nil
 }
 
 // readDir lists a directory, again if an entry vanished while it was
 // being listed (see readDirAttempts).
 func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
+	host := ""
+	if hostDirReads {
+		host = s.hostPath(p)
+	}
 	var err error
 	for range readDirAttempts {
 		var des []hackpadfs.DirEntry
-		des, err = hackpadfs.ReadDir(s.fsys, p)
+		if host != "" {
+			des, err = readHostDir(host)
+		} else {
+			des, err = hackpadfs.ReadDir(s.fsys, p)
+		}
 		if err == nil || !errors.Is(err, hackpadfs.ErrNotExist) {
 			return des, err
 		}

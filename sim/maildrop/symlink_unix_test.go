@@ -4,6 +4,7 @@ package maildrop
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +95,41 @@ func TestSymlinkedMessageSkipped(t *testing.T) {
 	defer m.Close()
 	if got := bodies(t, m); len(got) != 1 || !strings.HasPrefix(got[0], "Subject: real") {
 		t.Fatalf("messages: %q, want only the real one", got)
+	}
+}
+
+// TestMessageSwappedForSymlink: a message file replaced by a symbolic link
+// of the same size after the scan is not followed: RETR of it fails and
+// nothing of the link's target is read. On the host's file system the
+// small message takes the direct read (host_unix.go).
+func TestMessageSwappedForSymlink(t *testing.T) {
+	root := t.TempDir()
+	msg := "Subject: real\n\nreal\n"
+	outsideFile := filepath.Join(root, "outside.eml")
+	if err := os.WriteFile(outsideFile, []byte(strings.Replace(msg, "real", "leak", 2)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, "store")), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestStore(fsys)
+	mustDeliver(t, s, "alice", msg)
+	m := mustOpen(t, s, "alice")
+	defer m.Close()
+	if m.hostDir == "" {
+		t.Fatal("the os backend does not read messages directly")
+	}
+	file := filepath.Join(root, "store", "alice", "cur", m.Messages()[0].Name)
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outsideFile, file); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := m.Open(1); err == nil {
+		b, _ := io.ReadAll(r)
+		r.Close()
+		t.Fatalf("Open of a message swapped for a link read %q", b)
 	}
 }

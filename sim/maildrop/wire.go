@@ -3,6 +3,7 @@ package maildrop
 import (
 	"bytes"
 	"io"
+	"sync"
 
 	"github.com/hack-pad/hackpadfs"
 )
@@ -19,6 +20,14 @@ import (
 // wireBufSize is the read size of the wire transform: large enough that the
 // per-read overhead disappears behind bytes.IndexByte and copy.
 const wireBufSize = 64 << 10
+
+// wireBufs holds wireBufSize buffers for wire readers and size counts: a
+// session that retrieves many messages reuses a few buffers instead of
+// allocating (and clearing) new ones for every message.
+var wireBufs = sync.Pool{New: func() any {
+	b := make([]byte, wireBufSize)
+	return &b
+}}
 
 // noByte marks "nothing read yet" in the last-byte trackers below.
 const noByte = -1
@@ -39,6 +48,18 @@ func (c *wireCounter) add(p []byte) {
 		return
 	}
 	c.raw += int64(len(p))
+	if bytes.IndexByte(p, '\r') < 0 {
+		// No CR (the Unix convention of Maildir files): every LF is
+		// bare but one that follows a CR ending the previous piece,
+		// and both scans are vectorised.
+		bare := int64(bytes.Count(p, lf))
+		if p[0] == '\n' && c.last == '\r' {
+			bare--
+		}
+		c.bare += bare
+		c.last = int(p[len(p)-1])
+		return
+	}
 	for i := 0; ; {
 		j := bytes.IndexByte(p[i:], '\n')
 		if j < 0 {
@@ -82,7 +103,9 @@ func (r *countingReader) Read(p []byte) (int, error) {
 // wireSize reads r to the end and returns its raw and wire sizes.
 func wireSize(r io.Reader) (raw, wire int64, err error) {
 	c := newWireCounter()
-	buf := make([]byte, wireBufSize)
+	bufp := wireBufs.Get().(*[]byte)
+	defer wireBufs.Put(bufp)
+	buf := *bufp
 	for {
 		n, err := r.Read(buf)
 		c.add(buf[:n])
@@ -99,18 +122,84 @@ func wireSize(r io.Reader) (raw, wire int64, err error) {
 // holds one buffer, never the whole message: a 10 MB RETR costs 64 KB.
 type wireReader struct {
 	src    io.ReadCloser
+	bufp   *[]byte // from wireBufs, returned at Close
 	buf    []byte
 	r, w   int   // unread raw octets are buf[r:w]
 	last   int   // the last raw octet consumed, or noByte
 	pendLF bool  // a CR was emitted for a bare LF; its LF is still owed
 	srcErr error // sticky error (io.EOF included) from src
 	done   bool  // the final CRLF, if any, has been decided
+	wired  bool  // buf[r:w] is in wire form already (a loaded message)
 	closed bool
 }
 
 func newWireReader(src io.ReadCloser) *wireReader {
-	return &wireReader{src: src, buf: make([]byte, wireBufSize), last: noByte}
+	bufp := wireBufs.Get().(*[]byte)
+	return &wireReader{src: src, bufp: bufp, buf: *bufp, last: noByte}
 }
+
+// newLoadedWireReader returns a wire reader for a whole message that
+// already lies in (*bufp)[:n], a buffer from wireBufs, and whose wire form
+// is wire octets. If the wire form fits in the buffer it is made there, so
+// that WriteTo sends the message with one write.
+func newLoadedWireReader(bufp *[]byte, n int, wire int64) *wireReader {
+	r := &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
+	if wire <= int64(len(r.buf)) && toWireInPlace(r.buf, n, int(wire)) {
+		r.w, r.done, r.wired = int(wire), true, true
+	}
+	return r
+}
+
+// toWireInPlace turns the raw message in buf[:n] into its wire form of
+// wire octets in buf[:wire]. It moves the message to the end of buf first
+// and then writes the wire form from the start, a line at a time: the
+// writes stay behind the reads as long as the CRs added (wire-n) fit in
+// the room the move made (len(buf)-n). It reports false, with buf in an
+// unknown state, if the sizes do not agree.
+func toWireInPlace(buf []byte, n, wire int) bool {
+	if n > wire || wire > len(buf) {
+		return false
+	}
+	off := len(buf) - n
+	copy(buf[off:], buf[:n])
+	src := buf[off:]
+	d := 0 // octets of wire form written
+	for s := 0; s < n; {
+		j := bytes.IndexByte(src[s:], '\n')
+		if j < 0 {
+			// The last line had no line break: end it.
+			if d+(n-s)+2 > wire {
+				return false
+			}
+			d += copy(buf[d:], src[s:])
+			buf[d], buf[d+1] = '\r', '\n'
+			d += 2
+			break
+		}
+		k := s + j
+		if k > 0 && src[k-1] == '\r' {
+			d += copy(buf[d:], src[s:k+1])
+		} else {
+			// A bare LF: one more octet, which must not reach what
+			// is still to read.
+			if d-s+1 > off || d+(k-s)+2 > wire {
+				return false
+			}
+			d += copy(buf[d:], src[s:k])
+			buf[d], buf[d+1] = '\r', '\n'
+			d += 2
+		}
+		s = k + 1
+	}
+	return d == wire
+}
+
+// readFileDone is the source of a loaded wire reader: a file already read
+// to its end and closed.
+type readFileDone struct{}
+
+func (readFileDone) Read([]byte) (int, error) { return 0, io.EOF }
+func (readFileDone) Close() error             { return nil }
 
 // Read implements io.Reader.
 func (w *wireReader) Read(p []byte) (int, error) {
@@ -165,24 +254,7 @@ func (w *wireReader) transform(dst []byte) int {
 	}
 	d, s := 0, 0
 	for s < len(src) {
-		// Find the next bare LF at or after s.
-		bare := -1
-		for j := s; ; {
-			i := bytes.IndexByte(src[j:], '\n')
-			if i < 0 {
-				break
-			}
-			k := j + i
-			prev := w.last
-			if k > 0 {
-				prev = int(src[k-1])
-			}
-			if prev != '\r' {
-				bare = k
-				break
-			}
-			j = k + 1
-		}
+		bare := nextBareLF(src, s, w.last)
 		end := len(src)
 		if bare >= 0 {
 			end = bare
@@ -214,31 +286,103 @@ func (w *wireReader) transform(dst []byte) int {
 	return d
 }
 
-// WriteTo implements io.WriterTo so that io.Copy (RETR to a connection)
-// moves 64 KB per write instead of the copier's smaller buffer.
-func (w *wireReader) WriteTo(dst io.Writer) (int64, error) {
-	out := make([]byte, wireBufSize)
-	var total int64
-	for {
-		n, err := w.Read(out)
-		if n > 0 {
-			m, werr := dst.Write(out[:n])
-			total += int64(m)
-			if werr != nil {
-				return total, werr
-			}
-			if m < n {
-				return total, io.ErrShortWrite
-			}
+// nextBareLF returns the index of the first LF at or after from in src
+// that no CR precedes, or -1. last is the octet before src[0] (or noByte).
+func nextBareLF(src []byte, from, last int) int {
+	for j := from; ; {
+		i := bytes.IndexByte(src[j:], '\n')
+		if i < 0 {
+			return -1
 		}
-		if err == io.EOF {
-			return total, nil
+		k := j + i
+		prev := last
+		if k > 0 {
+			prev = int(src[k-1])
 		}
-		if err != nil {
-			return total, err
+		if prev != '\r' {
+			return k
 		}
+		j = k + 1
 	}
 }
+
+// WriteTo implements io.WriterTo, so that io.Copy (RETR to a connection)
+// writes the message from the reader's own buffer: runs of lines that need
+// no change in one write each, a CRLF for each bare LF, no copy in between.
+func (w *wireReader) WriteTo(dst io.Writer) (int64, error) {
+	if w.closed {
+		return 0, hackpadfs.ErrClosed
+	}
+	var total int64
+	write := func(p []byte) error {
+		n, err := dst.Write(p)
+		total += int64(n)
+		if err == nil && n < len(p) {
+			err = io.ErrShortWrite
+		}
+		return err
+	}
+	if w.pendLF {
+		if err := write(crlf[1:]); err != nil {
+			return total, err
+		}
+		w.pendLF = false
+	}
+	for {
+		if w.r == w.w {
+			if w.srcErr == nil {
+				m, err := w.src.Read(w.buf)
+				w.r, w.w = 0, m
+				w.srcErr = err
+				continue
+			}
+			if w.srcErr != io.EOF {
+				return total, w.srcErr
+			}
+			if !w.done {
+				w.done = true
+				if w.last != noByte && w.last != '\n' {
+					// The last line had no line break: end it.
+					if err := write(crlf); err != nil {
+						return total, err
+					}
+				}
+			}
+			return total, nil
+		}
+		src := w.buf[w.r:w.w]
+		if w.wired {
+			err := write(src)
+			w.r += len(src)
+			if err != nil {
+				return total, err
+			}
+			continue
+		}
+		bare := nextBareLF(src, 0, w.last)
+		if bare < 0 {
+			if err := write(src); err != nil {
+				return total, err
+			}
+			w.last = int(src[len(src)-1])
+			w.r = w.w
+			continue
+		}
+		if bare > 0 {
+			if err := write(src[:bare]); err != nil {
+				return total, err
+			}
+		}
+		if err := write(crlf); err != nil {
+			return total, err
+		}
+		w.last = '\n'
+		w.r += bare + 1
+	}
+}
+
+// crlf ends a line on the wire; lf is its second octet.
+var crlf, lf = []byte("\r\n"), []byte("\n")
 
 // Close closes the message file. It is safe to call more than once.
 func (w *wireReader) Close() error {
@@ -247,5 +391,9 @@ func (w *wireReader) Close() error {
 	}
 	w.closed = true
 	w.buf = nil
+	if w.bufp != nil {
+		wireBufs.Put(w.bufp)
+		w.bufp = nil
+	}
 	return w.src.Close()
 }

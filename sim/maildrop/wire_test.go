@@ -265,3 +265,108 @@ func FuzzWireReader(f *testing.F) {
 		}
 	})
 }
+
+// TestWireReaderWriteTo checks that WriteTo sends exactly what Read gives,
+// also after some Reads of every size have left the reader mid-line or
+// owing the LF of a CRLF, and from a reader whose buffer already holds the
+// whole message (newLoadedWireReader, the one-pass Open).
+func TestWireReaderWriteTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		in := randomMessage(r, r.IntN(3000))
+		if i < len(wireCases) {
+			in = []byte(wireCases[i].in)
+		}
+		want := refWire(in)
+		var src io.Reader = bytes.NewReader(in)
+		if i%2 == 1 {
+			src = iotest.HalfReader(src)
+		}
+		wr := newWireReader(io.NopCloser(src))
+		var got bytes.Buffer
+		if first := r.IntN(5); first > 0 { // Read a few octets first
+			p := make([]byte, first)
+			n, _ := io.ReadFull(wr, p)
+			got.Write(p[:n])
+		}
+		if _, err := wr.WriteTo(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("case %d: WriteTo differs from the oracle\nin   %q\ngot  %q\nwant %q", i, in, got.Bytes(), want)
+		}
+		if n, err := wr.Read(make([]byte, 8)); n != 0 || err != io.EOF {
+			t.Fatalf("case %d: Read after WriteTo = %d, %v; want 0, EOF", i, n, err)
+		}
+		wr.Close()
+
+		bufp := wireBufs.Get().(*[]byte)
+		loaded := newLoadedWireReader(bufp, copy(*bufp, in), int64(len(want)))
+		got.Reset()
+		if _, err := io.Copy(&got, loaded); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("case %d: loaded reader differs from the oracle\nin   %q\ngot  %q\nwant %q", i, in, got.Bytes(), want)
+		}
+		loaded.Close()
+	}
+}
+
+// TestWireCounterPieces feeds random messages to the size counter in
+// random pieces, with and without CRs, and with a CR that ends one piece
+// before the LF that begins the next: the sizes match the reference
+// transform of the whole message.
+func TestWireCounterPieces(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, alphabet := range []string{"ab\n", "ab\r\n", "\r\n", "\n"} {
+		for i := 0; i < 2000; i++ {
+			in := make([]byte, r.IntN(40))
+			for j := range in {
+				in[j] = alphabet[r.IntN(len(alphabet))]
+			}
+			c := newWireCounter()
+			for rest := in; len(rest) > 0; {
+				k := 1 + r.IntN(len(rest))
+				c.add(rest[:k])
+				rest = rest[k:]
+			}
+			if want := int64(len(refWire(in))); c.wire() != want || c.raw != int64(len(in)) {
+				t.Fatalf("%q: wire %d raw %d, want %d and %d", in, c.wire(), c.raw, want, len(in))
+			}
+		}
+	}
+	// The piece boundary that matters, explicitly.
+	c := newWireCounter()
+	c.add([]byte("a\r"))
+	c.add([]byte("\nb\n"))
+	if c.wire() != int64(len("a\r\nb\r\n")) {
+		t.Fatalf("CR at the end of a piece, LF at the start of the next: wire %d, want 6", c.wire())
+	}
+}
+
+// TestToWireInPlace: the in-place transform of a loaded message gives the
+// reference wire form, in a buffer just large enough and in a larger one,
+// and refuses a wire size that does not match instead of writing past it.
+func TestToWireInPlace(t *testing.T) {
+	for _, in := range []string{"", "a", "a\n", "\n", "\n\n", "a\r\nb\nc", "a\r", "\r", ".\n..\r\n", "\r\n\r\n", "x\r\r\n\n"} {
+		want := refWire([]byte(in))
+		for _, delta := range []int{0, -1, 1, 2} {
+			size := len(want) + delta
+			if size < 0 {
+				continue
+			}
+			for _, room := range []int{0, 3} {
+				buf := make([]byte, max(size, len(in))+room)
+				copy(buf, in)
+				ok := toWireInPlace(buf, len(in), size)
+				if ok != (delta == 0) {
+					t.Errorf("%q with wire size %d (want %d): ok = %v", in, size, len(want), ok)
+				}
+				if ok && string(buf[:size]) != string(want) {
+					t.Errorf("%q: %q, want %q", in, buf[:size], want)
+				}
+			}
+		}
+	}
+}

@@ -9,12 +9,15 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net"
+	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hack-pad/hackpadfs/mem"
+	hackpados "github.com/hack-pad/hackpadfs/os"
 
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/pop3"
@@ -182,4 +185,66 @@ func heapAndStacks() int64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc + ms.StackInuse)
+}
+
+// BenchmarkRetrieveAll is the retrieval workload of `make bench` in one
+// process: 16 users with 20 messages of about 9.5 KB each in Maildirs on
+// the os file system (as `pop3lab pop3` serves them), 8 clients over
+// loopback TCP, each session USER, PASS, STAT, RETR of every message,
+// QUIT. Bytes are message octets; run with -cpuprofile to see where the
+// server spends its time.
+func BenchmarkRetrieveAll(b *testing.B) {
+	const users, messages, clients = 16, 20, 8
+	dir := b.TempDir()
+	fsys, err := hackpados.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(dir), "/"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	store := maildrop.NewStore(fsys, "", maildrop.Options{})
+	accounts := Users{}
+	line := "0000 The quick brown fox jumps over the lazy dog, line by line 000\n"
+	body := strings.Repeat(line, 9500/len(line))
+	for u := range users {
+		name := fmt.Sprintf("load%d", u+1)
+		accounts[name] = "wonderland"
+		for m := range messages {
+			msg := fmt.Sprintf("From: bench@example.org\nTo: %s@example.org\nSubject: message %d\n\n%s", name, m+1, body)
+			if _, err := store.Deliver(name, strings.NewReader(msg)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	// As `make bench` runs `pop3lab pop3`: every check and cap at its
+	// default but the login delay, which would measure only itself.
+	srv := New(Config{Store: store, Users: accounts, AuthFailureDelay: -1})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go srv.Serve(l)
+	b.Cleanup(func() { srv.Shutdown(b.Context()) })
+	addr := l.Addr().String()
+
+	var octets atomic.Int64
+	var next atomic.Int64
+	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		user := fmt.Sprintf("load%d", next.Add(1)%users+1)
+		for pb.Next() {
+			c := dialBench(b, addr)
+			c.cmd(b, "USER "+user)
+			c.cmd(b, "PASS wonderland")
+			c.cmd(b, "STAT")
+			for m := 1; m <= messages; m++ {
+				c.cmd(b, fmt.Sprintf("RETR %d", m))
+				octets.Add(c.body(b))
+			}
+			c.cmd(b, "QUIT")
+			c.conn.Close()
+		}
+	})
+	secs := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N)/secs, "sessions/s")
+	b.ReportMetric(float64(octets.Load())/1e6/secs, "MB/s")
 }

@@ -138,6 +138,7 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		delete(s.sessions, sess)
 		s.release(sess)
 		s.mu.Unlock()
+		sess.release()
 	}()
 	if implicitTLS {
 		if !sess.startTLS(tls.Server(c, s.cfg.TLSConfig)) {

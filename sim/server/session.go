@@ -31,6 +31,7 @@ type session struct {
 
 	in        *countingReader // the transport's input, counted
 	lines     *pop3.LineReader
+	br        *bufio.Reader // under lines, from readBuffers
 	lineStart int64         // input offset of the line being read
 	w         *bufio.Writer // nil between commands: see out
 
@@ -59,11 +60,33 @@ func newSession(srv *Server, c net.Conn, id uint64) *session {
 	return s
 }
 
+// setConn makes c the session's connection: at the start, and after
+// STLS, when what was buffered of the plaintext is dropped.
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
 	s.in = &countingReader{r: c}
-	s.lines = pop3.NewLineReader(bufio.NewReaderSize(s.in, readBufferSize))
+	if s.br == nil {
+		s.br = readBuffers.Get().(*bufio.Reader)
+	}
+	s.br.Reset(s.in)
+	s.lines = pop3.NewLineReader(s.br)
 	s.releaseWriter()
+}
+
+// readBuffers holds the read buffers of ended sessions, for new ones: a
+// server that completes thousands of sessions a second does not allocate
+// one for each.
+var readBuffers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufferSize) }}
+
+// release returns the session's buffers once it has ended.
+func (s *session) release() {
+	s.releaseWriter()
+	if s.br == nil {
+		return
+	}
+	s.br.Reset(nil)
+	readBuffers.Put(s.br)
+	s.br, s.lines = nil, nil
 }
 
 const (

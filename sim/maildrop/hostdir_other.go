@@ -1,0 +1,12 @@
+//go:build !linux
+
+package maildrop
+
+import "github.com/hack-pad/hackpadfs"
+
+// hostDirReads: directories are listed through hackpadfs here.
+const hostDirReads = false
+
+func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
+	panic("maildrop: readHostDir without hostDirReads")
+}
