@@ -6,10 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/hack-pad/hackpadfs"
+	"golang.org/x/sys/unix"
 )
 
 // hostDirReads: readHostDir lists directories with plain system calls.
@@ -18,14 +18,14 @@ const hostDirReads = true
 // readHostDir lists the directory at the host path p as os.ReadDir does
 // (sorted by name, without "." and ".."), with one open, the getdents
 // calls and one close, and looks each entry up in the open directory
-// without following links (one fstatat each, see lstatAt: the scan needs
-// every message's size and time). os.Open would prepare the directory
+// without following links (one fstatat(2) with AT_SYMLINK_NOFOLLOW each:
+// the scan needs every message's size and time). os.Open would prepare the directory
 // for the network poller, five calls more. An entry that vanished before
 // its lookup reports that from Info, as an os.ReadDir entry does.
 func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
-		fd, err = syscall.Open(p, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		return err
 	})
 	if err != nil {
@@ -37,17 +37,17 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 	for {
 		var n int
 		err = retryEINTR(func() (err error) {
-			n, err = syscall.ReadDirent(fd, buf)
+			n, err = unix.ReadDirent(fd, buf)
 			return err
 		})
 		if err != nil || n <= 0 {
 			break
 		}
-		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+		_, _, names = unix.ParseDirent(buf[:n], -1, names)
 	}
 	wireBufs.Put(bufp)
 	if err != nil {
-		syscall.Close(fd)
+		unix.Close(fd)
 		return nil, &os.PathError{Op: "readdirent", Path: p, Err: err}
 	}
 	slices.Sort(names)
@@ -56,13 +56,13 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 	for i, name := range names {
 		info := &infos[i]
 		info.name = name
-		err := retryEINTR(func() error { return lstatAt(fd, p, name, &info.st) })
+		err := retryEINTR(func() error { return unix.Fstatat(fd, name, &info.st, unix.AT_SYMLINK_NOFOLLOW) })
 		if err != nil {
 			info.err = &os.PathError{Op: "lstat", Path: p + "/" + name, Err: err}
 		}
 		des[i] = info
 	}
-	syscall.Close(fd)
+	unix.Close(fd)
 	return des, nil
 }
 
@@ -70,7 +70,7 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 // fs.FileInfo at once.
 type hostFileInfo struct {
 	name string
-	st   syscall.Stat_t
+	st   unix.Stat_t
 	err  error // the lstat failed (the entry vanished): Info returns it
 }
 
@@ -96,27 +96,27 @@ func (i *hostFileInfo) Mode() fs.FileMode {
 		return 0
 	}
 	m := fs.FileMode(i.st.Mode & 0o777)
-	switch i.st.Mode & syscall.S_IFMT {
-	case syscall.S_IFBLK:
+	switch i.st.Mode & unix.S_IFMT {
+	case unix.S_IFBLK:
 		m |= fs.ModeDevice
-	case syscall.S_IFCHR:
+	case unix.S_IFCHR:
 		m |= fs.ModeDevice | fs.ModeCharDevice
-	case syscall.S_IFDIR:
+	case unix.S_IFDIR:
 		m |= fs.ModeDir
-	case syscall.S_IFIFO:
+	case unix.S_IFIFO:
 		m |= fs.ModeNamedPipe
-	case syscall.S_IFLNK:
+	case unix.S_IFLNK:
 		m |= fs.ModeSymlink
-	case syscall.S_IFSOCK:
+	case unix.S_IFSOCK:
 		m |= fs.ModeSocket
 	}
-	if i.st.Mode&syscall.S_ISGID != 0 {
+	if i.st.Mode&unix.S_ISGID != 0 {
 		m |= fs.ModeSetgid
 	}
-	if i.st.Mode&syscall.S_ISUID != 0 {
+	if i.st.Mode&unix.S_ISUID != 0 {
 		m |= fs.ModeSetuid
 	}
-	if i.st.Mode&syscall.S_ISVTX != 0 {
+	if i.st.Mode&unix.S_ISVTX != 0 {
 		m |= fs.ModeSticky
 	}
 	return m
