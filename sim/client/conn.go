@@ -531,6 +531,15 @@ func (c *Conn) drain() {
 	c.lines.R.Discard(c.lines.R.Buffered())
 	c.conn.SetReadDeadline(c.now().Add(wait))
 	io.Copy(io.Discard, io.LimitReader(c.conn, 64<<10))
+	if c.conn != c.raw {
+		// Over TLS the server's close_notify ends the stream above while
+		// its FIN may still be on the way: wait for that too, so that
+		// the client's own close always follows the server's (RFC 1939
+		// §6: the server closes after QUIT) and a session's segments
+		// come in one order.
+		c.raw.SetReadDeadline(c.now().Add(wait))
+		io.Copy(io.Discard, io.LimitReader(c.raw, 64<<10))
+	}
 }
 
 // ---- reading and writing ----
