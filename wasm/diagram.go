@@ -99,7 +99,7 @@ func (a *app) setArrowTabStop(b dom.Element) {
 	if b == nil {
 		return
 	}
-	for _, old := range a.byID("sequence").QuerySelectorAll(`button[tabindex="0"]`) {
+	for _, old := range queryAll(a.byID("sequence"), `button[tabindex="0"]`) {
 		old.SetAttribute("tabindex", "-1")
 	}
 	b.SetAttribute("tabindex", "0")
