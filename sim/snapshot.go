@@ -144,7 +144,7 @@ func (s *Simulation) serverHeaders(uid string) client.Headers {
 	if h, ok := s.headers[uid]; ok {
 		return h
 	}
-	b, err := s.store.Read(sample.User, uid)
+	b, err := s.store.ReadHeader(sample.User, uid)
 	if err != nil {
 		return client.Headers{}
 	}
