@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"html"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"time"
 
+	"pop3lab/sim"
+	"pop3lab/sim/client"
 	"pop3lab/sim/scenario"
+	"pop3lab/sim/wording"
 )
 
 // Scenario is a ```pop3 block: a runnable scenario in the format of
@@ -103,45 +107,34 @@ func transcript(sc *scenario.Scenario) []transcriptLine {
 			}
 		}
 		switch st.Kind {
-		case scenario.ActServer, scenario.ActClient:
+		case sim.ActSettings:
 			var kv []string
 			for _, s := range st.Settings {
 				kv = append(kv, s.Key+"="+s.Value)
-				if st.Kind == scenario.ActClient && s.Key == "tls" {
-					implicit = s.Value == "implicit"
+				if st.Scope == "client" && s.Key == "tls" {
+					implicit = s.Value == client.TLSImplicit.Keyword()
 				}
 			}
-			add("step", "[%s settings: %s]", st.Kind, strings.Join(kv, " "))
-		case scenario.ActConnect:
+			add("step", "[%s settings: %s]", st.Scope, strings.Join(kv, " "))
+		case sim.ActConnect:
 			if implicit {
 				add("step", "[connect to port 995: TLS from the first byte]")
 			} else {
 				add("step", "[connect to port 110]")
 			}
-		case scenario.ActSend:
+		case sim.ActSend:
 			add("c", "C: %s", st.Text)
-		case scenario.ActDo:
-			if st.Text == "preview" {
-				add("step", "[mail client: Preview headers]")
-			} else {
-				add("step", "[mail client: Get mail]")
-			}
-		case scenario.ActAttack:
-			switch st.Text {
-			case "strip-stls":
-				add("step", "[attacker: remove STLS from CAPA and refuse STLS]")
-			case "inject":
-				add("step", "[attacker: add %q after the client's next STLS]", strings.TrimRight(st.Arg, "\r\n"))
-			case "replay-apop":
-				add("step", "[attacker: replay the captured APOP line on a new connection]")
-			case "off":
-				add("step", "[attacker: off]")
-			}
-		case scenario.ActDeliver:
+		case sim.ActPreview:
+			add("step", "[mail client: Preview headers]")
+		case sim.ActGetMail:
+			add("step", "[mail client: Get mail]")
+		case sim.ActAttack:
+			add("step", "[attacker: %s]", sim.Attack(st.Text).Summary(strings.TrimRight(st.Arg, "\r\n")))
+		case sim.ActDeliver:
 			add("step", "[a message arrives: %q]", st.Text)
-		case scenario.ActWait:
+		case sim.ActWait:
 			add("step", "[%s pass]", shortDuration(st.Duration))
-		case scenario.ActDrop:
+		case sim.ActDrop:
 			add("step", "[the connection drops without QUIT]")
 		}
 		for _, c := range st.Checks {
@@ -196,11 +189,13 @@ func describeExpect(c scenario.Check) string {
 	return c.Text + " " + strings.Join(a, " ")
 }
 
+// plural counts a noun for a number as the scenario wrote it.
 func plural(n, noun string) string {
-	if n == "1" {
-		return "1 " + noun
+	count, err := strconv.Atoi(n)
+	if err != nil {
+		return n + " " + noun + "s"
 	}
-	return n + " " + noun + "s"
+	return wording.Plural(count, noun)
 }
 
 // shortDuration writes 60s as "1m", 90s as "1m30s".

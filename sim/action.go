@@ -9,7 +9,6 @@ import (
 
 	"pop3lab/sim/client"
 	"pop3lab/sim/pop3"
-	"pop3lab/sim/sample"
 )
 
 // ActionKind says what an Action does.
@@ -40,6 +39,50 @@ const (
 	ActNote
 )
 
+// actionKindNames are the kinds' names, the one spelling saved sessions,
+// shared links and logs use.
+var actionKindNames = [...]string{
+	ActConnect: "connect", ActSend: "send", ActGetMail: "get-mail", ActPreview: "preview",
+	ActAttack: "attack", ActDeliver: "deliver", ActWait: "wait", ActDrop: "drop",
+	ActSettings: "settings", ActNote: "note",
+}
+
+// String returns the kind's name ("get-mail").
+func (k ActionKind) String() string {
+	if k >= 0 && int(k) < len(actionKindNames) {
+		return actionKindNames[k]
+	}
+	return fmt.Sprintf("ActionKind(%d)", int(k))
+}
+
+// ParseActionKind returns the kind that String names.
+func ParseActionKind(name string) (ActionKind, error) {
+	for k, n := range actionKindNames {
+		if n == name {
+			return ActionKind(k), nil
+		}
+	}
+	return 0, fmt.Errorf("sim: unknown action kind %q", name)
+}
+
+// MarshalText implements encoding.TextMarshaler with String.
+func (k ActionKind) MarshalText() ([]byte, error) {
+	if k < 0 || int(k) >= len(actionKindNames) {
+		return nil, fmt.Errorf("sim: unknown action kind %d", int(k))
+	}
+	return []byte(actionKindNames[k]), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseActionKind.
+func (k *ActionKind) UnmarshalText(b []byte) error {
+	v, err := ParseActionKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
 // Who opened a connection (Event.Who).
 const (
 	WhoTerminal   = "terminal"
@@ -51,7 +94,7 @@ const (
 type Action struct {
 	Kind     ActionKind
 	Line     string
-	Attack   string
+	Attack   Attack
 	Subject  string
 	Body     string
 	Duration time.Duration
@@ -245,7 +288,7 @@ func (s *Simulation) reapTerminal() {
 	}
 }
 
-func (s *Simulation) setAttack(mode, line string) error {
+func (s *Simulation) setAttack(mode Attack, line string) error {
 	switch mode {
 	case AttackNone, "":
 		s.attack = attackState{}
@@ -275,12 +318,12 @@ func (s *Simulation) setAttack(mode, line string) error {
 func (s *Simulation) deliver(subject, body string) error {
 	now := s.clock.Now()
 	msg := fmt.Sprintf("From: Lab Sender <sender@pop3lab.example>\r\nTo: %s@pop3lab.example\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%d.lab@pop3lab.example>\r\n\r\n%s\r\n",
-		sample.User, subject, now.Format(time.RFC1123Z), now.UnixNano(), strings.ReplaceAll(body, "\n", "\r\n"))
-	uid, err := s.store.Deliver(sample.User, strings.NewReader(msg))
+		s.cfg.User, subject, now.Format(time.RFC1123Z), now.UnixNano(), strings.ReplaceAll(body, "\n", "\r\n"))
+	uid, err := s.store.Deliver(s.cfg.User, strings.NewReader(msg))
 	if err != nil {
 		return fmt.Errorf("sim: deliver: %w", err)
 	}
-	s.log(Event{Kind: EvDelivery, Text: fmt.Sprintf("new message %q delivered to %s's maildrop (UID %s)", subject, sample.User, uid)})
+	s.log(Event{Kind: EvDelivery, Text: fmt.Sprintf("new message %q delivered to %s's maildrop (UID %s)", subject, s.cfg.User, uid)})
 	return nil
 }
 

@@ -4,28 +4,106 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"pop3lab/sim/wire"
 )
 
+// Attack is a mode of the on-path attacker, named as scenarios ("attack:
+// strip-stls"), the app and snapshots write it.
+type Attack string
+
 // Attacks an on-path attacker can run.
 const (
 	// AttackNone: the attacker only watches.
-	AttackNone = "off"
+	AttackNone Attack = "off"
 	// AttackStripSTLS removes STLS from CAPA answers and refuses STLS
 	// itself: the downgrade (STARTTLS stripping).
-	AttackStripSTLS = "strip-stls"
+	AttackStripSTLS Attack = "strip-stls"
 	// AttackInject appends a command after the client's STLS, in the
 	// same plaintext segment: STARTTLS command injection.
-	AttackInject = "inject"
+	AttackInject Attack = "inject"
 	// AttackReplayAPOP replays the last APOP command seen on the wire on
 	// a new connection: a one-shot action, refused because every
 	// greeting has a fresh timestamp (RFC 1939 §7).
-	AttackReplayAPOP = "replay-apop"
+	AttackReplayAPOP Attack = "replay-apop"
 )
 
+// attackTable is the one list of attacks, in the order they are offered.
+var attackTable = []struct {
+	attack    Attack
+	takesLine bool   // the attack needs a command line (inject)
+	summary   string // what it does; %q is the line when takesLine
+}{
+	{AttackStripSTLS, false, "remove STLS from CAPA and refuse STLS"},
+	{AttackInject, true, "add %q after the client's next STLS"},
+	{AttackReplayAPOP, false, "replay the captured APOP line on a new connection"},
+	{AttackNone, false, "off"},
+}
+
+// Attacks returns every attack, in the order scenarios and the app list
+// them.
+func Attacks() []Attack {
+	out := make([]Attack, len(attackTable))
+	for i, e := range attackTable {
+		out[i] = e.attack
+	}
+	return out
+}
+
+// ParseAttack returns the attack named name.
+func ParseAttack(name string) (Attack, error) {
+	for _, e := range attackTable {
+		if string(e.attack) == name {
+			return e.attack, nil
+		}
+	}
+	names := make([]string, len(attackTable))
+	for i, e := range attackTable {
+		names[i] = string(e.attack)
+	}
+	return "", fmt.Errorf("want one of %s, got %q", strings.Join(names, ", "), name)
+}
+
+// TakesLine reports whether the attack needs a command line (inject).
+func (a Attack) TakesLine() bool {
+	for _, e := range attackTable {
+		if e.attack == a {
+			return e.takesLine
+		}
+	}
+	return false
+}
+
+// Summary says in a few words what the attack does; line is the command
+// line of an attack that takes one.
+func (a Attack) Summary(line string) string {
+	for _, e := range attackTable {
+		if e.attack == a {
+			if e.takesLine {
+				return fmt.Sprintf(e.summary, line)
+			}
+			return e.summary
+		}
+	}
+	return string(a)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (a Attack) MarshalText() ([]byte, error) { return []byte(a), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler: only a known name.
+func (a *Attack) UnmarshalText(b []byte) error {
+	v, err := ParseAttack(string(b))
+	if err != nil {
+		return fmt.Errorf("sim: attack: %w", err)
+	}
+	*a = v
+	return nil
+}
+
 type attackState struct {
-	mode string
+	mode Attack
 	line string // the command AttackInject appends
 }
 

@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// DefaultStart is where the virtual clock starts.
-var DefaultStart = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+// defaultStart is where the virtual clock starts unless Options.Start says
+// otherwise.
+var defaultStart = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
 // Clock is the simulation's virtual clock: time moves only when the
 // simulation says so. It is safe for concurrent use.

@@ -70,9 +70,6 @@ func (k EventKind) String() string {
 	return "unknown"
 }
 
-// Span is a byte range [Start, End).
-type Span struct{ Start, End int }
-
 // MessageRef names a message of one session: its number there (fixed for
 // the session, RFC 1939 §4), its UID and its size in octets.
 type MessageRef struct {
@@ -102,7 +99,7 @@ type Event struct {
 	Data []byte
 	// Secrets are the credential bytes of Data (a plaintext segment) or of
 	// Text (a command): views highlight them, masked exports hide them.
-	Secrets []Span
+	Secrets []pop3.Span
 	// TLS reports whether the connection was encrypted at the time.
 	TLS bool
 	// State is the session state after an EvState.

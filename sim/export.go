@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"pop3lab/sim/pop3"
 	"pop3lab/sim/wire"
 )
 
@@ -60,7 +61,7 @@ func truncatedNote(e Event) string {
 }
 
 // maskSpans replaces the spans of s with Mask.
-func maskSpans(s string, spans []Span) string {
+func maskSpans(s string, spans []pop3.Span) string {
 	var b strings.Builder
 	last := 0
 	for _, sp := range spans {

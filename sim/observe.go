@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"pop3lab/sim/maildrop"
+	"pop3lab/sim/pop3"
 	"pop3lab/sim/server"
 	"pop3lab/sim/wire"
 	"pop3lab/sim/wording"
@@ -56,7 +57,7 @@ func (s *Simulation) observe(e server.Event) {
 			ev.Segment = c.commandSegment(e)
 		}
 		if !e.Secret.Empty() {
-			ev.Secrets = []Span{{e.Secret.Start, e.Secret.End}}
+			ev.Secrets = []pop3.Span{e.Secret}
 			if !e.TLS && c != nil {
 				s.markSecretLocked(c, e.Offset+int64(e.Secret.Start), e.Offset+int64(e.Secret.End))
 			}
@@ -177,7 +178,7 @@ func (s *Simulation) markSecretLocked(c *connection, start, end int64) {
 		lo, hi := max(start, seg.start), min(end, seg.end)
 		if lo < hi {
 			ev := &s.events[seg.seq]
-			ev.Secrets = append(ev.Secrets, Span{int(lo - seg.start), int(hi - seg.start)})
+			ev.Secrets = append(ev.Secrets, pop3.Span{Start: int(lo - seg.start), End: int(hi - seg.start)})
 		}
 	}
 }

@@ -24,11 +24,11 @@ import (
 	"pop3lab/sim/wire"
 )
 
-// Addresses of the simulated network, from the documentation ranges of
-// RFC 5737: the learner's laptop and the mail server.
+// Default addresses of the simulated network, from the documentation
+// ranges of RFC 5737: the learner's laptop and the mail server.
 var (
-	ClientAddr = netip.MustParseAddr("192.0.2.10")
-	ServerAddr = netip.MustParseAddr("192.0.2.25")
+	defaultClientAddr = netip.AddrFrom4([4]byte{192, 0, 2, 10})
+	defaultServerAddr = netip.AddrFrom4([4]byte{192, 0, 2, 25})
 )
 
 // ServerName is the mail server's host name, in its certificate.
@@ -62,12 +62,41 @@ type Options struct {
 	// per process (making one costs ~50 ms under WebAssembly), when the
 	// first TLS handshake needs it.
 	Certificate *tls.Certificate
+	// Start is where the virtual clock starts; zero: 2026-11-26 09:00 UTC.
+	Start time.Time
+	// ClientAddr and ServerAddr are the addresses of the learner's machine
+	// and the mail server on the simulated wire (and in pcap exports);
+	// zero: 192.0.2.10 and 192.0.2.25 (RFC 5737 documentation range).
+	ClientAddr, ServerAddr netip.Addr
+	// User and Password are the server's one account, whose maildrop the
+	// views show and the default Setup fills; empty: the sample account
+	// (sample.User, sample.Password). The mail client's settings are set
+	// apart, by Settings.
+	User, Password string
+}
+
+// withDefaults fills the zero fields of opts with their defaults.
+func (opts Options) withDefaults() Options {
+	if opts.Start.IsZero() {
+		opts.Start = defaultStart
+	}
+	if !opts.ClientAddr.IsValid() {
+		opts.ClientAddr = defaultClientAddr
+	}
+	if !opts.ServerAddr.IsValid() {
+		opts.ServerAddr = defaultServerAddr
+	}
+	if opts.User == "" {
+		opts.User, opts.Password = sample.User, sample.Password
+	}
+	return opts
 }
 
 // Simulation is one simulated POP3 world. Apply changes it; Events and
 // Snapshot show it. Methods must be called from one goroutine at a time.
 type Simulation struct {
-	opts     Options
+	opts     Options // as given, for Replay and Back
+	cfg      Options // with the defaults filled in
 	settings Settings
 	clock    *Clock
 	rnd      *lockedRand
@@ -137,7 +166,8 @@ func SharedCertificate() (tls.Certificate, error) {
 func New(opts Options) (*Simulation, error) {
 	s := &Simulation{
 		opts:    opts,
-		clock:   NewClock(DefaultStart),
+		cfg:     opts.withDefaults(),
+		clock:   NewClock(opts.withDefaults().Start),
 		rnd:     newLockedRand(opts.Seed),
 		headers: make(map[string]client.Headers),
 	}
@@ -154,7 +184,7 @@ func New(opts Options) (*Simulation, error) {
 	}
 	setup := opts.Setup
 	if setup == nil {
-		setup = func(serverFS, _ hackpadfs.FS) error { return sample.Populate(serverFS, "", sample.User) }
+		setup = func(serverFS, _ hackpadfs.FS) error { return sample.Populate(serverFS, "", s.cfg.User) }
 	}
 	if err := setup(s.serverFS, s.clientFS); err != nil {
 		return nil, fmt.Errorf("sim: setup: %w", err)
@@ -229,7 +259,7 @@ func (s *Simulation) buildServer() {
 	cfg := server.Config{
 		Hostname:                        ServerName,
 		Store:                           s.store,
-		Users:                           server.Users{sample.User: sample.Password},
+		Users:                           server.Users{s.cfg.User: s.cfg.Password},
 		AllowInsecureAuth:               true,
 		AuthFailureDelay:                st.AuthFailureDelay,
 		LoginDelay:                      st.LoginDelay,
@@ -325,8 +355,8 @@ func (s *Simulation) dial(port uint16, who string) (*connection, error) {
 	c := &connection{id: id, port: 49151 + uint16(id), marks: map[int]bool{}, lastInbound: NoSegment, served: make(chan struct{})}
 	isn := s.rnd.Uint64()
 	link, err := wire.NewLink(wire.Config{
-		Client:      netip.AddrPortFrom(ClientAddr, c.port),
-		Server:      netip.AddrPortFrom(ServerAddr, port),
+		Client:      netip.AddrPortFrom(s.cfg.ClientAddr, c.port),
+		Server:      netip.AddrPortFrom(s.cfg.ServerAddr, port),
 		Clock:       s.clock.Now,
 		ClientISN:   uint32(isn),
 		ServerISN:   uint32(isn >> 32),
@@ -341,7 +371,7 @@ func (s *Simulation) dial(port uint16, who string) (*connection, error) {
 	s.mu.Lock()
 	s.conns = append(s.conns, c)
 	s.mu.Unlock()
-	s.log(Event{Kind: EvSession, Conn: id, Who: who, Text: fmt.Sprintf("connection %d (%s): %s:%d → %s:%d", id, who, ClientAddr, c.port, ServerAddr, port)})
+	s.log(Event{Kind: EvSession, Conn: id, Who: who, Text: fmt.Sprintf("connection %d (%s): %s:%d → %s:%d", id, who, s.cfg.ClientAddr, c.port, s.cfg.ServerAddr, port)})
 	srv := s.srv
 	go func() {
 		defer close(c.served)

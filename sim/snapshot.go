@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"pop3lab/sim/client"
-	"pop3lab/sim/sample"
 )
 
 // Snapshot is the state the views show beside the event log.
@@ -20,7 +19,7 @@ type Snapshot struct {
 	TLS       bool
 	User      string
 	// Attack is the attacker's mode ("off", "strip-stls", "inject").
-	Attack string
+	Attack Attack
 	// Settings are the current settings.
 	Settings Settings
 	// Server is the sample user's maildrop: as the terminal's session
@@ -74,7 +73,7 @@ func (s *Simulation) Snapshot() Snapshot {
 		Step:     len(s.actions),
 		Settings: s.settings,
 		Attack:   s.attack.mode,
-		Locked:   s.store.Locked(sample.User),
+		Locked:   s.store.Locked(s.cfg.User),
 	}
 	if snap.Attack == "" {
 		snap.Attack = AttackNone
@@ -94,7 +93,7 @@ func (s *Simulation) Snapshot() Snapshot {
 	}
 	s.mu.Unlock()
 	if !inSession {
-		msgs, _ := s.store.List(sample.User)
+		msgs, _ := s.store.List(s.cfg.User)
 		for _, m := range msgs {
 			view = append(view, ServerMessage{Number: m.Number, UID: m.UID, Size: m.Size})
 		}
@@ -130,7 +129,7 @@ type localView struct {
 
 // ServerMessageText returns a server message's text by UID, for views.
 func (s *Simulation) ServerMessageText(uid string) ([]byte, error) {
-	return s.store.Read(sample.User, uid)
+	return s.store.Read(s.cfg.User, uid)
 }
 
 // LocalMessageText returns a downloaded message's text by its local UID.
@@ -144,7 +143,7 @@ func (s *Simulation) serverHeaders(uid string) client.Headers {
 	if h, ok := s.headers[uid]; ok {
 		return h
 	}
-	b, err := s.store.ReadHeader(sample.User, uid)
+	b, err := s.store.ReadHeader(s.cfg.User, uid)
 	if err != nil {
 		return client.Headers{}
 	}

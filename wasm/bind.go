@@ -11,6 +11,7 @@ import (
 
 	"pop3lab/sim"
 	"pop3lab/sim/scenario"
+	"pop3lab/sim/wording"
 	"pop3lab/wasm/view"
 )
 
@@ -116,7 +117,7 @@ func (a *app) bind() {
 		a.on(id, "change", a.settingsChanged)
 	}
 	a.on("attack-mode", "change", func() {
-		a.apply(sim.Action{Kind: sim.ActAttack, Attack: value(a.byID("attack-mode")), Line: value(a.byID("attack-line"))})
+		a.apply(sim.Action{Kind: sim.ActAttack, Attack: sim.Attack(value(a.byID("attack-mode"))), Line: value(a.byID("attack-line"))})
 	})
 	a.on("btn-replay", "click", func() {
 		a.apply(sim.Action{Kind: sim.ActAttack, Attack: sim.AttackReplayAPOP})
@@ -209,7 +210,7 @@ func (a *app) settingsChanged() {
 	for _, kv := range [][2]string{
 		{"auth", value(a.byID("set-auth"))},
 		{"tls", value(a.byID("set-tls"))},
-		{"leave-on-server", onOff(leave)},
+		{"leave-on-server", wording.OnOff(leave)},
 		{"delete-after-days", strconv.Itoa(days)},
 		{"device", value(a.byID("set-device"))},
 	} {
@@ -220,13 +221,6 @@ func (a *app) settingsChanged() {
 	}
 	st.Server.UnsafeSTLS = checked(a.byID("unsafe-stls"))
 	a.apply(sim.Action{Kind: sim.ActSettings, Settings: st})
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
 }
 
 // renderLabs lists the built-in labs with a Run button each. It runs once,

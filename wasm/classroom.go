@@ -8,20 +8,9 @@ import (
 	"syscall/js"
 
 	"pop3lab/sim"
+	"pop3lab/sim/feed"
+	"pop3lab/sim/server"
 )
-
-// liveEvent is one event of a real session, from `pop3lab serve
-// --classroom`; passwords are already masked by the server.
-type liveEvent struct {
-	Session uint64 `json:"session"`
-	Kind    string `json:"kind"`
-	User    string `json:"user"`
-	Remote  string `json:"remote"`
-	State   string `json:"state"`
-	TLS     bool   `json:"tls"`
-	Line    string `json:"line"`
-	Note    string `json:"note"`
-}
 
 // startClassroom asks the server whether it runs a classroom; if it does,
 // the page shows the real sessions live in the classroom pane and the
@@ -45,22 +34,19 @@ func (a *app) startClassroom() {
 		}
 		return args[0].Call("json").Call("then", onJSON, onFail)
 	})
-	fetch.Invoke("classroom.json", map[string]any{"cache": "no-store"}).Call("then", onResp, onFail)
+	fetch.Invoke(feed.InfoPath, map[string]any{"cache": "no-store"}).Call("then", onResp, onFail)
 }
 
 // openClassroom shows the classroom pane and subscribes to the events.
 func (a *app) openClassroom(infoJSON string) {
-	var info struct {
-		POP3, POP3S string
-		Students    int
-	}
+	var info feed.Info
 	if json.Unmarshal([]byte(infoJSON), &info) != nil || info.POP3 == "" {
 		return
 	}
 	pane := a.byID("classroom-pane")
 	pane.RemoveAttribute("hidden")
 	a.byID("classroom-info").SetTextContent(fmt.Sprintf("%d student accounts. Students connect to POP3 at %s (STLS offered) or POP3S at %s. Passwords are masked.", info.Students, info.POP3, info.POP3S))
-	es := js.Global().Get("EventSource").New("classroom/events")
+	es := js.Global().Get("EventSource").New(feed.EventsPath)
 	es.Set("onmessage", jsFunc(func(args []js.Value) any {
 		data := args[0].Get("data").String()
 		a.post(func() { a.liveEvent(data) })
@@ -70,7 +56,7 @@ func (a *app) openClassroom(infoJSON string) {
 
 // liveEvent renders one event of a real session.
 func (a *app) liveEvent(data string) {
-	var e liveEvent
+	var e feed.Event
 	if json.Unmarshal([]byte(data), &e) != nil {
 		return
 	}
@@ -82,24 +68,24 @@ func (a *app) liveEvent(data string) {
 	log := a.byID("classroom-log")
 	var line, cls string
 	switch e.Kind {
-	case "connect":
+	case server.EventConnect:
 		line, cls = prefix+"connected from "+e.Remote, "sys"
-	case "command":
+	case server.EventCommand:
 		line, cls = prefix+"C: "+e.Line, "c"
-	case "response":
+	case server.EventResponse:
 		line, cls = prefix+"S: "+e.Line, "s"
-	case "tls":
+	case server.EventTLS:
 		line, cls = prefix+"-- "+e.Note, "sys"
-	case "state":
+	case server.EventState:
 		line, cls = prefix+"-- state "+e.State, "sys"
-	case "close":
+	case server.EventClose:
 		line, cls = prefix+"-- closed: "+e.Note, "sys"
-	case "discard":
+	case server.EventDiscard:
 		line, cls = prefix+"-- "+e.Note, "sys"
 	default:
 		return
 	}
-	if e.TLS && (e.Kind == "command" || e.Kind == "response") {
+	if e.TLS && (e.Kind == server.EventCommand || e.Kind == server.EventResponse) {
 		line += "   [inside TLS]"
 	}
 	log.AppendChild(a.el("div", line, "class", cls))
@@ -108,9 +94,9 @@ func (a *app) liveEvent(data string) {
 		log.RemoveChild(log.FirstChild())
 	}
 	scrollToEnd(log)
-	if e.Kind == "command" || e.Kind == "response" {
+	if e.Kind == server.EventCommand || e.Kind == server.EventResponse {
 		kind := sim.EvCommand
-		if e.Kind == "response" {
+		if e.Kind == server.EventResponse {
 			kind = sim.EvResponse
 		}
 		a.diagram.Add(sim.Event{Kind: kind, Text: prefix + e.Line, Conn: int(e.Session), TLS: e.TLS})

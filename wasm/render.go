@@ -216,11 +216,7 @@ func (a *app) segmentItem(e sim.Event) dom.Element {
 				payload.AppendChild(a.el("span", fmt.Sprintf("TLS data (part of a record) · %d bytes", len(e.Data)), "class", "tls-record"))
 			}
 		default:
-			spans := make([]view.Span, len(e.Secrets))
-			for i, s := range e.Secrets {
-				spans[i] = view.Span{Start: s.Start, End: s.End}
-			}
-			for _, p := range view.Pieces(capBytes(e.Data), spans) {
+			for _, p := range view.Pieces(capBytes(e.Data), e.Secrets) {
 				if p.Secret {
 					payload.AppendChild(a.el("mark", p.Text, "class", "secret", "data-what", p.What, "title", p.What+", readable by anyone on the path"))
 				} else {
@@ -410,13 +406,13 @@ func (a *app) showMessage(title string, read func() ([]byte, error)) {
 // showSettings mirrors the settings into the form controls.
 func (a *app) showSettings(snap sim.Snapshot) {
 	c := snap.Settings.Client
-	setValue(a.byID("set-auth"), map[int]string{0: "user", 1: "apop", 2: "plain"}[int(c.Auth)])
-	setValue(a.byID("set-tls"), map[int]string{0: "none", 1: "if-offered", 2: "required", 3: "implicit"}[int(c.TLS)])
+	setValue(a.byID("set-auth"), c.Auth.Keyword())
+	setValue(a.byID("set-tls"), c.TLS.Keyword())
 	setChecked(a.byID("set-leave"), c.LeaveOnServer)
 	setValue(a.byID("set-days"), strconv.Itoa(c.DeleteAfterDays))
 	setValue(a.byID("set-device"), c.Device)
 	setChecked(a.byID("unsafe-stls"), snap.Settings.Server.UnsafeSTLS)
-	setValue(a.byID("attack-mode"), snap.Attack)
+	setValue(a.byID("attack-mode"), string(snap.Attack))
 }
 
 // updateControls enables what makes sense now.

@@ -291,21 +291,14 @@ func (h *siteHandler) compressed(name string, info fs.FileInfo) ([]byte, error) 
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	gz, err := GzipBest(raw)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
 	h.mu.Lock()
-	h.gzipped[name] = gzipEntry{modTime: info.ModTime(), size: int64(len(raw)), data: buf.Bytes()}
+	h.gzipped[name] = gzipEntry{modTime: info.ModTime(), size: int64(len(raw)), data: gz}
 	h.mu.Unlock()
-	return buf.Bytes(), nil
+	return gz, nil
 }
 
 // alwaysRevalidated reports whether a file is sent with Cache-Control:
@@ -456,4 +449,21 @@ func accepts(header, coding string) bool {
 		return named > 0
 	}
 	return star > 0
+}
+
+// GzipBest compresses b with gzip at the best compression: the form a
+// built site ships its .gz siblings in, and the one served on the fly.
+func GzipBest(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

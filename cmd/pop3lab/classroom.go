@@ -14,6 +14,7 @@ import (
 
 	"github.com/hack-pad/hackpadfs/mem"
 
+	"pop3lab/sim/feed"
 	"pop3lab/sim/sample"
 	"pop3lab/sim/server"
 )
@@ -26,34 +27,12 @@ import (
 // classroomBacklog is how many events a page that connects late is sent.
 const classroomBacklog = 1000
 
-// liveEvent is one session event as the page receives it.
-type liveEvent struct {
-	Session uint64 `json:"session"`
-	Time    string `json:"time"`
-	Kind    string `json:"kind"`
-	User    string `json:"user,omitempty"`
-	Remote  string `json:"remote,omitempty"`
-	State   string `json:"state"`
-	TLS     bool   `json:"tls"`
-	// Line is the command or response, credentials replaced by
-	// "********" (server.Event.Redacted).
-	Line string `json:"line,omitempty"`
-	Note string `json:"note,omitempty"`
-}
-
 // classroom fans session events out to the instructor pages.
 type classroom struct {
-	info    classroomInfo
+	info    feed.Info
 	mu      sync.Mutex
 	backlog [][]byte
 	clients map[chan []byte]struct{}
-}
-
-// classroomInfo is served as classroom.json: where students connect.
-type classroomInfo struct {
-	POP3     string `json:"pop3"`
-	POP3S    string `json:"pop3s"`
-	Students int    `json:"students"`
 }
 
 func newClassroom() *classroom {
@@ -62,16 +41,9 @@ func newClassroom() *classroom {
 
 // Observe implements server.Observer.
 func (c *classroom) Observe(e server.Event) {
-	if e.Kind == server.EventBody {
-		return // message bodies stay out of the projected view
-	}
-	ev := liveEvent{Session: e.Session, Time: e.Time.UTC().Format(time.RFC3339Nano), Kind: e.Kind.String(),
-		User: e.User, State: e.State.String(), TLS: e.TLS, Line: e.Redacted(), Note: e.Note}
-	if e.Remote != nil {
-		ev.Remote = e.Remote.String()
-	}
-	if e.Kind == server.EventDiscard {
-		ev.Line = "" // discarded plaintext may hold a password
+	ev, ok := feed.FromServer(e)
+	if !ok {
+		return
 	}
 	b, err := json.Marshal(ev)
 	if err != nil {
@@ -95,12 +67,12 @@ func (c *classroom) Observe(e server.Event) {
 func (c *classroom) handler(site http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site)
-	mux.HandleFunc("GET /classroom.json", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /"+feed.InfoPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
 		json.NewEncoder(w).Encode(c.info)
 	})
-	mux.HandleFunc("GET /classroom/events", c.serveEvents)
+	mux.HandleFunc("GET /"+feed.EventsPath, c.serveEvents)
 	return mux
 }
 
@@ -194,7 +166,7 @@ func startClassroom(opts pop3Options, students int, stdout, stderr io.Writer) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	c.info = classroomInfo{POP3: svc.plainAddr, POP3S: svc.tlsAddr, Students: students}
+	c.info = feed.Info{POP3: svc.plainAddr, POP3S: svc.tlsAddr, Students: students}
 	printSheet(stdout, svc, users, names)
 	return c, svc, nil
 }

@@ -106,27 +106,27 @@ func printStep(w io.Writer, sr scenario.StepResult) {
 		}
 	}
 	switch st.Kind {
-	case scenario.ActNarrate:
+	case sim.ActNote:
 		return
-	case scenario.ActSend:
+	case sim.ActSend:
 		fmt.Fprintf(w, "C: %s\n", st.Text)
-	case scenario.ActConnect:
+	case sim.ActConnect:
 		fmt.Fprintln(w, "-- connect")
-	case scenario.ActServer, scenario.ActClient:
+	case sim.ActSettings:
 		var kv []string
 		for _, s := range st.Settings {
 			kv = append(kv, s.Key+"="+s.Value)
 		}
-		fmt.Fprintf(w, "-- %s settings: %s\n", st.Kind, strings.Join(kv, " "))
-	case scenario.ActDo:
-		fmt.Fprintf(w, "-- mail client: %s\n", st.Text)
-	case scenario.ActAttack:
+		fmt.Fprintf(w, "-- %s settings: %s\n", st.Scope, strings.Join(kv, " "))
+	case sim.ActGetMail, sim.ActPreview:
+		fmt.Fprintf(w, "-- mail client: %s\n", st.Kind)
+	case sim.ActAttack:
 		fmt.Fprintf(w, "-- attacker: %s %s\n", st.Text, strings.TrimSpace(st.Arg))
-	case scenario.ActDeliver:
+	case sim.ActDeliver:
 		fmt.Fprintf(w, "-- deliver %q\n", st.Text)
-	case scenario.ActWait:
+	case sim.ActWait:
 		fmt.Fprintf(w, "-- wait %s\n", st.Duration)
-	case scenario.ActDrop:
+	case sim.ActDrop:
 		fmt.Fprintln(w, "-- drop the connection")
 	}
 	for _, l := range sr.Result.Lines {

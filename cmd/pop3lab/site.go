@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"pop3lab/sim/feed"
 	"pop3lab/web"
 )
 
@@ -288,7 +288,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 		br, err = brotliBest(wasm)
 		brDone <- err
 	}()
-	gz, err := gzipBest(wasm)
+	gz, err := web.GzipBest(wasm)
 	if err != nil {
 		return err
 	}
@@ -303,7 +303,11 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	}
 	// No classroom on a static host; `serve --classroom` answers this
 	// name itself. The file keeps the page's probe from failing with 404.
-	if err := write("classroom.json", []byte(`{"pop3":""}`+"\n")); err != nil {
+	none, err := json.Marshal(feed.Info{})
+	if err != nil {
+		return err
+	}
+	if err := write(feed.InfoPath, append(none, '\n')); err != nil {
 		return err
 	}
 	if err := renderLessons(out, course); err != nil {
@@ -467,22 +471,6 @@ func readWasmExec(goroot string) ([]byte, error) {
 		errs = append(errs, err)
 	}
 	return nil, fmt.Errorf("wasm_exec.js of the toolchain in %s: %w", goroot, errors.Join(errs...))
-}
-
-// gzipBest compresses b with gzip at the best compression.
-func gzipBest(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // brotliBest compresses b with brotli at its best quality and largest

@@ -27,7 +27,7 @@ func runLab(t testing.TB, name string) *sim.Simulation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := scenario.Run(sc, sim.Options{}, nil)
+	s, err := scenario.Run(sc, sim.Options{ClientAddr: clientAddr, ServerAddr: serverAddr}, nil)
 	if s == nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestRoundTrip(t *testing.T) {
 				if got, want := render(annotate.Annotate(c.Segments)), render(annotate.Annotate(orig)); got != want {
 					t.Errorf("connection %d annotations differ:\n%s", i+1, firstDiff(want, got))
 				}
-				if c.Config.Client.Port() != uint16(49151+i+1) || c.Config.Server.Addr() != sim.ServerAddr || c.Config.ClientISN != orig[0].Seq || c.Config.MSS != wire.DefaultMSS {
+				if c.Config.Client.Port() != uint16(49151+i+1) || c.Config.Server.Addr() != serverAddr || c.Config.ClientISN != orig[0].Seq || c.Config.MSS != wire.DefaultMSS {
 					t.Errorf("connection %d config %+v", i+1, c.Config)
 				}
 			}

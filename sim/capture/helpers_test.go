@@ -5,18 +5,24 @@ import (
 	"net/netip"
 	"strings"
 
-	"pop3lab/sim"
 	"pop3lab/sim/annotate"
 	"pop3lab/sim/wire"
 )
 
-func netipPort(port uint16) netip.AddrPort { return netip.AddrPortFrom(sim.ServerAddr, port) }
+// The addresses the tests' simulations use, given in their options so that
+// the captures' addresses are known.
+var (
+	clientAddr = netip.MustParseAddr("192.0.2.10")
+	serverAddr = netip.MustParseAddr("192.0.2.25")
+)
+
+func netipPort(port uint16) netip.AddrPort { return netip.AddrPortFrom(serverAddr, port) }
 
 // linkConfig is the config of a simulated connection, from its SYN: the
 // simulation numbers client ports from 49152 and serves port 110.
 func linkConfig(segs []wire.Segment) wire.Config {
 	return wire.Config{
-		Client:    netip.AddrPortFrom(sim.ClientAddr, 49152),
+		Client:    netip.AddrPortFrom(clientAddr, 49152),
 		Server:    netipPort(110),
 		ClientISN: segs[0].Seq,
 		ServerISN: serverISN(segs),

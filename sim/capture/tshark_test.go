@@ -11,26 +11,11 @@ import (
 	"testing"
 
 	"pop3lab/sim/capture"
+	"pop3lab/sim/internal/tshark"
 )
 
 // These tests hand the pcapng export to Wireshark's dissectors; js/wasm
 // has no processes, so this file is left out of js builds.
-
-func tshark(t *testing.T, file string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark not found (%v): `make test` installs it (apt-get install tshark)", err)
-	}
-	args = append([]string{"-r", file, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"}, args...)
-	cmd := exec.Command(bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tshark %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
-}
 
 // TestTsharkDecryptsLab opens the sniffing lab's pcapng as a learner
 // would: the key log in its Decryption Secrets Block lets Wireshark read
@@ -46,10 +31,8 @@ func TestTsharkDecryptsLab(t *testing.T) {
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := tshark(t, file, "-Y", "_ws.malformed || tcp.analysis.flags || _ws.expert.severity >= warning"); out != "" {
-		t.Errorf("tshark reports problems:\n%s", out)
-	}
-	got := tshark(t, file, "-Y", "pop.request", "-T", "fields", "-e", "tcp.stream", "-e", "tls.record.content_type", "-e", "pop.request.command")
+	tshark.NoProblems(t, file)
+	got := tshark.Run(t, file, "-Y", "pop.request", "-T", "fields", "-e", "tcp.stream", "-e", "tls.record.content_type", "-e", "pop.request.command")
 	want := strings.Join([]string{
 		"0\t\tUSER", "0\t\tPASS", "0\t\tTOP", "0\t\tQUIT",
 		"1\t\tCAPA", "1\t\tSTLS",
@@ -60,7 +43,7 @@ func TestTsharkDecryptsLab(t *testing.T) {
 		t.Errorf("POP requests (stream, TLS content type, command):\n%s\nwant:\n%s", got, want)
 	}
 	// The responses inside TLS too, the greeting on 995 first.
-	got = tshark(t, file, "-Y", "pop.response && tcp.stream == 2", "-T", "fields", "-e", "pop.response.indicator", "-e", "pop.response.description")
+	got = tshark.Run(t, file, "-Y", "pop.response && tcp.stream == 2", "-T", "fields", "-e", "pop.response.indicator", "-e", "pop.response.description")
 	if !strings.HasPrefix(got, "+OK\tPOP3 server ready <") {
 		t.Errorf("decrypted responses on port 995:\n%s", got)
 	}
@@ -77,10 +60,8 @@ func TestTsharkPcapngAttack(t *testing.T) {
 	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := tshark(t, file, "-Y", "_ws.malformed || tcp.analysis.flags || _ws.expert.severity >= warning"); out != "" {
-		t.Errorf("tshark reports problems:\n%s", out)
-	}
-	got := tshark(t, file, "-Y", "frame.comment", "-T", "fields", "-e", "frame.comment")
+	tshark.NoProblems(t, file)
+	got := tshark.Run(t, file, "-Y", "frame.comment", "-T", "fields", "-e", "frame.comment")
 	if !strings.Contains(got, "pop3lab: rewritten by the attacker") {
 		t.Errorf("packet comments: %q", got)
 	}

@@ -45,6 +45,31 @@ func (a AuthMethod) String() string {
 	return fmt.Sprintf("AuthMethod(%d)", int(a))
 }
 
+// authKeywords are the names settings and scenarios write ("client: auth=apop").
+var authKeywords = [...]string{AuthUserPass: "user", AuthAPOP: "apop", AuthPlain: "plain"}
+
+// AuthMethods returns every method, in the order settings list them.
+func AuthMethods() []AuthMethod { return []AuthMethod{AuthUserPass, AuthAPOP, AuthPlain} }
+
+// Keyword returns the method's name in settings and scenarios: "user",
+// "apop" or "plain". (Not MarshalText: saved settings keep their numbers.)
+func (a AuthMethod) Keyword() string {
+	if a < 0 || int(a) >= len(authKeywords) {
+		return a.String()
+	}
+	return authKeywords[a]
+}
+
+// ParseAuthMethod returns the method with the keyword k.
+func ParseAuthMethod(k string) (AuthMethod, error) {
+	for i, kw := range authKeywords {
+		if kw == k {
+			return AuthMethod(i), nil
+		}
+	}
+	return 0, fmt.Errorf("pop3 client: unknown authentication method %q: want %s", k, strings.Join(authKeywords[:], "|"))
+}
+
 // TLSPolicy says when a MailClient encrypts the connection.
 type TLSPolicy int
 
@@ -77,6 +102,31 @@ func (p TLSPolicy) String() string {
 		return "implicit TLS"
 	}
 	return fmt.Sprintf("TLSPolicy(%d)", int(p))
+}
+
+// tlsKeywords are the names settings and scenarios write ("client: tls=required").
+var tlsKeywords = [...]string{TLSNone: "none", TLSIfOffered: "if-offered", TLSRequired: "required", TLSImplicit: "implicit"}
+
+// TLSPolicies returns every policy, in the order settings list them.
+func TLSPolicies() []TLSPolicy { return []TLSPolicy{TLSNone, TLSIfOffered, TLSRequired, TLSImplicit} }
+
+// Keyword returns the policy's name in settings and scenarios: "none",
+// "if-offered", "required" or "implicit".
+func (p TLSPolicy) Keyword() string {
+	if p < 0 || int(p) >= len(tlsKeywords) {
+		return p.String()
+	}
+	return tlsKeywords[p]
+}
+
+// ParseTLSPolicy returns the policy with the keyword k.
+func ParseTLSPolicy(k string) (TLSPolicy, error) {
+	for i, kw := range tlsKeywords {
+		if kw == k {
+			return TLSPolicy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("pop3 client: unknown TLS policy %q: want %s", k, strings.Join(tlsKeywords[:], "|"))
 }
 
 // Settings are the account settings a user fills in.

@@ -64,16 +64,22 @@ func buildMessages() [][]byte {
 	return append(msgs, largeReport())
 }
 
-// Epoch is the delivery time of the first sample message.
-var Epoch = time.Date(2026, 11, 23, 8, 12, 5, 0, time.UTC)
+// epoch is the default delivery time of the first sample message.
+var epoch = time.Date(2026, 11, 23, 8, 12, 5, 0, time.UTC)
 
 // Populate delivers the sample messages into user's maildrop on fsys at
 // root. Names, and so UIDs, are the same on every run: the deliveries use
-// a fixed clock and seed.
+// a fixed clock, from 2026-11-23 08:12:05 UTC, and a fixed seed.
 func Populate(fsys hackpadfs.FS, root, user string) error {
+	return PopulateAt(fsys, root, user, epoch)
+}
+
+// PopulateAt is Populate with the first delivery at start; the others
+// follow seven hours apart.
+func PopulateAt(fsys hackpadfs.FS, root, user string, start time.Time) error {
 	n := 0
 	store := maildrop.NewStore(fsys, root, maildrop.Options{
-		Now:      func() time.Time { n++; return Epoch.Add(time.Duration(n) * 7 * time.Hour) },
+		Now:      func() time.Time { n++; return start.Add(time.Duration(n) * 7 * time.Hour) },
 		Rand:     rand.NewChaCha8([32]byte{'p', 'o', 'p', '3', 'l', 'a', 'b'}),
 		Hostname: "mx.pop3lab.example",
 	})

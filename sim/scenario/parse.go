@@ -3,6 +3,8 @@ package scenario
 import (
 	"fmt"
 	"pop3lab/sim"
+	"pop3lab/sim/server"
+	"pop3lab/sim/wording"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,40 +25,20 @@ type Scenario struct {
 	Steps []Step
 }
 
-// ActionKind says what a step does.
-type ActionKind int
-
-// The actions.
-const (
-	ActServer  ActionKind = iota // change server settings
-	ActClient                    // change mail-client settings
-	ActConnect                   // open a connection
-	ActSend                      // the learner types a raw command line
-	ActDo                        // a mail-client action
-	ActAttack                    // switch the attacker
-	ActDeliver                   // deliver a message to the server maildrop
-	ActWait                      // let virtual time pass
-	ActDrop                      // drop the connection
-	ActNarrate                   // narration only: notes at the end
-)
-
-var actionNames = map[ActionKind]string{
-	ActServer: "server", ActClient: "client", ActConnect: "connect", ActSend: "C",
-	ActDo: "do", ActAttack: "attack", ActDeliver: "deliver", ActWait: "wait", ActDrop: "drop",
-	ActNarrate: "note",
-}
-
-// String returns the keyword of the action.
-func (k ActionKind) String() string { return actionNames[k] }
-
 // Step is one action with the narration before it and the checks after it.
 type Step struct {
 	// Line is the 1-based line of the action.
 	Line int
 	// Note is the narration shown at this step ("note:" lines before it).
 	Note string
-	// Kind is what the step does.
-	Kind ActionKind
+	// Kind is what the step does, in the simulation's vocabulary: server:
+	// and client: are sim.ActSettings (with Scope), do: get-mail and do:
+	// preview are sim.ActGetMail and sim.ActPreview, a narration-only
+	// step (notes at the end) is sim.ActNote.
+	Kind sim.ActionKind
+	// Scope is "server" or "client" for the settings of server: and
+	// client:.
+	Scope string
 	// Text is the argument: the command line for C:, the action name for
 	// do:, the attack name for attack:.
 	Text string
@@ -69,6 +51,20 @@ type Step struct {
 	Duration time.Duration
 	// Checks are the S:, S~ and expect: lines after the action.
 	Checks []Check
+}
+
+// Keyword returns the scenario keyword the step was written with
+// ("client", "C", "do"), for messages.
+func (st Step) Keyword() string {
+	switch st.Kind {
+	case sim.ActSettings:
+		return st.Scope
+	case sim.ActSend:
+		return "C"
+	case sim.ActGetMail, sim.ActPreview:
+		return "do"
+	}
+	return st.Kind.String()
 }
 
 // Setting is one key=value of a server: or client: line.
@@ -123,11 +119,10 @@ func (l ErrorList) Error() string {
 // What do:, attack: and expect: accept. Settings are checked by
 // sim.Settings.Set, the same code that applies them.
 var (
-	doActions     = []string{"get-mail", "preview"}
-	attackActions = []string{"strip-stls", "inject", "replay-apop", "off"}
-	expectations  = map[string]string{
+	doActions    = []sim.ActionKind{sim.ActGetMail, sim.ActPreview}
+	expectations = map[string]string{
 		"tap":     `tap has "TEXT" | tap lacks "TEXT"`,
-		"state":   "state AUTHORIZATION|TRANSACTION|UPDATE|CLOSED",
+		"state":   "state " + strings.Join(server.StateNames(), "|"),
 		"server":  `server messages N | server ran "LINE" | server discarded "TEXT"`,
 		"local":   "local messages N",
 		"fetched": "fetched N",
@@ -150,7 +145,7 @@ func Parse(src string) (*Scenario, error) {
 	}
 	if p.note != "" {
 		// Closing words: a step that only narrates.
-		p.addStep(Step{Kind: ActNarrate})
+		p.addStep(Step{Kind: sim.ActNote})
 	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
@@ -182,7 +177,7 @@ func (p *parser) parseLine(line string) {
 	// Raw command and response lines keep their spacing after "C: ".
 	switch {
 	case strings.HasPrefix(line, "C:"):
-		p.addStep(Step{Kind: ActSend, Text: strings.TrimPrefix(strings.TrimPrefix(line, "C:"), " ")})
+		p.addStep(Step{Kind: sim.ActSend, Text: strings.TrimPrefix(strings.TrimPrefix(line, "C:"), " ")})
 		return
 	case strings.HasPrefix(line, "S:"):
 		text := strings.TrimPrefix(strings.TrimPrefix(line, "S:"), " ")
@@ -238,27 +233,32 @@ func (p *parser) parseLine(line string) {
 		}
 		p.note += value
 	case "server":
-		p.settings(ActServer, "server", value)
+		p.settings("server", value)
 	case "client":
-		p.settings(ActClient, "client", value)
+		p.settings("client", value)
 	case "connect":
 		if value != "" {
 			p.errorf("connect takes no argument; set client tls=implicit for port 995")
 			return
 		}
-		p.addStep(Step{Kind: ActConnect})
+		p.addStep(Step{Kind: sim.ActConnect})
 	case "drop":
 		if value != "" {
 			p.errorf("drop takes no argument")
 			return
 		}
-		p.addStep(Step{Kind: ActDrop})
+		p.addStep(Step{Kind: sim.ActDrop})
 	case "do":
-		if !contains(doActions, value) {
-			p.errorf("do: want one of %s, got %q", strings.Join(doActions, ", "), value)
+		kind, err := sim.ParseActionKind(value)
+		if err != nil || !slices.Contains(doActions, kind) {
+			names := make([]string, len(doActions))
+			for i, k := range doActions {
+				names[i] = k.String()
+			}
+			p.errorf("do: want one of %s, got %q", strings.Join(names, ", "), value)
 			return
 		}
-		p.addStep(Step{Kind: ActDo, Text: value})
+		p.addStep(Step{Kind: kind, Text: value})
 	case "attack":
 		p.attack(value)
 	case "deliver":
@@ -268,14 +268,14 @@ func (p *parser) parseLine(line string) {
 			p.errorf(`deliver: want "SUBJECT | BODY" (use \n for line breaks in BODY)`)
 			return
 		}
-		p.addStep(Step{Kind: ActDeliver, Text: subject, Arg: strings.ReplaceAll(strings.TrimSpace(body), `\n`, "\n")})
+		p.addStep(Step{Kind: sim.ActDeliver, Text: subject, Arg: strings.ReplaceAll(strings.TrimSpace(body), `\n`, "\n")})
 	case "wait":
 		d, err := time.ParseDuration(value)
 		if err != nil || d <= 0 {
 			p.errorf("wait: want a positive duration such as 30s or 11m, got %q", value)
 			return
 		}
-		p.addStep(Step{Kind: ActWait, Duration: d})
+		p.addStep(Step{Kind: sim.ActWait, Duration: d})
 	case "expect":
 		p.expect(value)
 	default:
@@ -302,16 +302,16 @@ func (p *parser) addCheck(c Check) {
 	}
 	c.Line = p.line
 	last := &p.sc.Steps[len(p.sc.Steps)-1]
-	if c.Kind != CheckExpect && !(last.Kind == ActConnect || last.Kind == ActSend) {
-		p.errorf("S: lines check responses to connect or C:, not to %s", last.Kind)
+	if c.Kind != CheckExpect && !(last.Kind == sim.ActConnect || last.Kind == sim.ActSend) {
+		p.errorf("S: lines check responses to connect or C:, not to %s", last.Keyword())
 		return
 	}
 	last.Checks = append(last.Checks, c)
 }
 
-func (p *parser) settings(kind ActionKind, scope, value string) {
+func (p *parser) settings(scope, value string) {
 	if value == "" {
-		p.errorf("%s: want key=value settings", kind)
+		p.errorf("%s: want key=value settings", scope)
 		return
 	}
 	var settings []Setting
@@ -319,36 +319,37 @@ func (p *parser) settings(kind ActionKind, scope, value string) {
 	for _, field := range strings.Fields(value) {
 		k, v, ok := strings.Cut(field, "=")
 		if !ok {
-			p.errorf("%s: %q is not key=value: want one of %s", kind, field, strings.Join(sim.SettingKeys(scope), ", "))
+			p.errorf("%s: %q is not key=value: want one of %s", scope, field, strings.Join(sim.SettingKeys(scope), ", "))
 			return
 		}
 		if err := scratch.Set(scope, k, v); err != nil {
-			p.errorf("%s: %v", kind, err)
+			p.errorf("%s: %v", scope, err)
 			return
 		}
 		settings = append(settings, Setting{k, v})
 	}
-	p.addStep(Step{Kind: kind, Settings: settings})
+	p.addStep(Step{Kind: sim.ActSettings, Scope: scope, Settings: settings})
 }
 
 func (p *parser) attack(value string) {
 	name, arg, _ := strings.Cut(value, " ")
-	switch name {
-	case "strip-stls", "replay-apop", "off":
+	attack, err := sim.ParseAttack(name)
+	switch {
+	case err != nil:
+		p.errorf("attack: %v", err)
+	case !attack.TakesLine():
 		if strings.TrimSpace(arg) != "" {
 			p.errorf("attack: %s takes no argument", name)
 			return
 		}
-		p.addStep(Step{Kind: ActAttack, Text: name})
-	case "inject":
+		p.addStep(Step{Kind: sim.ActAttack, Text: name})
+	default:
 		line, err := strconv.Unquote(strings.TrimSpace(arg))
 		if err != nil || line == "" {
-			p.errorf(`attack: inject wants a quoted line, such as inject "CAPA\r\n"`)
+			p.errorf(`attack: %s wants a quoted line, such as %s "CAPA\r\n"`, name, name)
 			return
 		}
-		p.addStep(Step{Kind: ActAttack, Text: name, Arg: line})
-	default:
-		p.errorf("attack: want one of %s, got %q", strings.Join(attackActions, ", "), name)
+		p.addStep(Step{Kind: sim.ActAttack, Text: name, Arg: line})
 	}
 }
 
@@ -370,7 +371,7 @@ func (p *parser) expect(value string) {
 		case "tap":
 			ok = len(args) == 2 && (args[0] == "has" || args[0] == "lacks") && args[1] != ""
 		case "state":
-			ok = len(args) == 1 && contains([]string{"AUTHORIZATION", "TRANSACTION", "UPDATE", "CLOSED"}, args[0])
+			ok = len(args) == 1 && contains(server.StateNames(), args[0])
 		case "server":
 			ok = len(args) == 2 && (args[0] == "messages" && isCount(args[1]) == nil || (args[0] == "ran" || args[0] == "discarded") && args[1] != "")
 		case "local":
@@ -380,7 +381,9 @@ func (p *parser) expect(value string) {
 		case "closed":
 			ok = len(args) == 0
 		case "tls":
-			ok = len(args) == 1 && (args[0] == "on" || args[0] == "off")
+			if len(args) == 1 {
+				_, ok = wording.ParseOnOff(args[0])
+			}
 		case "warning":
 			ok = len(args) == 1 && args[0] != ""
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim"
 )
 
 const sniffing = `# The classic: credentials in the clear.
@@ -45,7 +47,7 @@ func TestParseScenario(t *testing.T) {
 	}
 	var kinds []string
 	for _, s := range sc.Steps {
-		kinds = append(kinds, s.Kind.String())
+		kinds = append(kinds, s.Keyword())
 	}
 	if got, want := strings.Join(kinds, " "), "client connect C C C attack deliver wait drop do"; got != want {
 		t.Fatalf("steps = %s, want %s", got, want)
@@ -127,7 +129,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestTrailingNoteIsANarrationStep(t *testing.T) {
 	sc, err := Parse("connect\nnote: That is all.")
-	if err != nil || len(sc.Steps) != 2 || sc.Steps[1].Kind != ActNarrate || sc.Steps[1].Note != "That is all." {
+	if err != nil || len(sc.Steps) != 2 || sc.Steps[1].Kind != sim.ActNote || sc.Steps[1].Note != "That is all." {
 		t.Fatalf("got %+v, %v", sc, err)
 	}
 }

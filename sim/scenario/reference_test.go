@@ -8,14 +8,7 @@ import (
 // TestReferenceNamesEveryKeyword keeps the authors' reference in step
 // with the parser: every step keyword is described.
 func TestReferenceNamesEveryKeyword(t *testing.T) {
-	for kind, name := range actionNames {
-		if kind == ActNarrate {
-			name = "note"
-		}
-		keyword := name + ":"
-		if kind == ActConnect || kind == ActDrop {
-			keyword = name
-		}
+	for _, keyword := range []string{"note:", "server:", "client:", "connect", "drop", "do:", "attack:", "deliver:", "wait:", "C:"} {
 		if !strings.Contains(Reference, "\n    "+keyword) {
 			t.Errorf("Reference does not describe %q", keyword)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"pop3lab/sim"
 	"pop3lab/sim/client"
+	"pop3lab/sim/wording"
 )
 
 // Divergence is the first place where a run did not go as the scenario
@@ -75,7 +76,7 @@ func (r *Runner) Next() (StepResult, error) {
 			return sr, err
 		}
 	}
-	if st.Kind == ActNarrate {
+	if st.Kind == sim.ActNote {
 		return sr, nil
 	}
 	action, err := r.action(st)
@@ -125,35 +126,24 @@ func Run(sc *Scenario, base sim.Options, each func(StepResult)) (*sim.Simulation
 // action turns a step into a simulation action.
 func (r *Runner) action(st Step) (sim.Action, error) {
 	switch st.Kind {
-	case ActServer, ActClient:
-		scope := "server"
-		if st.Kind == ActClient {
-			scope = "client"
-		}
+	case sim.ActSettings:
 		settings := r.Sim.Settings()
 		for _, kv := range st.Settings {
-			if err := settings.Set(scope, kv.Key, kv.Value); err != nil {
+			if err := settings.Set(st.Scope, kv.Key, kv.Value); err != nil {
 				return sim.Action{}, err
 			}
 		}
 		return sim.Action{Kind: sim.ActSettings, Settings: settings}, nil
-	case ActConnect:
-		return sim.Action{Kind: sim.ActConnect}, nil
-	case ActSend:
+	case sim.ActConnect, sim.ActGetMail, sim.ActPreview, sim.ActDrop:
+		return sim.Action{Kind: st.Kind}, nil
+	case sim.ActSend:
 		return sim.Action{Kind: sim.ActSend, Line: st.Text}, nil
-	case ActDo:
-		if st.Text == "preview" {
-			return sim.Action{Kind: sim.ActPreview}, nil
-		}
-		return sim.Action{Kind: sim.ActGetMail}, nil
-	case ActAttack:
-		return sim.Action{Kind: sim.ActAttack, Attack: st.Text, Line: st.Arg}, nil
-	case ActDeliver:
+	case sim.ActAttack:
+		return sim.Action{Kind: sim.ActAttack, Attack: sim.Attack(st.Text), Line: st.Arg}, nil
+	case sim.ActDeliver:
 		return sim.Action{Kind: sim.ActDeliver, Subject: st.Text, Body: st.Arg}, nil
-	case ActWait:
+	case sim.ActWait:
 		return sim.Action{Kind: sim.ActWait, Duration: st.Duration}, nil
-	case ActDrop:
-		return sim.Action{Kind: sim.ActDrop}, nil
 	}
 	return sim.Action{}, fmt.Errorf("unknown step kind %v", st.Kind)
 }
@@ -261,8 +251,8 @@ func (r *Runner) expect(c Check) error {
 		if !snap.Connected && r.last != nil {
 			on = r.last.TLS != "none" && r.last.TLS != ""
 		}
-		if want := args[0] == "on"; on != want {
-			return fmt.Errorf("expected TLS %s, but it is %s", args[0], onOff(on))
+		if want, _ := wording.ParseOnOff(args[0]); on != want {
+			return fmt.Errorf("expected TLS %s, but it is %s", args[0], wording.OnOff(on))
 		}
 	case "warning":
 		if r.last == nil {
@@ -290,11 +280,4 @@ func (r *Runner) serverDid(what, text string) bool {
 		}
 	}
 	return false
-}
-
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
 }

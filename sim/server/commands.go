@@ -15,6 +15,7 @@ import (
 
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/pop3"
+	"pop3lab/sim/wording"
 )
 
 // maildropSession is what a session needs of an open maildrop.
@@ -157,7 +158,7 @@ func (s *session) handleTransaction(cmd pop3.Command) error {
 			s.event(Event{Kind: EventUnmark, Message: m})
 		}
 		n, size := s.mbox.Stat()
-		s.reply(true, "", fmt.Sprintf("Maildrop has %s (%d octets).", plural(n, "message"), size))
+		s.reply(true, "", fmt.Sprintf("Maildrop has %s (%d octets).", wording.Plural(n, "message"), size))
 	case "QUIT":
 		if len(cmd.Args) != 0 {
 			return s.bad("QUIT takes no arguments.")
@@ -182,14 +183,6 @@ func (s *session) obsolete() error {
 	return nil
 }
 
-// plural returns "1 message" or "n messages".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // quitTransaction enters UPDATE and commits the deletions (RFC 1939 §6).
 func (s *session) quitTransaction() error {
 	s.setState(StateUpdate)
@@ -206,7 +199,7 @@ func (s *session) quitTransaction() error {
 	if marked == 0 {
 		s.reply(true, "", "Logging out; no messages deleted.")
 	} else {
-		s.reply(true, "", fmt.Sprintf("Logging out; %s deleted.", plural(marked, "message")))
+		s.reply(true, "", fmt.Sprintf("Logging out; %s deleted.", wording.Plural(marked, "message")))
 	}
 	s.closeNote = "quit"
 	return errCloseSession
@@ -340,7 +333,7 @@ func (s *session) authCmd(cmd pop3.Command) error {
 		if err != nil {
 			return errors.New(readFailure(err))
 		}
-		s.event(Event{Kind: EventCommand, Line: string(line), Command: "AUTH-RESPONSE", Secret: Span{0, len(line)}, Offset: s.lineStart})
+		s.event(Event{Kind: EventCommand, Line: string(line), Command: "AUTH-RESPONSE", Secret: pop3.Span{Start: 0, End: len(line)}, Offset: s.lineStart})
 		if string(line) == "*" {
 			s.reply(false, "", "Authentication cancelled.")
 			return nil
@@ -432,7 +425,7 @@ func (s *session) login(user string, check func() bool) error {
 		s.event(Event{Kind: EventMaildrop, Messages: mbox.Messages()})
 	}
 	n, size := mbox.Stat()
-	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, plural(n, "message"), size))
+	s.reply(true, "", fmt.Sprintf("%s's maildrop has %s (%d octets).", user, wording.Plural(n, "message"), size))
 	return nil
 }
 
@@ -497,7 +490,7 @@ func (s *session) listCmd(cmd pop3.Command, name string, field func(maildrop.Mes
 		text := ""
 		if name == "LIST" {
 			n, size := s.mbox.Stat()
-			text = fmt.Sprintf("%s (%d octets)", plural(n, "message"), size)
+			text = fmt.Sprintf("%s (%d octets)", wording.Plural(n, "message"), size)
 		}
 		s.replyLines(text, lines)
 		return nil

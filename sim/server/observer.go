@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"time"
 
@@ -23,20 +24,21 @@ const (
 	StateClosed
 )
 
+// stateNames are the states' names as RFC 1939 spells them.
+var stateNames = [...]string{
+	StateAuthorization: "AUTHORIZATION", StateTransaction: "TRANSACTION", StateUpdate: "UPDATE", StateClosed: "CLOSED",
+}
+
 // String returns the state's name as RFC 1939 spells it.
 func (s State) String() string {
-	switch s {
-	case StateAuthorization:
-		return "AUTHORIZATION"
-	case StateTransaction:
-		return "TRANSACTION"
-	case StateUpdate:
-		return "UPDATE"
-	case StateClosed:
-		return "CLOSED"
+	if s >= 0 && int(s) < len(stateNames) {
+		return stateNames[s]
 	}
 	return "UNKNOWN"
 }
+
+// StateNames returns the names of every state, in order.
+func StateNames() []string { return append([]string(nil), stateNames[:]...) }
 
 // EventKind says what an Event reports.
 type EventKind int
@@ -88,44 +90,41 @@ const (
 // MaxObservedBody is how much of a multi-line body an EventBody carries.
 const MaxObservedBody = 64 << 10
 
-// String names the kind.
+// eventKindNames are the kinds' names, the one spelling logs and the
+// classroom feed use.
+var eventKindNames = [...]string{
+	EventConnect: "connect", EventCommand: "command", EventResponse: "response", EventState: "state",
+	EventTLS: "tls", EventDiscard: "discard", EventClose: "close", EventBody: "body",
+	EventMaildrop: "maildrop", EventMark: "mark", EventUnmark: "unmark", EventCommit: "commit",
+}
+
+// String names the kind ("command").
 func (k EventKind) String() string {
-	switch k {
-	case EventConnect:
-		return "connect"
-	case EventCommand:
-		return "command"
-	case EventResponse:
-		return "response"
-	case EventState:
-		return "state"
-	case EventTLS:
-		return "tls"
-	case EventDiscard:
-		return "discard"
-	case EventClose:
-		return "close"
-	case EventBody:
-		return "body"
-	case EventMaildrop:
-		return "maildrop"
-	case EventMark:
-		return "mark"
-	case EventUnmark:
-		return "unmark"
-	case EventCommit:
-		return "commit"
+	if k >= 0 && int(k) < len(eventKindNames) {
+		return eventKindNames[k]
 	}
 	return "unknown"
 }
 
-// Span is a byte range [Start, End) of an event's Line.
-type Span struct {
-	Start, End int
+// MarshalText implements encoding.TextMarshaler with String.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if k < 0 || int(k) >= len(eventKindNames) {
+		return nil, fmt.Errorf("pop3 server: unknown event kind %d", int(k))
+	}
+	return []byte(eventKindNames[k]), nil
 }
 
-// Empty reports whether the span covers nothing.
-func (s Span) Empty() bool { return s.End <= s.Start }
+// UnmarshalText implements encoding.TextUnmarshaler: the name String
+// gives.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	for i, n := range eventKindNames {
+		if n == string(b) {
+			*k = EventKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("pop3 server: unknown event kind %q", b)
+}
 
 // Event is one thing that happened in a session, in order.
 type Event struct {
@@ -145,7 +144,7 @@ type Event struct {
 	// Secret marks the bytes of Line that are credentials (a password,
 	// SASL data, an APOP digest). Views highlight them; logs must use
 	// Redacted.
-	Secret Span
+	Secret pop3.Span
 	// Offset is where the command line began in the octets received on
 	// the connection's current transport: the raw connection, or after a
 	// TLS handshake the decrypted stream, counted from the handshake. With

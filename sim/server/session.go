@@ -397,21 +397,21 @@ func (s *session) plaintextAuthAllowed() bool {
 }
 
 // secretSpan finds the credential bytes of a command line.
-func secretSpan(line []byte, cmd pop3.Command) Span {
+func secretSpan(line []byte, cmd pop3.Command) pop3.Span {
 	nameEnd := len(cmd.Name) + 1
 	switch cmd.Name {
 	case "PASS":
 		if len(line) > nameEnd {
-			return Span{nameEnd, len(line)}
+			return pop3.Span{Start: nameEnd, End: len(line)}
 		}
 	case "APOP", "AUTH":
 		// The second argument: APOP's digest, AUTH's initial response.
 		if len(cmd.Args) >= 2 {
 			start := nameEnd + len(cmd.Args[0]) + 1
-			return Span{start, len(line)}
+			return pop3.Span{Start: start, End: len(line)}
 		}
 	}
-	return Span{}
+	return pop3.Span{}
 }
 
 var zeroTime time.Time

@@ -5,12 +5,13 @@ package wire
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"pop3lab/sim/internal/tshark"
 )
 
 // These tests hand the pcap export to Wireshark's own dissectors. They need
@@ -30,39 +31,6 @@ func writePcapFile(t *testing.T, l *Link, name string) string {
 	return path
 }
 
-// tshark runs tshark on a capture file and returns its standard output.
-func tshark(t *testing.T, file string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("tshark")
-	if err != nil {
-		t.Fatalf("tshark not found (%v): `make test` installs it (apt-get install tshark)", err)
-	}
-	// Checksum validation is off by default in Wireshark: turn it on.
-	args = append([]string{"-r", file, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"}, args...)
-	cmd := exec.Command(bin, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("tshark %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
-}
-
-// checkWellFormed asserts that Wireshark finds nothing wrong with the
-// capture: no malformed packet, no TCP analysis flag (retransmission, out of
-// order, lost segment, window full, duplicate ACK...), no expert warning,
-// and every IPv4 and TCP checksum verified good.
-func checkWellFormed(t *testing.T, file string, frames int) {
-	t.Helper()
-	if out := tshark(t, file, "-Y", "_ws.malformed || tcp.analysis.flags || _ws.expert.severity >= warning"); out != "" {
-		t.Errorf("tshark reports problems:\n%s", out)
-	}
-	out := tshark(t, file, "-T", "fields", "-e", "ip.checksum.status", "-e", "tcp.checksum.status")
-	if want := strings.Repeat("1\t1\n", frames); out != want { // 1: good
-		t.Errorf("checksum status per frame:\n%s\nwant %d frames of \"1\\t1\"", out, frames)
-	}
-}
-
 // frameCount is the number of frames WritePcap draws for segs.
 func frameCount(segs []Segment) int {
 	n := 0
@@ -78,9 +46,9 @@ func frameCount(segs []Segment) int {
 func TestTsharkPlainPOP3(t *testing.T) {
 	l := plainSession(t, Config{Clock: newFakeClock(time.Millisecond).Now})
 	file := writePcapFile(t, l, "pop3.pcap")
-	checkWellFormed(t, file, frameCount(l.Segments()))
+	tshark.CheckWellFormed(t, file, frameCount(l.Segments()))
 
-	out := tshark(t, file, "-Y", "pop.request || pop.response", "-T", "fields",
+	out := tshark.Run(t, file, "-Y", "pop.request || pop.response", "-T", "fields",
 		"-e", "tcp.srcport", "-e", "pop.request.command", "-e", "pop.request.parameter",
 		"-e", "pop.response.indicator", "-e", "pop.response.description")
 	want := strings.Join([]string{
@@ -102,13 +70,13 @@ func TestTsharkPlainPOP3(t *testing.T) {
 		t.Errorf("tshark POP dissection:\n%s\nwant:\n%s", out, want)
 	}
 	// The handshake and the close, as TCP flags.
-	out = tshark(t, file, "-Y", "tcp.flags.syn == 1 || tcp.flags.fin == 1", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.flags.str")
+	out = tshark.Run(t, file, "-Y", "tcp.flags.syn == 1 || tcp.flags.fin == 1", "-T", "fields", "-e", "tcp.srcport", "-e", "tcp.flags.str")
 	want = "49152\t" + "··········S·\n" + "110\t" + "·······A··S·\n" + "110\t" + "·······A···F\n" + "49152\t" + "·······A···F\n"
 	if out != want {
 		t.Errorf("SYN and FIN frames:\n%q\nwant:\n%q", out, want)
 	}
 	// Timestamps come from the virtual clock.
-	out = tshark(t, file, "-c", "1", "-T", "fields", "-e", "frame.time_epoch")
+	out = tshark.Run(t, file, "-c", "1", "-T", "fields", "-e", "frame.time_epoch")
 	if got, err := strconv.ParseFloat(strings.TrimSpace(out), 64); err != nil || got != float64(testEpoch.Unix()) {
 		t.Errorf("first frame at %q, want %d", out, testEpoch.Unix())
 	}
@@ -117,20 +85,20 @@ func TestTsharkPlainPOP3(t *testing.T) {
 func TestTsharkImplicitTLS(t *testing.T) {
 	l := tlsSession(t, Config{Clock: newFakeClock(time.Millisecond).Now}, false)
 	file := writePcapFile(t, l, "pop3s.pcap")
-	checkWellFormed(t, file, frameCount(l.Segments()))
+	tshark.CheckWellFormed(t, file, frameCount(l.Segments()))
 
 	// Port 995 is dissected as TLS: the ClientHello from the client, the
 	// ServerHello from the server, and encrypted records after them.
-	out := tshark(t, file, "-Y", "tls.handshake.type", "-T", "fields", "-e", "tcp.srcport", "-e", "tls.handshake.type")
+	out := tshark.Run(t, file, "-Y", "tls.handshake.type", "-T", "fields", "-e", "tcp.srcport", "-e", "tls.handshake.type")
 	if want := "49152\t1\n995\t2\n"; out != want {
 		t.Errorf("TLS handshake messages in the clear:\n%q\nwant %q", out, want)
 	}
-	out = tshark(t, file, "-Y", "tls.app_data", "-T", "fields", "-e", "tcp.srcport")
+	out = tshark.Run(t, file, "-Y", "tls.app_data", "-T", "fields", "-e", "tcp.srcport")
 	if !strings.Contains(out, "49152\n") || !strings.Contains(out, "995\n") {
 		t.Errorf("application data records by source port:\n%s\nwant both directions", out)
 	}
 	// Nothing is readable as POP.
-	if out := tshark(t, file, "-Y", "pop"); out != "" {
+	if out := tshark.Run(t, file, "-Y", "pop"); out != "" {
 		t.Errorf("POP visible inside TLS:\n%s", out)
 	}
 }
@@ -138,11 +106,11 @@ func TestTsharkImplicitTLS(t *testing.T) {
 func TestTsharkSTLS(t *testing.T) {
 	l := tlsSession(t, Config{Clock: newFakeClock(time.Millisecond).Now}, true)
 	file := writePcapFile(t, l, "stls.pcap")
-	checkWellFormed(t, file, frameCount(l.Segments()))
+	tshark.CheckWellFormed(t, file, frameCount(l.Segments()))
 
 	// RFC 2595 §4: the commands up to STLS are POP in the clear, then
 	// the same connection carries TLS.
-	out := tshark(t, file, "-Y", "pop.request || tls.handshake.type", "-T", "fields",
+	out := tshark.Run(t, file, "-Y", "pop.request || tls.handshake.type", "-T", "fields",
 		"-e", "tcp.srcport", "-e", "pop.request.command", "-e", "tls.handshake.type")
 	if want := "49152\tCAPA\t\n49152\tSTLS\t\n49152\t\t1\n110\t\t2\n"; out != want {
 		t.Errorf("POP then TLS:\n%q\nwant %q", out, want)

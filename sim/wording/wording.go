@@ -21,3 +21,14 @@ func OnOff(b bool) string {
 	}
 	return "off"
 }
+
+// ParseOnOff reads "on" or "off"; ok is false for anything else.
+func ParseOnOff(s string) (on, ok bool) {
+	switch s {
+	case "on":
+		return true, true
+	case "off":
+		return false, true
+	}
+	return false, false
+}

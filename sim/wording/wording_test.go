@@ -19,3 +19,15 @@ func TestOnOff(t *testing.T) {
 		t.Fatalf("OnOff: got %q and %q", OnOff(true), OnOff(false))
 	}
 }
+
+func TestParseOnOff(t *testing.T) {
+	tests := []struct {
+		in     string
+		on, ok bool
+	}{{"on", true, true}, {"off", false, true}, {"ON", false, false}, {"", false, false}, {"yes", false, false}}
+	for _, tt := range tests {
+		if on, ok := ParseOnOff(tt.in); on != tt.on || ok != tt.ok {
+			t.Errorf("ParseOnOff(%q) = %v, %v", tt.in, on, ok)
+		}
+	}
+}

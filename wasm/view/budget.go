@@ -49,9 +49,9 @@ func ScenarioCost(sc *scenario.Scenario, steps int) int {
 			break
 		}
 		switch st.Kind {
-		case scenario.ActDo:
+		case sim.ActGetMail, sim.ActPreview:
 			n += 60
-		case scenario.ActConnect:
+		case sim.ActConnect:
 			n += 8
 		default:
 			n++

@@ -3,10 +3,9 @@ package view
 import (
 	"fmt"
 	"strings"
-)
 
-// Span is a byte range [Start, End) of a payload.
-type Span struct{ Start, End int }
+	"pop3lab/sim/pop3"
+)
 
 // Piece is a run of a payload's text, marked when it is a credential.
 type Piece struct {
@@ -20,7 +19,7 @@ type Piece struct {
 
 // secretWhat names the credential at sp by the command word of its line,
 // as an eavesdropper reading the bytes would.
-func secretWhat(payload []byte, sp Span) string {
+func secretWhat(payload []byte, sp pop3.Span) string {
 	line := payload[:sp.Start]
 	if i := strings.LastIndexByte(string(line), '\n'); i >= 0 {
 		line = line[i+1:]
@@ -40,7 +39,7 @@ func secretWhat(payload []byte, sp Span) string {
 // visible escapes (CR LF as `\r\n` and a line break, a tab as `\t`) and
 // other bytes outside printable ASCII as \xNN: an eavesdropper sees bytes,
 // not rendered text. Only ASCII is used, so every font shows it.
-func Pieces(payload []byte, secrets []Span) []Piece {
+func Pieces(payload []byte, secrets []pop3.Span) []Piece {
 	var out []Piece
 	at := 0
 	for _, sp := range secrets {

@@ -21,7 +21,7 @@ type SecurityMode struct {
 	// offers STLS on 110 and implicit TLS on 995.
 	TLS client.TLSPolicy
 	// Attack is the on-path attacker's mode during the run.
-	Attack string
+	Attack sim.Attack
 }
 
 // SecurityModes are the columns of the comparison, in order: the same

@@ -19,7 +19,7 @@ import (
 // smallMaildrop delivers two short messages, the second with a line that
 // is dot-stuffed on the wire, so that the runs stay quick.
 func smallMaildrop(serverFS, _ hackpadfs.FS) error {
-	store := maildrop.NewStore(serverFS, "", maildrop.Options{Now: func() time.Time { return sample.Epoch }, Hostname: "mx.pop3lab.example"})
+	store := maildrop.NewStore(serverFS, "", maildrop.Options{Now: func() time.Time { return time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) }, Hostname: "mx.pop3lab.example"})
 	for _, m := range []string{
 		"From: bob@pop3lab.example\r\nSubject: hi\r\n\r\nHello.\r\n",
 		"From: bob@pop3lab.example\r\nSubject: dots\r\n\r\n.hidden\r\nend\r\n",

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"pop3lab/sim/pop3"
 	"testing"
 
 	"pop3lab/sim"
@@ -21,7 +22,7 @@ func TestDiagramPairsArrowsWithTheirSegments(t *testing.T) {
 		{Seq: 4, Kind: sim.EvResponse, Conn: 1, Text: "+OK"},
 		seg(5, 1, wire.ServerToClient, wire.Sent, "+OK\r\n"),
 		seg(6, 1, wire.ClientToServer, wire.Sent, "PASS wonderland\r\n"),
-		{Seq: 7, Kind: sim.EvCommand, Conn: 1, Text: "PASS wonderland", Segment: 6, Secrets: []sim.Span{{Start: 5, End: 15}}},
+		{Seq: 7, Kind: sim.EvCommand, Conn: 1, Text: "PASS wonderland", Segment: 6, Secrets: []pop3.Span{{Start: 5, End: 15}}},
 		seg(8, 1, wire.ClientToServer, wire.Injected, "CAPA\r\n"),
 		{Seq: 9, Kind: sim.EvCommand, Conn: 1, Text: "CAPA", TLS: true, Segment: 8},
 		{Seq: 10, Kind: sim.EvResponse, Conn: 1, Text: "+OK Capability list follows", TLS: true},

@@ -101,7 +101,7 @@ func (p *Player) Next() Played {
 	before := len(p.runner.Sim.Events(0))
 	sr, err := p.runner.Next()
 	st := sr.Step
-	pl := Played{Step: sr.Index + 1, Of: p.Steps(), Narration: Narrate(st), Panel: panelOf(st), Kind: st.Kind.String()}
+	pl := Played{Step: sr.Index + 1, Of: p.Steps(), Narration: Narrate(st), Panel: panelOf(st), Kind: st.Keyword()}
 	if err != nil {
 		pl.Err = err
 		var d *scenario.Divergence
@@ -114,7 +114,7 @@ func (p *Player) Next() Played {
 		p.last = pl
 		return pl
 	}
-	if st.Kind == scenario.ActDo {
+	if st.Kind == sim.ActGetMail || st.Kind == sim.ActPreview {
 		events := p.runner.Sim.Events(before)
 		var starts []int
 		for i, e := range events {
@@ -208,7 +208,7 @@ func (p *Player) SkipTo(k int) {
 	p.last = Played{Step: p.Done(), Of: p.Steps()}
 	if p.Done() > 0 {
 		st := p.Scenario.Steps[p.Done()-1]
-		p.last.Narration, p.last.Panel, p.last.Kind = Narrate(st), panelOf(st), st.Kind.String()
+		p.last.Narration, p.last.Panel, p.last.Kind = Narrate(st), panelOf(st), st.Keyword()
 	}
 	p.last.Finished = p.Finished()
 }
@@ -244,33 +244,30 @@ func Narrate(st scenario.Step) string {
 		return note
 	}
 	switch st.Kind {
-	case scenario.ActConnect:
+	case sim.ActConnect:
 		return "The client opens a connection; the server greets it."
-	case scenario.ActSend:
+	case sim.ActSend:
 		return "The client sends " + Masked(st.Text) + "."
-	case scenario.ActDo:
-		switch st.Text {
-		case "get-mail":
-			return "The mail client gets mail."
-		case "preview":
-			return "The mail client previews the headers with TOP."
-		}
-		return "The mail client runs " + st.Text + "."
-	case scenario.ActAttack:
+	case sim.ActGetMail:
+		return "The mail client gets mail."
+	case sim.ActPreview:
+		return "The mail client previews the headers with TOP."
+	case sim.ActAttack:
 		if st.Text == "off" {
 			return "The attacker stops tampering and only watches."
 		}
 		return "The attacker switches to " + st.Text + "."
-	case scenario.ActDeliver:
+	case sim.ActDeliver:
 		return "A new message, \u201c" + st.Text + "\u201d, is delivered to the maildrop."
-	case scenario.ActWait:
+	case sim.ActWait:
 		return "Time passes: " + st.Duration.String() + "."
-	case scenario.ActDrop:
+	case sim.ActDrop:
 		return "The connection drops without QUIT."
-	case scenario.ActServer:
+	case sim.ActSettings:
+		if st.Scope == "client" {
+			return "The mail client's settings change: " + settingsText(st.Settings) + "."
+		}
 		return "The server's settings change: " + settingsText(st.Settings) + "."
-	case scenario.ActClient:
-		return "The mail client's settings change: " + settingsText(st.Settings) + "."
 	}
 	return ""
 }
@@ -286,11 +283,13 @@ func settingsText(s []scenario.Setting) string {
 // panelOf is the part of the page a step concerns.
 func panelOf(st scenario.Step) string {
 	switch st.Kind {
-	case scenario.ActDo, scenario.ActClient:
+	case sim.ActGetMail, sim.ActPreview:
 		return "client"
-	case scenario.ActAttack:
+	case sim.ActSettings:
+		return st.Scope
+	case sim.ActAttack:
 		return "wire"
-	case scenario.ActServer, scenario.ActDeliver, scenario.ActWait:
+	case sim.ActDeliver, sim.ActWait:
 		return "server"
 	}
 	return "terminal"
@@ -301,9 +300,9 @@ func panelOf(st scenario.Step) string {
 // predict.
 func Question(st scenario.Step) (question, answer string, ok bool) {
 	switch st.Kind {
-	case scenario.ActSend:
+	case sim.ActSend:
 		question = "The client sends " + Masked(st.Text) + ". What will the server answer?"
-	case scenario.ActConnect:
+	case sim.ActConnect:
 		question = "The client connects. What will the server answer?"
 	default:
 		return "", "", false

@@ -148,14 +148,14 @@ func TestNarrateAndMasked(t *testing.T) {
 		step scenario.Step
 		want string
 	}{
-		{scenario.Step{Kind: scenario.ActSend, Text: "USER alice"}, "The client sends USER alice."},
-		{scenario.Step{Kind: scenario.ActSend, Text: "PASS wonderland"}, "The client sends PASS ••••••."},
-		{scenario.Step{Kind: scenario.ActSend, Text: "APOP alice 0123abcd"}, "The client sends APOP alice (digest)."},
-		{scenario.Step{Kind: scenario.ActSend, Text: "AUTH PLAIN AGFsaWNl"}, "The client sends AUTH PLAIN (credentials)."},
-		{scenario.Step{Kind: scenario.ActConnect}, "The client opens a connection; the server greets it."},
-		{scenario.Step{Kind: scenario.ActDrop}, "The connection drops without QUIT."},
-		{scenario.Step{Kind: scenario.ActClient, Settings: []scenario.Setting{{Key: "tls", Value: "required"}}}, "The mail client's settings change: tls required."},
-		{scenario.Step{Kind: scenario.ActSend, Text: "QUIT", Note: "  Now end the session.  "}, "Now end the session."},
+		{scenario.Step{Kind: sim.ActSend, Text: "USER alice"}, "The client sends USER alice."},
+		{scenario.Step{Kind: sim.ActSend, Text: "PASS wonderland"}, "The client sends PASS ••••••."},
+		{scenario.Step{Kind: sim.ActSend, Text: "APOP alice 0123abcd"}, "The client sends APOP alice (digest)."},
+		{scenario.Step{Kind: sim.ActSend, Text: "AUTH PLAIN AGFsaWNl"}, "The client sends AUTH PLAIN (credentials)."},
+		{scenario.Step{Kind: sim.ActConnect}, "The client opens a connection; the server greets it."},
+		{scenario.Step{Kind: sim.ActDrop}, "The connection drops without QUIT."},
+		{scenario.Step{Kind: sim.ActSettings, Scope: "client", Settings: []scenario.Setting{{Key: "tls", Value: "required"}}}, "The mail client's settings change: tls required."},
+		{scenario.Step{Kind: sim.ActSend, Text: "QUIT", Note: "  Now end the session.  "}, "Now end the session."},
 	}
 	for _, tt := range tests {
 		if got := Narrate(tt.step); got != tt.want {

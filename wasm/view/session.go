@@ -38,12 +38,6 @@ type SavedAction struct {
 	Settings *sim.Settings `json:"settings,omitempty"`
 }
 
-var kindNames = map[sim.ActionKind]string{
-	sim.ActConnect: "connect", sim.ActSend: "send", sim.ActGetMail: "get-mail", sim.ActPreview: "preview",
-	sim.ActAttack: "attack", sim.ActDeliver: "deliver", sim.ActWait: "wait", sim.ActDrop: "drop",
-	sim.ActSettings: "settings", sim.ActNote: "note",
-}
-
 // Save encodes a seed and actions.
 func Save(seed uint64, actions []sim.Action) ([]byte, error) {
 	if len(actions) > MaxSavedActions {
@@ -51,7 +45,7 @@ func Save(seed uint64, actions []sim.Action) ([]byte, error) {
 	}
 	s := Saved{Version: SessionVersion, Seed: seed}
 	for _, a := range actions {
-		sa := SavedAction{Kind: kindNames[a.Kind], Line: a.Line, Attack: a.Attack, Subject: a.Subject, Body: a.Body, Duration: a.Duration}
+		sa := SavedAction{Kind: a.Kind.String(), Line: a.Line, Attack: string(a.Attack), Subject: a.Subject, Body: a.Body, Duration: a.Duration}
 		if a.Kind == sim.ActSettings {
 			st := a.Settings
 			sa.Settings = &st
@@ -74,16 +68,12 @@ func Load(b []byte) (seed uint64, actions []sim.Action, err error) {
 	if len(s.Actions) > MaxSavedActions {
 		return 0, nil, fmt.Errorf("%w: %d actions", ErrCorrupt, len(s.Actions))
 	}
-	byName := make(map[string]sim.ActionKind, len(kindNames))
-	for k, n := range kindNames {
-		byName[n] = k
-	}
 	for i, sa := range s.Actions {
-		k, ok := byName[sa.Kind]
-		if !ok {
+		k, err := sim.ParseActionKind(sa.Kind)
+		if err != nil {
 			return 0, nil, fmt.Errorf("%w: action %d has unknown kind %q", ErrCorrupt, i+1, sa.Kind)
 		}
-		a := sim.Action{Kind: k, Line: sa.Line, Attack: sa.Attack, Subject: sa.Subject, Body: sa.Body, Duration: sa.Duration}
+		a := sim.Action{Kind: k, Line: sa.Line, Attack: sim.Attack(sa.Attack), Subject: sa.Subject, Body: sa.Body, Duration: sa.Duration}
 		if k == sim.ActSettings {
 			if sa.Settings == nil {
 				return 0, nil, fmt.Errorf("%w: action %d: settings missing", ErrCorrupt, i+1)

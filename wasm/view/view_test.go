@@ -2,6 +2,7 @@ package view
 
 import (
 	"errors"
+	"pop3lab/sim/pop3"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestHistory(t *testing.T) {
 
 func TestPiecesAndPrintable(t *testing.T) {
 	payload := []byte("USER alice\r\nPASS wonderland\r\n")
-	got := Pieces(payload, []Span{{17, 27}})
+	got := Pieces(payload, []pop3.Span{{Start: 17, End: 27}})
 	want := []Piece{{Text: "USER alice\\r\\n\nPASS "}, {Text: "wonderland", Secret: true, What: "password"}, {Text: "\\r\\n\n"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Pieces = %#v", got)
@@ -67,15 +68,15 @@ func TestPiecesAndPrintable(t *testing.T) {
 	// The APOP digest is not the password, and the lessons say so.
 	for _, tt := range []struct {
 		payload string
-		span    Span
+		span    pop3.Span
 		what    string
 	}{
-		{"APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n", Span{11, 43}, "APOP digest"},
-		{"AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n", Span{11, 35}, "password, base64"},
-		{"CAPA\r\nAGFsaWNlAHdvbmRlcmxhbmQ=\r\n", Span{6, 30}, "password, base64"},
-		{"pass wonderland\r\n", Span{5, 15}, "password"},
+		{"APOP alice c4c9334bac560ecc979e58001b3e22fb\r\n", pop3.Span{Start: 11, End: 43}, "APOP digest"},
+		{"AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n", pop3.Span{Start: 11, End: 35}, "password, base64"},
+		{"CAPA\r\nAGFsaWNlAHdvbmRlcmxhbmQ=\r\n", pop3.Span{Start: 6, End: 30}, "password, base64"},
+		{"pass wonderland\r\n", pop3.Span{Start: 5, End: 15}, "password"},
 	} {
-		if got := Pieces([]byte(tt.payload), []Span{tt.span}); len(got) < 2 || got[1].What != tt.what {
+		if got := Pieces([]byte(tt.payload), []pop3.Span{tt.span}); len(got) < 2 || got[1].What != tt.what {
 			t.Errorf("Pieces(%q) = %#v, want the secret named %q", tt.payload, got, tt.what)
 		}
 	}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"pop3lab/sim/pop3"
 	"slices"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestWireLogKeepsEverySegment(t *testing.T) {
 	add(sim.Event{Kind: sim.EvSegment, Conn: 1, SegmentKind: wire.SYN})
 	add(data(1, wire.ServerToClient, "+OK ready\r\n"))
 	pass := data(1, wire.ClientToServer, "PASS wonderland\r\n")
-	pass.Secrets = []sim.Span{{Start: 5, End: 15}}
+	pass.Secrets = []pop3.Span{{Start: 5, End: 15}}
 	add(pass)
 	add(sim.Event{Kind: sim.EvCommand, Conn: 1, Text: "PASS wonderland"})
 	add(data(1, wire.ServerToClient, "+OK\r\n"))
