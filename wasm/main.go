@@ -74,10 +74,11 @@ func (a *app) afterStart(steps ...func()) {
 		for _, step := range steps {
 			yieldToBrowser()
 			done := make(chan struct{})
-			a.post(func() {
+			// A goroutine may wait for room in the queue; a callback may not.
+			a.queue <- func() {
 				defer close(done)
 				step()
-			})
+			}
 			<-done
 		}
 	})
