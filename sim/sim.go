@@ -59,7 +59,8 @@ type Options struct {
 	// file system, one per user; the client's local mailbox likewise.
 	Setup func(serverFS, clientFS hackpadfs.FS) error
 	// Certificate is the server's TLS certificate; nil uses one made once
-	// per process (making one costs ~50 ms under WebAssembly).
+	// per process (making one costs ~50 ms under WebAssembly), when the
+	// first TLS handshake needs it.
 	Certificate *tls.Certificate
 	// Start is where the virtual clock starts; zero: 2026-11-26 09:00 UTC.
 	Start time.Time
@@ -105,8 +106,8 @@ type Simulation struct {
 	local              *maildrop.Store
 	srv                *server.Server
 	srvSettings        ServerSettings
-	cert               tls.Certificate
-	clientTLSConfig    *tls.Config                   // trusts exactly cert
+	clientTLSOnce      sync.Once
+	clientTLSConfig    *tls.Config                   // trusts exactly the server's certificate
 	keyLog             keyLog                        // the clients' TLS secrets, for pcapng
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
@@ -174,17 +175,6 @@ func New(opts Options) (*Simulation, error) {
 	if opts.Settings != nil {
 		s.settings = *opts.Settings
 	}
-	if opts.Certificate != nil {
-		s.cert = *opts.Certificate
-	} else {
-		cert, err := SharedCertificate()
-		if err != nil {
-			return nil, err
-		}
-		s.cert = cert
-	}
-	s.clientTLSConfig = pinned(s.cert)
-	s.clientTLSConfig.KeyLogWriter = &s.keyLog
 	var err error
 	if s.serverFS, err = mem.NewFS(); err != nil {
 		return nil, err
@@ -284,7 +274,13 @@ func (s *Simulation) buildServer() {
 		cfg.AuthFailureDelay = -1
 	}
 	if st.TLS {
-		cfg.TLSConfig = &tls.Config{Certificates: []tls.Certificate{s.cert}, CurvePreferences: []tls.CurveID{tls.X25519}}
+		cfg.TLSConfig = &tls.Config{
+			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+				cert, err := s.certificate()
+				return &cert, err
+			},
+			CurvePreferences: []tls.CurveID{tls.X25519},
+		}
 	}
 	if s.srv != nil {
 		// Sessions already open keep the old server; new ones get this.
@@ -316,16 +312,36 @@ func (s *Simulation) useDevice(name string) error {
 	return nil
 }
 
+// certificate is the simulated server's TLS certificate: the one in
+// Options, else the process's shared one, made on first use.
+func (s *Simulation) certificate() (tls.Certificate, error) {
+	if s.opts.Certificate != nil {
+		return *s.opts.Certificate, nil
+	}
+	return SharedCertificate()
+}
+
 // clientTLS is the clients' TLS configuration: it trusts exactly the
-// simulated server's certificate (pinning).
-func (s *Simulation) clientTLS() *tls.Config { return s.clientTLSConfig }
+// simulated server's certificate (pinning). It is made when a client first
+// needs it; if the certificate cannot be made, it trusts nothing, so the
+// handshake fails with the reason.
+func (s *Simulation) clientTLS() *tls.Config {
+	s.clientTLSOnce.Do(func() {
+		cert, _ := s.certificate() // the server's handshake reports the error
+		s.clientTLSConfig = pinned(cert)
+		s.clientTLSConfig.KeyLogWriter = &s.keyLog
+	})
+	return s.clientTLSConfig
+}
 
 func pinned(cert tls.Certificate) *tls.Config {
 	pool := x509.NewCertPool()
 	if cert.Leaf != nil {
 		pool.AddCert(cert.Leaf)
-	} else if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
-		pool.AddCert(leaf)
+	} else if len(cert.Certificate) > 0 {
+		if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
+			pool.AddCert(leaf)
+		}
 	}
 	return &tls.Config{RootCAs: pool, ServerName: ServerName, CurvePreferences: []tls.CurveID{tls.X25519}}
 }

@@ -143,7 +143,7 @@ func (s *Simulation) serverHeaders(uid string) client.Headers {
 	if h, ok := s.headers[uid]; ok {
 		return h
 	}
-	b, err := s.store.Read(s.cfg.User, uid)
+	b, err := s.store.ReadHeader(s.cfg.User, uid)
 	if err != nil {
 		return client.Headers{}
 	}

@@ -24,6 +24,7 @@ const defaultSeed = 1
 type app struct {
 	doc   dom.Document
 	queue chan func()
+	ids   map[string]dom.Element // byID's elements
 
 	sim  *sim.Simulation
 	seed uint64

@@ -223,7 +223,8 @@ func (a *app) settingsChanged() {
 	a.apply(sim.Action{Kind: sim.ActSettings, Settings: st})
 }
 
-// renderLabs lists the built-in labs with a Run button each.
+// renderLabs lists the built-in labs with a Run button each. It runs once,
+// after the page is usable.
 func (a *app) renderLabs() {
 	list := a.byID("labs")
 	if list.HasChildNodes() {
@@ -238,5 +239,8 @@ func (a *app) renderLabs() {
 		listen(btn, "click", func(dom.Event) { a.post(func() { a.startScenario(src) }) })
 		li.AppendChild(btn)
 		list.AppendChild(li)
+	}
+	if a.player != nil {
+		a.markRunningLab(a.player.Source) // a shared link started it first
 	}
 }

@@ -104,7 +104,7 @@ func (a *app) setArrowTabStop(b dom.Element) {
 	if list == nil {
 		return
 	}
-	for _, old := range list.QuerySelectorAll(`button[tabindex="0"]`) {
+	for _, old := range queryAll(list, `button[tabindex="0"]`) {
 		old.SetAttribute("tabindex", "-1")
 	}
 	b.SetAttribute("tabindex", "0")

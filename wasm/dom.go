@@ -11,7 +11,7 @@ import (
 // el creates an element with attributes (name, value pairs) and text. Text
 // is always set as text: message content never becomes HTML.
 func (a *app) el(tag string, text string, attrs ...string) dom.Element {
-	e := a.doc.CreateElement(tag)
+	e := element(a.doc.Underlying().Call("createElement", tag))
 	for i := 0; i+1 < len(attrs); i += 2 {
 		e.SetAttribute(attrs[i], attrs[i+1])
 	}
@@ -23,7 +23,7 @@ func (a *app) el(tag string, text string, attrs ...string) dom.Element {
 
 // svg creates an SVG element.
 func (a *app) svg(tag string, attrs ...string) dom.Element {
-	e := a.doc.CreateElementNS("http://www.w3.org/2000/svg", tag)
+	e := element(a.doc.Underlying().Call("createElementNS", "http://www.w3.org/2000/svg", tag))
 	for i := 0; i+1 < len(attrs); i += 2 {
 		e.SetAttribute(attrs[i], attrs[i+1])
 	}
@@ -31,11 +31,22 @@ func (a *app) svg(tag string, attrs ...string) dom.Element {
 }
 
 // byID returns the element with the given id; the shell guarantees it.
+// Elements are kept once found: looking one up and wrapping it costs
+// several calls into JavaScript, and the panels ask for the same few
+// hundreds of times. A kept element that left the page (a lesson pane
+// rebuilt) is looked up again.
 func (a *app) byID(id string) dom.Element {
-	e := a.doc.GetElementByID(id)
+	if e, ok := a.ids[id]; ok && e.Underlying().Get("isConnected").Bool() {
+		return e
+	}
+	e := element(a.doc.Underlying().Call("getElementById", id))
 	if e == nil {
 		panic("pop3lab: page element #" + id + " is missing")
 	}
+	if a.ids == nil {
+		a.ids = make(map[string]dom.Element)
+	}
+	a.ids[id] = e
 	return e
 }
 
@@ -138,5 +149,32 @@ func wrapOrNil(v js.Value) dom.Element {
 	if v.Type() != js.TypeObject {
 		return nil
 	}
-	return dom.WrapElement(v)
+	return element(v)
+}
+
+// query returns the first element inside e that matches selector, or nil.
+func query(e dom.Element, selector string) dom.Element {
+	return element(e.Underlying().Call("querySelector", selector))
+}
+
+// queryAll returns the elements inside e that match selector.
+func queryAll(e dom.Element, selector string) []dom.Element {
+	list := e.Underlying().Call("querySelectorAll", selector)
+	out := make([]dom.Element, list.Length())
+	for i := range out {
+		out[i] = element(list.Index(i))
+	}
+	return out
+}
+
+// element wraps a JavaScript element (HTML or SVG) as a dom.Element, or
+// returns nil for null. dom/v2's own wrapping looks for the element's most
+// specific type by comparing its constructor with up to 70 globals, each
+// a call into JavaScript and a js.Value with a finalizer; the app uses only
+// what every element has, so it skips that search.
+func element(v js.Value) dom.Element {
+	if v.IsNull() || v.IsUndefined() {
+		return nil
+	}
+	return &dom.BasicHTMLElement{BasicElement: &dom.BasicElement{BasicNode: &dom.BasicNode{Value: v}}}
 }

@@ -30,18 +30,18 @@ func (a *app) showTab(tab string) {
 		return
 	}
 	a.doc.DocumentElement().Underlying().Get("dataset").Set("tab", tab)
-	for _, b := range a.byID("tabbar").QuerySelectorAll("button[data-tab]") {
+	for _, b := range queryAll(a.byID("tabbar"), "button[data-tab]") {
 		if b.GetAttribute("data-tab") == tab {
 			b.SetAttribute("aria-current", "true")
 		} else {
 			b.RemoveAttribute("aria-current")
 		}
 	}
-	for _, p := range a.byID("main").QuerySelectorAll(".layout > .pane") {
+	for _, p := range queryAll(a.byID("main"), ".layout > .pane") {
 		p.Class().Remove("tab-active")
 	}
 	for _, id := range panes {
-		if p := a.doc.GetElementByID(id); p != nil {
+		if p := element(a.doc.Underlying().Call("getElementById", id)); p != nil {
 			p.Class().Add("tab-active")
 		}
 	}

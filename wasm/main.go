@@ -12,14 +12,19 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
+	"syscall/js"
 	"time"
 
 	"honnef.co/go/js/dom/v2"
+
+	"pop3lab/sim"
 )
 
 func main() {
-	a := newApp()
 	start := time.Now()
+	gcAfterStart := startupGC()
+	a := newApp()
 	a.restore()
 	a.bind()
 	a.renderAll()
@@ -30,8 +35,16 @@ func main() {
 	html.Underlying().Get("dataset").Set("ready", "true")
 	html.Underlying().Get("dataset").Set("startupMs", fmt.Sprint(time.Since(start).Milliseconds()))
 	hideLoading(a.doc)
-	a.post(a.loadCourse)
-	a.post(a.editorInput)
+	// What the first screen does not need comes after it, one piece per
+	// turn of the browser's event loop, so the page paints and takes
+	// input in between; input that arrives meanwhile goes first.
+	a.afterStart(
+		a.renderLabs,
+		a.loadCourse,
+		a.editorInput,
+		warmCertificate,
+		gcAfterStart,
+	)
 	for work := range a.queue {
 		guard(work)
 	}
@@ -50,5 +63,74 @@ func (a *app) post(work func()) {
 	case a.queue <- work:
 	default:
 		spawn(func() { a.notice("The simulator is busy; that input was dropped.") })
+	}
+}
+
+// afterStart runs steps on the work queue one after the other, each after
+// the browser has had a turn of its event loop: it painted, and the work
+// that input posted meanwhile ran before the next step.
+func (a *app) afterStart(steps ...func()) {
+	spawn(func() {
+		for _, step := range steps {
+			yieldToBrowser()
+			done := make(chan struct{})
+			// A goroutine may wait for room in the queue; a callback may not.
+			a.queue <- func() {
+				defer close(done)
+				step()
+			}
+			<-done
+		}
+	})
+}
+
+// yieldToBrowser blocks its goroutine until the browser has painted a
+// frame and then run the tasks waiting behind it; in a tab that paints
+// nothing (hidden), 100 ms at most.
+func yieldToBrowser() {
+	painted := make(chan struct{}, 2)
+	onFrame := make(chan struct{}, 1)
+	once := func(c chan struct{}) js.Func {
+		var f js.Func
+		f = jsFunc(func([]js.Value) any {
+			f.Release()
+			select {
+			case c <- struct{}{}:
+			default:
+			}
+			return nil
+		})
+		return f
+	}
+	js.Global().Call("requestAnimationFrame", once(painted))
+	js.Global().Call("setTimeout", once(painted), 100)
+	<-painted
+	// A task queued now runs after the frame and the input behind it.
+	js.Global().Call("setTimeout", once(onFrame), 0)
+	<-onFrame
+}
+
+// startupGC turns the garbage collector off while the page starts (the
+// start-up allocates a few tens of MB that mostly stay, and collecting
+// them on the way costs more than the work), bounded by a memory limit,
+// and returns the function that puts the usual policy back.
+func startupGC() func() {
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startupMemoryLimit)
+	return func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
+// startupMemoryLimit is where the garbage collector runs all the same
+// during start-up (a long saved session replays then).
+const startupMemoryLimit = 256 << 20
+
+// warmCertificate makes the simulated server's TLS certificate now, after
+// the page is usable, so the first STLS does not wait for it.
+func warmCertificate() {
+	if _, err := sim.SharedCertificate(); err != nil {
+		panic(err) // guard turns it into a notice
 	}
 }

@@ -221,7 +221,7 @@ func (a *app) showLab(text, panel string) {
 // labs list ("" marks none).
 func (a *app) markRunningLab(src string) {
 	for _, lab := range scenario.Labs() {
-		btn := a.byID("labs").QuerySelector(`button[data-lab="` + lab.Name + `"]`)
+		btn := query(a.byID("labs"), `button[data-lab="`+lab.Name+`"]`)
 		if btn == nil {
 			continue
 		}

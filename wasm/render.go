@@ -44,7 +44,6 @@ func (a *app) resetPanels() {
 // renderAll renders the whole log and the snapshot.
 func (a *app) renderAll() {
 	a.renderNew()
-	a.renderLabs()
 	a.updateControls()
 }
 
@@ -271,10 +270,10 @@ func (a *app) renderSnapshot() {
 	if u := snap.LastUpdate; u != nil {
 		summary.SetTextContent(view.UpdateSummary(u, len(snap.Server)))
 		summary.RemoveAttribute("hidden")
-		a.byID("state-machine").QuerySelector(`li[data-state="UPDATE"]`).SetAttribute("data-ran", "true")
+		query(a.byID("state-machine"), `li[data-state="UPDATE"]`).SetAttribute("data-ran", "true")
 	} else {
 		summary.SetAttribute("hidden", "")
-		a.byID("state-machine").QuerySelector(`li[data-state="UPDATE"]`).RemoveAttribute("data-ran")
+		query(a.byID("state-machine"), `li[data-state="UPDATE"]`).RemoveAttribute("data-ran")
 	}
 	hint := "Valid now: " + strings.Join(view.ValidCommands(state, snap.TLS), " ")
 	a.byID("terminal-hint").SetTextContent(hint)
@@ -298,7 +297,7 @@ func (a *app) renderSnapshot() {
 
 // renderStates lights the session's state in the server panel.
 func (a *app) renderStates(state string) {
-	for _, li := range a.byID("state-machine").QuerySelectorAll("li") {
+	for _, li := range queryAll(a.byID("state-machine"), "li") {
 		if li.GetAttribute("data-state") == state {
 			li.SetAttribute("aria-current", "step")
 		} else {
@@ -360,7 +359,7 @@ func (a *app) renderLocalTable(snap sim.Snapshot) {
 // changed: it empties it, or shows the empty text when there are no rows.
 // It reports whether the caller must add the rows.
 func (a *app) rebuildTable(id string, last *string, sig string, rows int, empty string, cols int) (dom.Element, bool) {
-	body := a.byID(id).QuerySelector("tbody")
+	body := query(a.byID(id), "tbody")
 	if sig == *last && body.HasChildNodes() {
 		return body, false
 	}
@@ -378,7 +377,7 @@ func (a *app) rebuildTable(id string, last *string, sig string, rows int, empty 
 // keyboard: one listener per table, whatever the rows.
 func (a *app) bindTables() {
 	for _, id := range []string{"server-maildrop", "local-mailbox"} {
-		a.onActivateWithin(a.byID(id).QuerySelector("tbody"), "tr", func(row dom.Element) {
+		a.onActivateWithin(query(a.byID(id), "tbody"), "tr", func(row dom.Element) {
 			if uid := row.GetAttribute("data-uid"); uid != "" {
 				a.showMessage("Server message "+uid, func() ([]byte, error) { return a.sim.ServerMessageText(uid) })
 			} else if uid := row.GetAttribute("data-local-uid"); uid != "" {

@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -521,6 +522,17 @@ var loaderHosts = []struct {
 			files.ServeHTTP(w, r)
 		})
 	}},
+	// Sends only the first half of the gzip copy, as a cut upload would be:
+	// the copy fails to inflate while the program compiles.
+	{"/truncated/pop3lab/", func(files http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/app.wasm.gz") {
+				files.ServeHTTP(&halfBody{ResponseWriter: w}, r)
+				return
+			}
+			files.ServeHTTP(w, r)
+		})
+	}},
 	// A single-page-app host: every missing file is the page, with 200. The
 	// site was uploaded without its program.
 	{"/spa/pop3lab/", func(files http.Handler) http.Handler {
@@ -533,6 +545,35 @@ var loaderHosts = []struct {
 			files.ServeHTTP(w, r)
 		})
 	}},
+}
+
+// halfBody passes on the first half of a response whose Content-Length
+// it knows, and drops the length, so the body simply ends early.
+type halfBody struct {
+	http.ResponseWriter
+	left int64
+}
+
+func (w *halfBody) WriteHeader(code int) {
+	n, _ := strconv.ParseInt(w.Header().Get("Content-Length"), 10, 64)
+	w.left = n / 2
+	w.Header().Del("Content-Length")
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *halfBody) Write(b []byte) (int, error) {
+	if w.left <= 0 {
+		return len(b), nil
+	}
+	n := int64(len(b))
+	if n > w.left {
+		n = w.left
+	}
+	w.left -= n
+	if _, err := w.ResponseWriter.Write(b[:n]); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // noLength drops Content-Length, so the response is chunked.
@@ -630,6 +671,8 @@ func TestLoaderFailsInOneSentence(t *testing.T) {
 		{"server error", "/broken/pop3lab/", "",
 			regexp.MustCompile(`^The simulator could not start: the server answered 500 Internal Server Error for app\.wasm\.gz\. `)},
 		{"connection dropped", "/dropped/pop3lab/", "",
+			regexp.MustCompile(`^The simulator could not start: the download of app\.wasm\.gz failed \(.+\)\. `)},
+		{"gzip copy cut short", "/truncated/pop3lab/", "",
 			regexp.MustCompile(`^The simulator could not start: the download of app\.wasm\.gz failed \(.+\)\. `)},
 		{"host answers with the page", "/spa/pop3lab/", "",
 			regexp.MustCompile(`^The simulator could not start: app\.wasm is not a WebAssembly program`)},

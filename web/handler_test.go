@@ -408,3 +408,44 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// The site's page preloads the program's brotli copy, with the query the
+// loader fetches it by, and only for a client that accepts brotli from a
+// site that has the copy; other pages never do.
+func TestHandlerPreloadsTheProgram(t *testing.T) {
+	const link = `<app.wasm?v=0123abcd>; rel=preload; as=fetch; crossorigin`
+	withBr := func() fstest.MapFS {
+		site, _ := testSite(t)
+		site["app.wasm.br"] = &fstest.MapFile{Data: []byte("brotli bytes"), ModTime: site["app.wasm"].ModTime}
+		site["app.json"] = &fstest.MapFile{Data: []byte(`{"wasm":"app.wasm","gz":"app.wasm.gz","br":"app.wasm.br","version":"0123abcd"}`)}
+		return site
+	}
+	noBr, _ := testSite(t)
+	tests := []struct {
+		name, path, accept string
+		site               fstest.MapFS
+		want               string
+	}{
+		{"the page, brotli accepted", "/", "gzip, br", withBr(), link},
+		{"the page by name", "/index.html", "br", withBr(), link},
+		{"brotli not accepted", "/", "gzip", withBr(), ""},
+		{"brotli refused", "/", "gzip, br;q=0", withBr(), ""},
+		{"a site without the brotli copy", "/", "gzip, br", noBr, ""},
+		{"another directory's page", "/course/", "gzip, br", withBr(), ""},
+		{"not a page", "/style.css", "gzip, br", withBr(), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.path, nil)
+			req.Header.Set("Accept-Encoding", tt.accept)
+			rec := httptest.NewRecorder()
+			Handler(tt.site).ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				t.Fatalf("%s: %d", tt.path, rec.Code)
+			}
+			if got := rec.Result().Header.Get("Link"); got != tt.want {
+				t.Errorf("Link %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

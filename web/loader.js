@@ -3,8 +3,9 @@
 // index.html) and defines no global of its own.
 //
 // The program compiles while it downloads (WebAssembly.instantiateStreaming
-// on a Response over the download, inflated on the way when it is the gzip
-// copy), so compiling does not wait for the last byte.
+// on the download's Response, inflated on the way when it is the gzip
+// copy), so compiling does not wait for the last byte, and no script sits
+// between the bytes and the compiler.
 //
 // The build writes app.json, {"wasm":"app.wasm","gz":"app.wasm.gz","size":RAW,
 // "gzSize":GZ,"sha256":HEX}. With DecompressionStream, the loader fetches the
@@ -186,119 +187,104 @@
     return resp ? stream(resp, url, 0, rawTotal) : null;
   }
 
-  // stream is download's work once the server answered.
+  // stream is download's work once the server answered. The program's
+  // bytes stay on the browser's own path to the compiler: the loader reads
+  // a copy of the body (resp.clone) only to count it for the progress bar
+  // and to look at its first bytes, so no script touches the bytes the
+  // compiler reads. When the answer is the program itself, labelled
+  // application/wasm, the compiler gets the Response as it came (from the
+  // network or the service worker's cache), which also lets the browser
+  // keep the compiled code for the next visit.
   async function stream(resp, url, gzTotal, rawTotal) {
     // Content-Length counts the bytes on the wire, which are the bytes the
     // body yields only when the browser does not decode them.
     var length = Number(resp.headers.get("Content-Length")) || 0;
     var decodedByBrowser = (resp.headers.get("Content-Encoding") || "identity") !== "identity";
-    if (!resp.body || typeof resp.body.getReader !== "function") {
+    if (!resp.body || typeof resp.body.getReader !== "function" || typeof resp.clone !== "function") {
       progress(0, 0);
       var whole = check(new Uint8Array(await resp.arrayBuffer()), url);
       performance.mark("pop3lab-wasm-fetched");
-      return { bytes: whole, failure: function () { return null; } };
+      return { bytes: whole, failure: function () { return null; }, settled: Promise.resolve() };
     }
 
     var failed = null;
-    var body;
+    var copy = resp.clone().body.getReader();
+    var received = 0;
+    var head;
     try {
-      body = await peek(resp.body, 4);
+      head = await readHead(copy, 4, function (n) { received += n; });
     } catch (err) {
       throw networkError(url, err);
     }
     // A host that sent app.wasm.gz with Content-Encoding: gzip had the
     // browser inflate it already, and its first bytes are then "\0asm",
     // not the gzip magic 1f 8b.
-    var inflateHere = isGzip(body.head);
+    var inflateHere = isGzip(head.bytes);
     var total;
     if (inflateHere) {
       total = gzTotal || (decodedByBrowser ? 0 : length);
     } else {
       total = rawTotal || (decodedByBrowser ? 0 : length);
     }
-    // body.stream yields the head again: it is counted as it passes.
-    var received = 0;
     progress(received, total);
-    var ended = false;
-
-    var reader = body.stream.getReader();
-    var counted = new ReadableStream({
-      pull: async function (controller) {
+    // The count goes on beside the compiler; an error of the download
+    // shows here as well as to the compiler, and is reported in words.
+    var counted = (async function () {
+      for (var done = head.done; !done;) {
         var r;
         try {
-          r = await reader.read();
+          r = await copy.read();
         } catch (err) {
           failed = failed || err;
-          controller.error(err);
           return;
         }
         if (r.done) {
-          if (!ended) {
-            ended = true;
-            performance.mark("pop3lab-wasm-fetched");
-          }
-          controller.close();
-          return;
+          done = true;
+        } else {
+          received += r.value.byteLength;
+          progress(received, total);
         }
-        received += r.value.byteLength;
-        progress(received, total);
-        controller.enqueue(r.value);
-      },
-      cancel: function (reason) {
-        return reader.cancel(reason);
       }
-    });
-    var program = counted;
-    if (inflateHere) {
-      if (typeof DecompressionStream !== "function") {
-        throw new Error(fileName(url) + " arrived gzip-compressed and this browser cannot inflate it (the server should send Content-Encoding: gzip)");
+      performance.mark("pop3lab-wasm-fetched");
+    })();
+
+    if (!inflateHere) {
+      check(head.bytes, url);
+      var type = resp.headers.get("Content-Type") || "";
+      if (/^application\/wasm\s*(;|$)/i.test(type)) {
+        return { response: resp, failure: function () { return failed; }, settled: counted };
       }
-      program = counted.pipeThrough(new DecompressionStream("gzip"));
+      return {
+        response: new Response(resp.body, { headers: { "Content-Type": "application/wasm" } }),
+        failure: function () { return failed; },
+        settled: counted
+      };
     }
-    var inflated;
+    if (typeof DecompressionStream !== "function") {
+      throw new Error(fileName(url) + " arrived gzip-compressed and this browser cannot inflate it (the server should send Content-Encoding: gzip)");
+    }
+    var inflated = resp.body.pipeThrough(new DecompressionStream("gzip")).tee();
+    // The second branch is read only for the program's first bytes.
+    var look = inflated[1].getReader();
+    var first;
     try {
-      inflated = await peek(program, 4);
+      first = await readHead(look, 4, function () {});
     } catch (err) {
       throw networkError(url, failed || err);
     }
-    check(inflated.head, url);
-    var out = inflated.stream;
-    if (inflateHere) {
-      // Errors of the inflation itself (a truncated or corrupt copy) show
-      // in this last stage, not in the counting one.
-      var inner = out.getReader();
-      out = new ReadableStream({
-        pull: async function (controller) {
-          var r;
-          try {
-            r = await inner.read();
-          } catch (err) {
-            failed = failed || err;
-            controller.error(err);
-            return;
-          }
-          if (r.done) {
-            controller.close();
-          } else {
-            controller.enqueue(r.value);
-          }
-        },
-        cancel: function (reason) {
-          return inner.cancel(reason);
-        }
-      });
-    }
+    look.cancel();
+    check(first.bytes, url);
     return {
-      response: new Response(out, { headers: { "Content-Type": "application/wasm" } }),
-      failure: function () { return failed; }
+      response: new Response(inflated[0], { headers: { "Content-Type": "application/wasm" } }),
+      failure: function () { return failed; },
+      settled: counted
     };
   }
 
-  // peek reads at least n bytes of stream (fewer if it ends first) and
-  // returns them as head, with a stream that yields the whole, head
-  // included, and whether the stream already ended.
-  async function peek(stream, n) {
-    var reader = stream.getReader();
+  // readHead reads at least n bytes from reader (fewer if the stream ends
+  // first), telling counted how many each read brought, and returns them
+  // with whether the stream ended.
+  async function readHead(reader, n, counted) {
     var chunks = [];
     var length = 0;
     var done = false;
@@ -309,31 +295,10 @@
       } else if (r.value.byteLength > 0) {
         chunks.push(r.value);
         length += r.value.byteLength;
+        counted(r.value.byteLength);
       }
     }
-    var head = concat(chunks, length);
-    var rest = new ReadableStream({
-      start: function (controller) {
-        if (head.byteLength > 0) {
-          controller.enqueue(head);
-        }
-        if (done) {
-          controller.close();
-        }
-      },
-      pull: async function (controller) {
-        var r = await reader.read();
-        if (r.done) {
-          controller.close();
-        } else {
-          controller.enqueue(r.value);
-        }
-      },
-      cancel: function (reason) {
-        return reader.cancel(reason);
-      }
-    });
-    return { head: head, stream: rest, done: done };
+    return { bytes: concat(chunks, length), done: done };
   }
 
   function concat(chunks, length) {
@@ -401,8 +366,16 @@
     try {
       result = await instantiate(program, go.importObject);
     } catch (err) {
+      // The copy the loader counts sees a failed download too; it may
+      // see it a moment after the compiler does.
+      await Promise.race([program.settled, new Promise(function (ok) { setTimeout(ok, 2000); })]);
       if (program.failure()) {
         throw networkError(url, program.failure());
+      }
+      if (!(err instanceof WebAssembly.CompileError) && !(err instanceof WebAssembly.LinkError)) {
+        // Not the compiler's verdict on the program: its stream failed
+        // (a truncated or corrupt gzip copy).
+        throw networkError(url, err);
       }
       throw new Error("this browser could not compile the program (" + (err && err.message ? err.message : err) + ")");
     }

@@ -89,9 +89,21 @@ async function precache() {
     if (!r.ok) {
       throw new Error(file + ": " + r.status);
     }
-    await cache.put(file, r);
+    await cache.put(file, withoutPreload(r));
   }));
   await cache.put("app.json", response);
+}
+
+// withoutPreload returns r without its Link header: the page's header
+// preloads the program from the network (see web.Handler), which a visit
+// served from this cache does not fetch.
+function withoutPreload(r) {
+  if (!r.headers.has("Link")) {
+    return r;
+  }
+  const headers = new Headers(r.headers);
+  headers.delete("Link");
+  return new Response(r.body, { status: r.status, statusText: r.statusText, headers: headers });
 }
 
 // answer serves request from this build's cache. A request the cache does

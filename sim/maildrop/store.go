@@ -1,6 +1,7 @@
 package maildrop
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -151,7 +152,7 @@ func (s *Store) Deliver(user string, msg io.Reader) (uid string, err error) {
 	// One write of the whole message: the key-value file systems (mem,
 	// indexeddb) store the whole file again on every Write, so writing
 	// in chunks would cost time quadratic in the message size.
-	data, err := io.ReadAll(cr)
+	data, err := readAllSized(cr, lengthOf(msg))
 	if err == nil {
 		err = writeAll(f, data)
 	}
@@ -194,9 +195,58 @@ const MaxReadSize = 32 << 20
 // Read returns the wire form of the message with the given unique-id, as
 // List shows it, without taking the lock: for views.
 func (s *Store) Read(user, uid string) ([]byte, error) {
-	msgs, dir, err := s.peek(user)
+	r, e, err := s.openWire(user, uid)
 	if err != nil {
 		return nil, err
+	}
+	defer r.Close()
+	b, err := readAllSized(io.LimitReader(r, MaxReadSize+1), min(max(e.wire, e.size), MaxReadSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, err)
+	}
+	if len(b) > MaxReadSize {
+		return nil, fmt.Errorf("maildrop %s: %s: larger than %d octets", user, uid, MaxReadSize)
+	}
+	return b, nil
+}
+
+// ReadHeader returns the start of a message as Read would, up to and
+// including the empty line that ends its header section (RFC 5322 section
+// 2.1), or the whole message when it has none: views show a message's
+// sender and subject without reading a large body.
+func (s *Store) ReadHeader(user, uid string) ([]byte, error) {
+	r, _, err := s.openWire(user, uid)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var b []byte
+	chunk := make([]byte, 4096)
+	for len(b) <= MaxReadSize {
+		n, err := r.Read(chunk)
+		from := max(0, len(b)-3) // the end may straddle two reads
+		b = append(b, chunk[:n]...)
+		if bytes.HasPrefix(b, []byte("\r\n")) {
+			return b[:2], nil // no header fields: the empty line comes first
+		}
+		if i := bytes.Index(b[from:], []byte("\r\n\r\n")); i >= 0 {
+			return b[:from+i+4], nil
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, err)
+		}
+	}
+	return nil, fmt.Errorf("maildrop %s: %s: larger than %d octets", user, uid, MaxReadSize)
+}
+
+// openWire opens a message of user's maildrop for reading in wire form.
+func (s *Store) openWire(user, uid string) (*wireReader, entry, error) {
+	msgs, dir, err := s.peek(user)
+	if err != nil {
+		return nil, entry{}, err
 	}
 	for _, e := range msgs {
 		if e.uid != uid {
@@ -204,23 +254,14 @@ func (s *Store) Read(user, uid string) ([]byte, error) {
 		}
 		f, err := s.fsys.Open(path.Join(dir, e.path()))
 		if errors.Is(err, hackpadfs.ErrNotExist) {
-			return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrGone)
+			return nil, entry{}, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrGone)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("maildrop %s: %w", user, err)
+			return nil, entry{}, fmt.Errorf("maildrop %s: %w", user, err)
 		}
-		r := newWireReader(f)
-		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, MaxReadSize+1))
-		if err != nil {
-			return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, err)
-		}
-		if len(b) > MaxReadSize {
-			return nil, fmt.Errorf("maildrop %s: %s: larger than %d octets", user, uid, MaxReadSize)
-		}
-		return b, nil
+		return newWireReader(f), e, nil
 	}
-	return nil, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrNoSuchMessage)
+	return nil, entry{}, fmt.Errorf("maildrop %s: %s: %w", user, uid, ErrNoSuchMessage)
 }
 
 // peek scans user's maildrop read-only.
@@ -622,4 +663,27 @@ func syncFile(f hackpadfs.File) error {
 		return nil
 	}
 	return err
+}
+
+// readAllSized is io.ReadAll with a size hint: a buffer of hint octets
+// (and room to see the end) from the start, where io.ReadAll would grow
+// one step at a time, copying a 2 MB message a dozen times over. A wrong
+// hint costs only time.
+func readAllSized(r io.Reader, hint int64) ([]byte, error) {
+	if hint <= 0 {
+		return io.ReadAll(r)
+	}
+	var b bytes.Buffer
+	b.Grow(int(hint) + bytes.MinRead)
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
+}
+
+// lengthOf is the number of unread octets of r when r knows it (a
+// bytes.Reader, strings.Reader or bytes.Buffer), else 0.
+func lengthOf(r io.Reader) int64 {
+	if l, ok := r.(interface{ Len() int }); ok {
+		return int64(l.Len())
+	}
+	return 0
 }
