@@ -11,7 +11,10 @@ package web_test
 //
 // The site and the browser are made on first use, once per test binary (so
 // the handler's unit tests in this package need neither), and TestMain
-// stops them. Environment:
+// stops them. A site built from the module's sources is kept in the user's
+// cache directory (pop3lab/test-site), keyed by a hash of those sources and
+// the toolchain, so a run with unchanged sources does not build it again
+// (minutes: brotli of the program). Environment:
 //
 //	POP3LAB_SITE=DIR        serve DIR (made by `pop3lab build`; relative to the module root) instead of building a site
 //	POP3LAB_ARTIFACTS=DIR   where screenshots go (default: $TMPDIR/pop3lab-artifacts)
@@ -19,9 +22,12 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -398,8 +404,13 @@ func findChromium() (string, error) {
 		"make test installs chromium (scripts/install-deps.sh); the browser tests never skip")
 }
 
-// buildTestSite builds pop3lab and runs `pop3lab build` into tmp/site, the
-// way `make build` does, or returns $POP3LAB_SITE.
+// buildTestSite returns $POP3LAB_SITE, or a site built from the module's
+// sources by `pop3lab build`, the way `make build` does. The build takes
+// minutes (brotli of the program at its best quality), so a built site is
+// kept in the user's cache directory under a key of everything it is made
+// of: the toolchain and every file of the module. A run with the same
+// sources serves the same bytes without building them again; any change
+// of a source file makes a new key and a new build.
 func buildTestSite(tmp string) (string, error) {
 	if dir := os.Getenv("POP3LAB_SITE"); dir != "" {
 		if !filepath.IsAbs(dir) {
@@ -419,11 +430,24 @@ func buildTestSite(tmp string) (string, error) {
 		return "", fmt.Errorf("go env GOMOD: not in the pop3lab module (%v)", err)
 	}
 	modRoot := filepath.Dir(strings.TrimSpace(string(gomod)))
+	key, err := siteKey(goBin, modRoot)
+	if err != nil {
+		return "", fmt.Errorf("hashing the site's sources: %w", err)
+	}
+	cacheRoot := siteCacheDir()
+	siteDir := filepath.Join(cacheRoot, key)
+	if _, err := os.Stat(filepath.Join(siteDir, "index.html")); err == nil {
+		now := time.Now()
+		os.Chtimes(siteDir, now, now) // in use: see pruneSites
+		fmt.Fprintf(os.Stderr, "browser tests: the site of these sources is built already (%s)\n", siteDir)
+		return siteDir, nil
+	}
+	start := time.Now()
+	built := filepath.Join(tmp, "site")
 	bin := filepath.Join(tmp, "pop3lab")
-	siteDir := filepath.Join(tmp, "site")
 	steps := [][]string{
 		{goBin, "build", "-o", bin, "./cmd/pop3lab"},
-		{bin, "build", "-o", siteDir},
+		{bin, "build", "-o", built},
 	}
 	for _, args := range steps {
 		cmd := exec.Command(args[0], args[1:]...)
@@ -436,7 +460,82 @@ func buildTestSite(tmp string) (string, error) {
 			return "", fmt.Errorf("%s: %w\n%s", strings.Join(args, " "), err, out)
 		}
 	}
+	fmt.Fprintf(os.Stderr, "browser tests: built the site in %s\n", time.Since(start).Round(time.Second))
+	// A cache that cannot be written costs the next run a build, nothing
+	// more: serve the site from tmp.
+	if err := os.MkdirAll(cacheRoot, 0o755); err != nil {
+		return built, nil
+	}
+	pruneSites(cacheRoot)
+	if err := os.Rename(built, siteDir); err != nil {
+		return built, nil
+	}
 	return siteDir, nil
+}
+
+// pruneSites removes the built sites that no run used for a day: sources
+// that changed since. A site used more recently may be another checkout's,
+// served by a test run at this moment.
+func pruneSites(cacheRoot string) {
+	entries, err := os.ReadDir(cacheRoot)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+			os.RemoveAll(filepath.Join(cacheRoot, e.Name()))
+		}
+	}
+}
+
+// siteCacheDir is where built sites are kept between runs.
+func siteCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "pop3lab", "test-site")
+}
+
+// siteKey hashes what the site is built from: the Go toolchain and its
+// settings (wasm_exec.js comes from GOROOT), and the path and bytes of
+// every file of the module but tests, the version control's, the build
+// outputs and installed npm packages (see .gitignore).
+func siteKey(goBin, modRoot string) (string, error) {
+	env, err := exec.Command(goBin, "env", "GOVERSION", "GOROOT", "GOFLAGS", "GOEXPERIMENT", "GOWASM", "CGO_ENABLED").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env: %w", err)
+	}
+	sum := sha256.New()
+	sum.Write(env)
+	skipDirs := map[string]bool{".git": true, "dist": true, "bin": true, ".scratch": true, "node_modules": true}
+	err = filepath.WalkDir(modRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != modRoot && skipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		// Tests are not part of the site: a change to a test keeps its key.
+		if !d.Type().IsRegular() || strings.HasSuffix(d.Name(), ".test") || strings.HasSuffix(d.Name(), "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(modRoot, path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(sum, "%q %d\n", filepath.ToSlash(rel), len(b))
+		sum.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(sum.Sum(nil))[:32], nil
 }
 
 // testHosts serves the site as web.Handler does (under sitePrefix) and as
