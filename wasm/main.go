@@ -44,6 +44,9 @@ func main() {
 		a.editorInput,
 		warmCertificate,
 		gcAfterStart,
+		// The labs and the course are in place: the layout holds still
+		// (a click aimed now lands where it was aimed).
+		func() { html.Underlying().Get("dataset").Set("settled", "true") },
 	)
 	for work := range a.queue {
 		guard(work)

@@ -147,6 +147,12 @@ func waitReady(t testing.TB, ctx context.Context) {
 	case got != "ready":
 		t.Fatalf("the app did not start: %s%s", got, diagnose(ctx))
 	}
+	// The labs and the course come after the first paint and move what
+	// is below them: a click by coordinates waits until the page is
+	// settled.
+	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.settled === "true"`, readyTimeout); err != nil {
+		t.Fatalf("the page did not settle after it was ready: %v%s", err, diagnose(ctx))
+	}
 }
 
 // pollPage waits until the JavaScript expression is truthy in the tab's
