@@ -2,7 +2,9 @@ package server
 
 import (
 	"net"
+	"strings"
 	"testing"
+	"time"
 
 	"pop3lab/sim/internal/pop3test"
 )
@@ -54,8 +56,22 @@ func TestConnectionCaps(t *testing.T) {
 			open[len(open)-1].expect("+OK Logging out.")
 			open[len(open)-1].expectEOF()
 			env.events.WaitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == 2 })
-			next := newClient(t, pop3test.Pipe.Dial(t, env.srv))
-			next.greeting()
+			// The place is freed when the session's goroutine ends, just
+			// after its close event: the next connection is admitted once
+			// it has, refused in the same words until then.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				next := newClient(t, pop3test.Pipe.Dial(t, env.srv))
+				line := next.line()
+				if strings.HasPrefix(line, "+OK POP3 server ready <") {
+					break
+				}
+				if line != tc.refuse || time.Now().After(deadline) {
+					t.Fatalf("after a place was freed: %q", line)
+				}
+				next.close()
+				time.Sleep(time.Millisecond)
+			}
 		})
 	}
 }
