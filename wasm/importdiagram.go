@@ -7,7 +7,6 @@ import (
 
 	"pop3lab/sim/annotate"
 	"pop3lab/sim/capture"
-	"pop3lab/sim/keylog"
 	"pop3lab/wasm/view"
 )
 
@@ -30,9 +29,7 @@ func (a *app) showImportedDiagram(imp *capture.Imported) {
 	for i := range recs {
 		recs[i] = theByteView.records(a.sim, i+1)
 	}
-	// A key log that does not parse leaves the TLS records as they are.
-	log, _ := keylog.Parse(imp.KeyLog)
-	arrows, more := view.ImportedArrows(recs, log)
+	arrows, more := view.ImportedArrows(recs)
 	importedDiagram = &importedArrows{imp, arrows}
 	list := a.byID("sequence-imported")
 	clearChildren(list)
