@@ -134,9 +134,22 @@ func open(t testing.TB, ctx context.Context, path string) {
 	waitReady(t, ctx)
 }
 
-// waitReady waits until the page in the tab is ready, failing the test as
-// open does.
+// waitReady waits until the page in the tab is ready and settled,
+// failing the test as open does.
 func waitReady(t testing.TB, ctx context.Context) {
+	t.Helper()
+	waitInteractive(t, ctx)
+	// The labs and the course come after the first paint and move what
+	// is below them: a click by coordinates waits until the page is
+	// settled.
+	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.settled === "true"`, readyTimeout); err != nil {
+		t.Fatalf("the page did not settle after it was ready: %v%s", err, diagnose(ctx))
+	}
+}
+
+// waitInteractive waits until the page takes input (dataset.ready), the
+// moment the download budget counts to.
+func waitInteractive(t testing.TB, ctx context.Context) {
 	t.Helper()
 	got, err := pollPage[string](ctx, readyOrError, readyTimeout)
 	switch {
@@ -146,12 +159,6 @@ func waitReady(t testing.TB, ctx context.Context) {
 		t.Fatalf("waiting for the app: %v%s", err, diagnose(ctx))
 	case got != "ready":
 		t.Fatalf("the app did not start: %s%s", got, diagnose(ctx))
-	}
-	// The labs and the course come after the first paint and move what
-	// is below them: a click by coordinates waits until the page is
-	// settled.
-	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.settled === "true"`, readyTimeout); err != nil {
-		t.Fatalf("the page did not settle after it was ready: %v%s", err, diagnose(ctx))
 	}
 }
 

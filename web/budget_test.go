@@ -32,7 +32,7 @@ func TestDownloadBudget(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site(t).server.URL+host.prefix)); err != nil {
 				t.Fatal(err)
 			}
-			waitReady(t, ctx)
+			waitInteractive(t, ctx)
 			type entry struct {
 				Name string  `json:"name"`
 				Size float64 `json:"size"`
