@@ -52,18 +52,8 @@ func parseByteLink(b block, id string) (*ByteLink, []lineError) {
 		errs = append(errs, lineError{line, "bytes: " + fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
-	for i, raw := range b.contentLines() {
-		n := b.line(i + 1)
-		line := strings.TrimSpace(raw)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if hasControl(line) {
-			fail(n, "control character in the line")
-			continue
-		}
-		key, rest, ok := strings.Cut(line, ":")
-		key, rest = strings.TrimSpace(key), strings.TrimSpace(rest)
+	for _, kl := range b.keyedLines(fail) {
+		n, line, key, rest, ok := kl.n, kl.line, strings.TrimSpace(kl.key), kl.rest, kl.ok
 		if !ok || !contains(byteLinkKeys, key) {
 			fail(n, `want "scenario:", "step:", "show:" or "caption:", got %q`, truncate(line, 30))
 			continue

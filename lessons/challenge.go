@@ -345,18 +345,8 @@ func parseChallenge(b block, id string) (*Challenge, []lineError) {
 		errs = append(errs, lineError{line, "challenge: " + fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
-	for i, raw := range b.contentLines() {
-		n := b.line(i + 1)
-		line := strings.TrimSpace(raw)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if hasControl(line) {
-			fail(n, "control character in the line")
-			continue
-		}
-		key, rest, ok := strings.Cut(line, ":")
-		rest = strings.TrimSpace(rest)
+	for _, kl := range b.keyedLines(fail) {
+		n, line, key, rest, ok := kl.n, kl.line, kl.key, kl.rest, kl.ok
 		word, weight, weighted := strings.Cut(key, "(")
 		word = strings.TrimSpace(word)
 		if !ok || !contains(challengeKeys, word) {

@@ -443,6 +443,36 @@ func (b block) contentLines() []string {
 	return lines
 }
 
+// keyedLine is one "key: value" line of a block: its source line, the
+// whole line trimmed, the key as written and the value trimmed; ok is
+// false when the line has no colon.
+type keyedLine struct {
+	n               int
+	line, key, rest string
+	ok              bool
+}
+
+// keyedLines are the lines of a block written as "key: value", skipping
+// blank lines and # comments; a line with a control character is passed
+// to fail and skipped.
+func (b block) keyedLines(fail func(line int, format string, args ...any)) []keyedLine {
+	var out []keyedLine
+	for i, raw := range b.contentLines() {
+		n := b.line(i + 1)
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if hasControl(line) {
+			fail(n, "control character in the line")
+			continue
+		}
+		key, rest, ok := strings.Cut(line, ":")
+		out = append(out, keyedLine{n, line, key, strings.TrimSpace(rest), ok})
+	}
+	return out
+}
+
 // render renders the markdown body, custom blocks included.
 func (d *doc) render() (string, error) {
 	var buf bytes.Buffer
