@@ -3,7 +3,6 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"pop3lab/sim"
 	"pop3lab/sim/scenario"
 	"pop3lab/wasm/view"
 )
@@ -59,22 +57,10 @@ func TestLessonByteView(t *testing.T) {
 // the clear is the same arrows, in order, as the lab's own diagram in
 // the page; an arrow opens its bytes; Back shows the simulation again.
 func TestImportedDiagram(t *testing.T) {
+	capture, sc := labCapture(t, "sniffing")
 	lab, _ := scenario.LabByName("sniffing")
-	sc, err := scenario.Parse(lab.Source)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := scenario.Run(sc, sim.Options{}, nil)
-	if s == nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var buf bytes.Buffer
-	if err := s.WritePcapng(&buf); err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "lab.pcapng")
-	os.WriteFile(file, buf.Bytes(), 0o644)
+	os.WriteFile(file, capture, 0o644)
 	frag, err := view.EncodeShare(view.Shared{Scenario: lab.Source, Step: len(sc.Steps)})
 	if err != nil {
 		t.Fatal(err)

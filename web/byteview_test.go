@@ -88,12 +88,14 @@ func TestByteViewTLS(t *testing.T) {
 	screenshot(t, ctx, "byte-view-client-hello")
 }
 
-// TestByteViewImport opens a pcapng the simulator wrote, as a learner
-// opens a capture: its three connections are listed and annotated,
-// read-only. A damaged file then gets one sentence and the view keeps
-// what it showed.
-func TestByteViewImport(t *testing.T) {
-	lab, _ := scenario.LabByName("sniffing")
+// labCapture runs a built-in lab to its end, natively, and returns its
+// pcapng export and its parsed scenario.
+func labCapture(t *testing.T, name string) ([]byte, *scenario.Scenario) {
+	t.Helper()
+	lab, ok := scenario.LabByName(name)
+	if !ok {
+		t.Fatalf("no lab %q", name)
+	}
 	sc, err := scenario.Parse(lab.Source)
 	if err != nil {
 		t.Fatal(err)
@@ -107,10 +109,19 @@ func TestByteViewImport(t *testing.T) {
 	if err := s.WritePcapng(&buf); err != nil {
 		t.Fatal(err)
 	}
+	return buf.Bytes(), sc
+}
+
+// TestByteViewImport opens a pcapng the simulator wrote, as a learner
+// opens a capture: its three connections are listed and annotated,
+// read-only. A damaged file then gets one sentence and the view keeps
+// what it showed.
+func TestByteViewImport(t *testing.T) {
+	capture, _ := labCapture(t, "sniffing")
 	dir := t.TempDir()
 	good, bad := filepath.Join(dir, "lab.pcapng"), filepath.Join(dir, "damaged.pcapng")
-	os.WriteFile(good, buf.Bytes(), 0o644)
-	os.WriteFile(bad, buf.Bytes()[:buf.Len()-7], 0o644)
+	os.WriteFile(good, capture, 0o644)
+	os.WriteFile(bad, capture[:len(capture)-7], 0o644)
 
 	ctx := newTab(t)
 	open(t, ctx, "")
