@@ -28,9 +28,14 @@ func main() {
 	a.restore()
 	a.bind()
 	a.renderAll()
+	// The labs and the editor's check are in place before the page takes
+	// input (about 10 ms): arriving later, they would move what is below
+	// them.
+	a.renderLabs()
 	a.openShared()
 	a.startClassroom()
 	a.enable(true)
+	a.editorInput()
 	html := a.doc.DocumentElement()
 	html.Underlying().Get("dataset").Set("ready", "true")
 	html.Underlying().Get("dataset").Set("startupMs", fmt.Sprint(time.Since(start).Milliseconds()))
@@ -39,13 +44,10 @@ func main() {
 	// turn of the browser's event loop, so the page paints and takes
 	// input in between; input that arrives meanwhile goes first.
 	a.afterStart(
-		a.renderLabs,
 		a.loadCourse,
-		a.editorInput,
 		warmCertificate,
 		gcAfterStart,
-		// The labs and the course are in place: the layout holds still
-		// (a click aimed now lands where it was aimed).
+		// The course is in place.
 		func() { html.Underlying().Get("dataset").Set("settled", "true") },
 	)
 	for work := range a.queue {

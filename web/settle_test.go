@@ -1,0 +1,77 @@
+//go:build !js
+
+package web_test
+
+import (
+	"testing"
+)
+
+// watchLayout is an init script: the moment the app says it takes input
+// (data-ready) it notes where every visible control and pane is, and
+// the moment the page has settled (data-settled: the labs and the course
+// are in) it lists those that moved or changed size, in
+// window.layoutMoves. Both notes are taken in the same task that sets
+// the attribute, before the browser runs anything else.
+const watchLayout = `(() => {
+  const sel = "button, input, select, textarea, a[href], summary, main > .pane, .pane-head, #terminal-log, #sequence, #labs";
+  const key = (e, i) => (e.id ? "#" + e.id : e.tagName.toLowerCase() + "." + (e.className || "") + "[" + i + "]") + (e.textContent ? " '" + e.textContent.trim().slice(0, 30) + "'" : "");
+  const snap = () => {
+    const out = new Map();
+    document.querySelectorAll(sel).forEach((e, i) => {
+      const r = e.getBoundingClientRect();
+      if ((r.width === 0 && r.height === 0) || !e.checkVisibility()) return;
+      out.set(e, {key: key(e, i), x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height});
+    });
+    return out;
+  };
+  let first = null;
+  new MutationObserver(() => {
+    const d = document.documentElement.dataset;
+    if (d.ready === "true" && first === null) {
+      first = snap();
+    }
+    if (d.settled === "true" && first !== null && !window.layoutMoves) {
+      const moves = [];
+      for (const [e, a] of first) {
+        if (!e.isConnected) continue;
+        const r = e.getBoundingClientRect();
+        const b = {x: r.left + scrollX, y: r.top + scrollY, w: r.width, h: r.height};
+        if (Math.abs(a.x - b.x) > 1 || Math.abs(a.y - b.y) > 1 || Math.abs(a.w - b.w) > 1 || Math.abs(a.h - b.h) > 1) {
+          moves.push(a.key + ": " + [a.x, a.y, a.w, a.h].map(Math.round).join(",") + " -> " + [b.x, b.y, b.w, b.h].map(Math.round).join(","));
+        }
+      }
+      window.layoutMoves = moves;
+    }
+  }).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-ready", "data-settled"]});
+})();`
+
+// TestNothingMovesAfterReady loads the page at each designed screen and
+// checks that what the learner can already click when the terminal takes
+// input stays where it is while the labs and the course arrive: a click
+// aimed in those first moments lands where it was aimed.
+func TestNothingMovesAfterReady(t *testing.T) {
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{
+		{"phone", 390, 844},
+		{"tablet", 820, 1180},
+		{"laptop", 1366, 768},
+		{"projector", 1920, 1080},
+	} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := newTab(t)
+			viewport(t, ctx, size.w, size.h)
+			addInitScript(t, ctx, watchLayout)
+			open(t, ctx, "")
+			moves, err := pollPage[[]string](ctx, `window.layoutMoves`, readyTimeout)
+			if err != nil {
+				t.Fatalf("no layout note: %v%s", err, diagnose(ctx))
+			}
+			for _, m := range moves {
+				t.Errorf("moved after the page took input: %s", m)
+			}
+			screenshot(t, ctx, "settled-"+size.name)
+		})
+	}
+}
