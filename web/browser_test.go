@@ -139,9 +139,9 @@ func open(t testing.TB, ctx context.Context, path string) {
 func waitReady(t testing.TB, ctx context.Context) {
 	t.Helper()
 	waitInteractive(t, ctx)
-	// The labs and the course come after the first paint and move what
-	// is below them: a click by coordinates waits until the page is
-	// settled.
+	// The course comes after the first paint (TestNothingMovesAfterReady
+	// checks that its arrival moves nothing): tests that read or use it
+	// wait until the page is settled.
 	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.settled === "true"`, readyTimeout); err != nil {
 		t.Fatalf("the page did not settle after it was ready: %v%s", err, diagnose(ctx))
 	}
