@@ -2,9 +2,7 @@ package server
 
 import (
 	"net"
-	"strings"
 	"testing"
-	"time"
 
 	"pop3lab/sim/internal/pop3test"
 )
@@ -56,22 +54,9 @@ func TestConnectionCaps(t *testing.T) {
 			open[len(open)-1].expect("+OK Logging out.")
 			open[len(open)-1].expectEOF()
 			env.events.WaitFor(t, "the session closed", func(evs []Event) bool { return closedSessions(evs) == 2 })
-			// The place is freed when the session's goroutine ends, just
-			// after its close event: the next connection is admitted once
-			// it has, refused in the same words until then.
-			deadline := time.Now().Add(5 * time.Second)
-			for {
-				next := newClient(t, pop3test.Pipe.Dial(t, env.srv))
-				line := next.line()
-				if strings.HasPrefix(line, "+OK POP3 server ready <") {
-					break
-				}
-				if line != tc.refuse || time.Now().After(deadline) {
-					t.Fatalf("after a place was freed: %q", line)
-				}
-				next.close()
-				time.Sleep(time.Millisecond)
-			}
+			// The place is free by the time the close event is out.
+			next := newClient(t, pop3test.Pipe.Dial(t, env.srv))
+			next.greeting()
 		})
 	}
 }
@@ -107,6 +92,41 @@ func TestAddressKey(t *testing.T) {
 	} {
 		if got := addressKey(tc.addr); got != tc.want {
 			t.Errorf("addressKey(%v) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestPlaceIsFreeAtTheCloseEvent: by the time a session reports its
+// close, it has left the server's sessions and freed its place under the
+// caps, so whoever sees the close can connect again at once.
+func TestPlaceIsFreeAtTheCloseEvent(t *testing.T) {
+	var env *testEnv
+	type count struct{ sessions, total, byAddr, unauth int }
+	seen := make(chan count, 4)
+	env = newEnv(t, func(c *Config) {
+		c.MaxConns = 1
+		c.Observer = ObserverFunc(func(e Event) {
+			if e.Kind != EventClose {
+				return
+			}
+			s := env.srv
+			s.mu.Lock()
+			seen <- count{len(s.sessions), s.admission.total, len(s.admission.byAddr), len(s.admission.unauth)}
+			s.mu.Unlock()
+		})
+	})
+	for _, quit := range []bool{true, false} {
+		c := newClient(t, pop3test.Pipe.Dial(t, env.srv))
+		c.greeting()
+		if quit {
+			c.cmd("QUIT")
+			c.expect("+OK Logging out.")
+			c.expectEOF()
+		} else {
+			c.close() // the client hangs up: the session finishes on EOF
+		}
+		if got := <-seen; got != (count{}) {
+			t.Errorf("quit=%v: at the close event the server still counts %+v", quit, got)
 		}
 	}
 }

@@ -58,6 +58,7 @@ type client struct {
 	r     *bufio.Reader
 	out   chan []byte
 	wdone chan struct{}
+	once  sync.Once // close runs once: a test may close before its cleanup does
 }
 
 func newClient(t *testing.T, conn net.Conn) *client {
@@ -76,12 +77,10 @@ func newClient(t *testing.T, conn net.Conn) *client {
 }
 
 func (c *client) close() {
-	select {
-	case <-c.wdone:
-	default:
+	c.once.Do(func() {
 		close(c.out)
-	}
-	c.conn.Close()
+		c.conn.Close()
+	})
 }
 
 // send writes raw bytes.

@@ -134,10 +134,7 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 	s.sessions[sess] = struct{}{}
 	s.mu.Unlock()
 	defer func() {
-		s.mu.Lock()
-		delete(s.sessions, sess)
-		s.release(sess)
-		s.mu.Unlock()
+		s.leave(sess) // done already if the session finished
 		sess.release()
 	}()
 	if implicitTLS {
@@ -147,6 +144,20 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		}
 	}
 	sess.run()
+}
+
+// leave takes sess out of the server's sessions and frees its place
+// under the connection caps. The session leaves before it reports its
+// close, so whoever sees the close event may connect again at once; a
+// second call does nothing.
+func (s *Server) leave(sess *session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[sess]; !ok {
+		return
+	}
+	delete(s.sessions, sess)
+	s.release(sess)
 }
 
 // Shutdown stops accepting connections, ends every session that is not

@@ -283,6 +283,7 @@ func (s *session) finish(note string) {
 	}
 	s.state = StateClosed
 	s.mu.Unlock()
+	s.srv.leave(s)
 	s.event(Event{Kind: EventClose, Note: note})
 }
 
