@@ -126,6 +126,17 @@ func (a *app) replaceSim(s *sim.Simulation) {
 func (a *app) restore() {
 	var msg string
 	lasts := view.UntilAction
+	// A first visit starts from the sample state: it is built while the
+	// browser opens its store, whose answer arrives only once the program
+	// waits for it, so the two overlap instead of adding up.
+	sample := make(chan *sim.Simulation, 1)
+	spawn(func() {
+		var s *sim.Simulation // nil: built again below, where a failure is reported
+		defer func() { sample <- s }()
+		if built, err := a.newSim(defaultSeed, nil); err == nil {
+			s = built
+		}
+	})
 	a.store, msg = openStore()
 	seed, actions := uint64(defaultSeed), []sim.Action(nil)
 	var saved []byte // the bytes the sandbox came from
@@ -164,7 +175,16 @@ func (a *app) restore() {
 		lasts = view.UntilDismissed
 		seed, actions = defaultSeed, nil
 	}
-	s, err := a.newSim(seed, actions)
+	var s *sim.Simulation
+	var err error
+	if fresh := <-sample; fresh != nil && seed == defaultSeed && len(actions) == 0 {
+		s = fresh
+	} else {
+		if fresh != nil {
+			fresh.Close()
+		}
+		s, err = a.newSim(seed, actions)
+	}
 	if err != nil {
 		msg = "Your saved session could not be replayed, so a fresh one was started."
 		if a.store != nil {

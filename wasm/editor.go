@@ -58,7 +58,11 @@ func (a *app) drawGutter(src string, problems []view.EditorProblem) {
 		}
 		g.AppendChild(a.el("span", strconv.Itoa(l.N), "class", cls))
 	}
-	g.Underlying().Set("scrollTop", a.byID("editor-source").Underlying().Get("scrollTop"))
+	// Reading scrollTop makes the browser lay the page out there and then:
+	// a closed editor has not scrolled, and its numbers need no syncing.
+	if a.byID("editor").Underlying().Get("open").Bool() {
+		g.Underlying().Set("scrollTop", a.byID("editor-source").Underlying().Get("scrollTop"))
+	}
 }
 
 // editorRunProblem is where running the editor's scenario went wrong.
@@ -79,9 +83,11 @@ func (a *app) editorRunFailed(src string, d *scenario.Divergence) {
 // bindEditor connects the gutter's scrolling and the problem buttons.
 func (a *app) bindEditor() {
 	src := a.byID("editor-source")
-	listen(src, "scroll", func(dom.Event) {
+	syncGutter := func(dom.Event) {
 		a.byID("editor-gutter").Underlying().Set("scrollTop", src.Underlying().Get("scrollTop"))
-	})
+	}
+	listen(src, "scroll", syncGutter)
+	listen(a.byID("editor"), "toggle", syncGutter) // drawGutter skips a closed editor
 	a.onActivateWithin(a.byID("editor-errors"), "button.editor-problem", func(b dom.Element) {
 		line, err := strconv.Atoi(b.GetAttribute("data-line"))
 		if err != nil {
