@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 )
 
 // These tests follow a learner through the course pane: from the
@@ -37,7 +38,7 @@ func waitLessonTitle(t *testing.T, ctx context.Context, title string) {
 
 func builtinCourse(t *testing.T) []*lessons.Lesson {
 	t.Helper()
-	course, err := lessons.Course()
+	course, err := render.Course()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func TestBuildCommand(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "loader.js", "wasm_exec.js", "manifest.webmanifest", "classroom.json",
-		"lessons/index.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version} {
+		"lessons/index.json", "lessons/course.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version} {
 		if !listed[want] {
 			t.Errorf("app.json files lack %s: %q", want, m.Files)
 		}

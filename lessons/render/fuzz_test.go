@@ -1,4 +1,4 @@
-package lessons
+package render
 
 import (
 	"strings"
@@ -55,7 +55,7 @@ func FuzzBlocks(f *testing.F) {
 					t.Errorf("the right answers are not right: %+v", qu)
 				}
 			}
-			assertNoMarkup(t, q.html())
+			assertNoMarkup(t, quizHTML(q))
 		} else if q != nil {
 			t.Error("parseQuiz returned a quiz and errors")
 		}
@@ -72,7 +72,7 @@ func FuzzBlocks(f *testing.F) {
 		}
 
 		if c, errs := parseChallenge(b, "x-challenge-1"); len(errs) == 0 {
-			if c.Title == "" || c.Goal == "" || len(c.Items) == 0 || len(c.solution) == 0 {
+			if c.Title == "" || c.Goal == "" || len(c.Items) == 0 || len(c.SolutionLines) == 0 {
 				t.Errorf("challenge accepted without title, goal, items or solution: %+v", c)
 			}
 			for _, it := range c.Items {
@@ -81,7 +81,7 @@ func FuzzBlocks(f *testing.F) {
 				}
 			}
 			c.Setup() // panics if the setup it accepted does not parse
-			assertNoMarkup(t, c.html())
+			assertNoMarkup(t, challengeHTML(c))
 		} else {
 			for _, e := range errs {
 				if e.Line < 1 || e.Line > len(b.lines)+1 {
