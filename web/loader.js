@@ -377,10 +377,11 @@
     return { program: program, url: url };
   }
 
-  // start compiles and instantiates a downloaded program for a new Go
-  // instance and runs it up to its first wait; it returns the promise that
-  // settles when the program ends. A failure is an Error in words.
-  async function start(program, url) {
+  // compile compiles and instantiates a downloaded program for a new Go
+  // instance; a failure is an Error in words. The result's run() runs
+  // the program up to its first wait before it returns, and returns the
+  // promise that settles when the program ends.
+  async function compile(program, url) {
     var go = new Go();
     var result;
     try {
@@ -399,9 +400,11 @@
       }
       throw new Error("this browser could not compile the program (" + (err && err.message ? err.message : err) + ")");
     }
-    // go.run runs the program up to its first wait before it returns; the
-    // promise settles only when the program ends.
-    return { exited: go.run(result.instance) };
+    return {
+      run: function () {
+        return go.run(result.instance);
+      }
+    };
   }
 
   var manifestLoaded = null; // the promise of app.json, set by main
@@ -415,13 +418,13 @@
     if (fetched.program === null) {
       throw new Error("the site has no " + ((manifest && manifest.wasm) || "app.wasm") + " (was it built with pop3lab build?)");
     }
-    var running = await start(fetched.program, fetched.url);
+    var compiled = await compile(fetched.program, fetched.url);
     performance.mark("pop3lab-wasm-instantiated");
     if (box) {
       box.hidden = true;
     }
     // A UI program ends only when it fails.
-    running.exited.then(function () {
+    compiled.run().then(function () {
       show("the program exited", "The simulator stopped (its program exited); reload the page to start it again.");
     }, function (err) {
       var text = String(err && err.message ? err.message : err);
@@ -453,11 +456,11 @@
     if (fetched.program === null) {
       throw new Error("the site has no " + manifest.author.wasm);
     }
-    var running = await start(fetched.program, fetched.url);
+    var compiled = await compile(fetched.program, fetched.url);
     var forget = function () {
       author = null; // it ended (it should not): the next preview starts it again
     };
-    running.exited.then(forget, forget);
+    compiled.run().then(forget, forget);
     var render = globalThis.pop3labAuthor.render;
     if (typeof render !== "function") {
       throw new Error(fetched.url.split("?")[0] + " started but defined no renderer");
