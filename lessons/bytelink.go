@@ -1,11 +1,5 @@
 package lessons
 
-import (
-	"fmt"
-	"html"
-	"strings"
-)
-
 // A ByteLink is a ```bytes block: a button that runs one of the lesson's
 // pop3 scenarios up to a step and opens the byte view on what an
 // eavesdropper learns from the connection that step used. The block
@@ -21,109 +15,19 @@ import (
 type ByteLink struct {
 	// ID is "SLUG-bytes-N" for the Nth bytes block of the lesson; the
 	// rendered button carries it as data-byte-link.
-	ID string
+	ID string `json:"id"`
 	// Scenario is the ID of the pop3 block to run ("SLUG-1").
-	Scenario string
+	Scenario string `json:"scenario"`
 	// Step is how many steps of it to run, from 1.
-	Step int
+	Step int `json:"step"`
 	// Show is what to open, one of Findings.
-	Show string
+	Show string `json:"show"`
 	// Caption is the button's text.
-	Caption string
+	Caption string `json:"caption"`
 	// Line is the markdown line of the block's opening fence.
-	Line int
-
-	scenarioNumber, scenarioLine, stepLine int
-	scenarioTitle                          string
+	Line int `json:"line"`
 }
 
 // Findings are what a bytes block can show: the things an eavesdropper
 // learns from a connection, as the side-by-side comparison names them.
 var Findings = []string{"password", "user name", "server name", "message sizes"}
-
-var byteLinkKeys = []string{"scenario", "step", "show", "caption"}
-
-// parseByteLink reads a bytes block; the scenario it names is checked
-// once the whole lesson is read (resolveByteLinks).
-func parseByteLink(b block, id string) (*ByteLink, []lineError) {
-	bl := &ByteLink{ID: id, Line: b.fence, scenarioNumber: 1, scenarioLine: b.fence}
-	var errs []lineError
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, lineError{line, "bytes: " + fmt.Sprintf(format, args...)})
-	}
-	seen := map[string]int{}
-	for _, kl := range b.keyedLines(fail) {
-		n, line, key, rest, ok := kl.n, kl.line, strings.TrimSpace(kl.key), kl.rest, kl.ok
-		if !ok || !contains(byteLinkKeys, key) {
-			fail(n, `want "scenario:", "step:", "show:" or "caption:", got %q`, truncate(line, 30))
-			continue
-		}
-		if first, dup := seen[key]; dup {
-			fail(n, "%s given twice (first on line %d)", key, first)
-			continue
-		}
-		seen[key] = n
-		switch key {
-		case "scenario", "step":
-			v, ok := wholeNumber(rest)
-			if !ok || v < 1 {
-				fail(n, "%s: want a whole number from 1, got %q", key, truncate(rest, 20))
-				continue
-			}
-			if key == "scenario" {
-				bl.scenarioNumber, bl.scenarioLine = v, n
-			} else {
-				bl.Step, bl.stepLine = v, n
-			}
-		case "show":
-			if !contains(Findings, rest) {
-				fail(n, "show: want one of %q, got %q", Findings, truncate(rest, 30))
-				continue
-			}
-			bl.Show = rest
-		case "caption":
-			if rest == "" {
-				fail(n, "caption: empty")
-				continue
-			}
-			bl.Caption = rest
-		}
-	}
-	bad := len(errs) > 0
-	for _, key := range []string{"step", "show", "caption"} {
-		if _, ok := seen[key]; !ok && !bad {
-			fail(b.fence, "missing %s", key)
-		}
-	}
-	if len(errs) > 0 {
-		sortLineErrors(errs)
-		return nil, errs
-	}
-	return bl, nil
-}
-
-// resolveByteLinks points each bytes block at its pop3 block, and reports
-// blocks that name a scenario the lesson lacks or a step past its end.
-func (d *doc) resolveByteLinks() {
-	for _, bl := range d.byteLinks {
-		if bl.scenarioNumber > len(d.scenarios) {
-			d.errorf(bl.scenarioLine, "bytes: scenario %d: the lesson has %d pop3 blocks", bl.scenarioNumber, len(d.scenarios))
-			continue
-		}
-		sc := d.scenarios[bl.scenarioNumber-1]
-		bl.Scenario, bl.scenarioTitle = sc.ID, sc.Title
-		if bl.scenarioTitle == "" {
-			bl.scenarioTitle = "Try it"
-		}
-		if steps := len(sc.parsed.Steps); bl.Step > steps {
-			d.errorf(bl.stepLine, "bytes: step %d: scenario %d has %d steps", bl.Step, bl.scenarioNumber, steps)
-		}
-	}
-}
-
-// html renders the block as a button the app enables; on a page without
-// the app it stays disabled, like "Run in simulator".
-func (bl *ByteLink) html() string {
-	return fmt.Sprintf(`<p class="byte-link"><button type="button" class="open-bytes" data-byte-link="%s" disabled>%s</button> <span class="meta">runs “%s” to step %d and opens the byte view</span></p>`+"\n",
-		html.EscapeString(bl.ID), html.EscapeString(bl.Caption), html.EscapeString(bl.scenarioTitle), bl.Step)
-}

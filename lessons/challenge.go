@@ -2,7 +2,7 @@ package lessons
 
 import (
 	"fmt"
-	"html"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,62 +50,61 @@ import (
 type Challenge struct {
 	// ID is "SLUG-challenge-N" for the Nth challenge of the lesson; the
 	// rendered section carries it as data-challenge-id.
-	ID string
+	ID string `json:"id"`
 	// Title and Goal say what to do.
-	Title, Goal string
+	Title string `json:"title"`
+	Goal  string `json:"goal"`
 	// Line is the markdown line of the block's opening fence.
-	Line int
+	Line int `json:"line"`
 	// Seed seeds the sandbox the challenge starts.
-	Seed uint64
+	Seed uint64 `json:"seed"`
 	// Items are the assessment items, Hints the hints in the order given.
-	Items []Item
-	Hints []Hint
-
-	setup, solution []srcLine
+	Items []Item `json:"items"`
+	Hints []Hint `json:"hints"`
+	// SetupLines are the setup: lines, SolutionLines the solution: lines,
+	// in order: scenario steps (see ScenarioSource).
+	SetupLines    []ScenarioLine `json:"setup"`
+	SolutionLines []ScenarioLine `json:"solution"`
 }
 
 // Item is one assessment item of a challenge.
 type Item struct {
 	// Line is the markdown line of the item.
-	Line int
+	Line int `json:"line"`
 	// Text says what the learner must achieve.
-	Text string
+	Text string `json:"text"`
 	// Points it is worth when done.
-	Points int
+	Points int `json:"points"`
 	// Conditions must all hold for the item to be done.
-	Conditions []Condition
+	Conditions []Condition `json:"conditions"`
 }
 
 // Hint is one hint of a challenge; using it costs Cost points.
 type Hint struct {
-	Line int
-	Text string
-	Cost int
+	Line int    `json:"line"`
+	Text string `json:"text"`
+	Cost int    `json:"cost"`
 }
 
 // Condition is one check of an item on a simulation.
 type Condition struct {
 	// Kind is the first word: "tap", "ran", "server", ...
-	Kind string
+	Kind string `json:"kind"`
 	// Not negates the check.
-	Not bool
+	Not bool `json:"not"`
 	// Args are the words after the kind, quoted strings unquoted.
-	Args []string
-	// Op and N are the comparison of a "messages" check.
-	Op string
-	N  int
+	Args []string `json:"args"`
+	// Op and N are the comparison of a "messages" check, and of a "ran"
+	// check that counts.
+	Op string `json:"op"`
+	N  int    `json:"n"`
 }
 
-// Default points of an item and cost of a hint.
-const (
-	defaultItemPoints = 10
-	defaultHintCost   = 5
-)
-
-// srcLine is a scenario line of a setup or solution, with its markdown line.
-type srcLine struct {
-	text string
-	line int
+// ScenarioLine is a setup or solution line of a challenge, a scenario
+// step, with its markdown line.
+type ScenarioLine struct {
+	Text string `json:"text"`
+	Line int    `json:"line"`
 }
 
 // Grade is how far a learner has come with a challenge.
@@ -153,7 +152,7 @@ func (c *Challenge) HintCost(used int) int {
 // Setup returns the scenario that prepares the challenge's sandbox: its
 // seed and setup steps (perhaps none).
 func (c *Challenge) Setup() *scenario.Scenario {
-	sc, err := scenario.Parse(scenarioSource(c.Seed, c.setup))
+	sc, err := scenario.Parse(ScenarioSource(c.Seed, c.SetupLines))
 	if err != nil {
 		panic(fmt.Sprintf("lessons: challenge %s: setup parsed once and not now: %v", c.ID, err)) // checked by parseChallenge
 	}
@@ -275,7 +274,7 @@ func (w *world) holds(c Condition) bool {
 		if a[0] == "messages" {
 			return compare(len(subjects), c.Op, c.N)
 		}
-		return contains(subjects, a[1]) == (a[0] == "has")
+		return slices.Contains(subjects, a[1]) == (a[0] == "has")
 	case "setting":
 		scope, kv, _ := strings.Cut(a[0], ".")
 		key, val, _ := strings.Cut(kv, "=")
@@ -324,159 +323,45 @@ func compare(n int, op string, m int) bool {
 	return false
 }
 
-// scenarioSource writes setup or solution lines as a scenario with a
-// seed; line 1 is the seed, line i+1 is lines[i].
-func scenarioSource(seed uint64, lines ...[]srcLine) string {
+// ScenarioSource writes setup or solution lines as a scenario with a
+// seed; line 1 is the seed, line i+1 is the ith line given.
+func ScenarioSource(seed uint64, lines ...[]ScenarioLine) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "seed: %d\n", seed)
 	for _, ls := range lines {
 		for _, l := range ls {
-			b.WriteString(l.text + "\n")
+			b.WriteString(l.Text + "\n")
 		}
 	}
 	return b.String()
 }
 
-// parseChallenge reads a challenge block.
-func parseChallenge(b block, id string) (*Challenge, []lineError) {
-	c := &Challenge{ID: id, Line: b.fence, Seed: 1}
-	var errs []lineError
-	fail := func(line int, format string, args ...any) {
-		errs = append(errs, lineError{line, "challenge: " + fmt.Sprintf(format, args...)})
-	}
-	seen := map[string]int{}
-	for _, kl := range b.keyedLines(fail) {
-		n, line, key, rest, ok := kl.n, kl.line, kl.key, kl.rest, kl.ok
-		word, weight, weighted := strings.Cut(key, "(")
-		word = strings.TrimSpace(word)
-		if !ok || !contains(challengeKeys, word) {
-			fail(n, `want "title:", "goal:", "seed:", "setup:", "item:", "hint:" or "solution:", got %q`, truncate(line, 30))
-			continue
-		}
-		points := map[string]int{"item": defaultItemPoints, "hint": defaultHintCost}[word]
-		if weighted {
-			v, ok := wholeNumber(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(weight), ")")))
-			if !strings.HasSuffix(strings.TrimSpace(weight), ")") || !ok || v < 1 || v > 100 || word != "item" && word != "hint" {
-				fail(n, `want "item (N):" or "hint (N):" with N from 1 to 100, got %q`, truncate(key, 30))
-				continue
-			}
-			points = v
-		}
-		switch word {
-		case "title", "goal", "seed":
-			if first, dup := seen[word]; dup {
-				fail(n, "%s given twice (first on line %d)", word, first)
-				continue
-			}
-			seen[word] = n
-			if rest == "" {
-				fail(n, "%s: empty", word)
-				continue
-			}
-			switch word {
-			case "title":
-				c.Title = rest
-			case "goal":
-				c.Goal = rest
-			case "seed":
-				v, err := strconv.ParseUint(rest, 10, 64)
-				if err != nil {
-					fail(n, "seed: want a whole number, got %q", truncate(rest, 20))
-					continue
-				}
-				c.Seed = v
-			}
-		case "setup":
-			c.setup = append(c.setup, srcLine{rest, n})
-		case "solution":
-			c.solution = append(c.solution, srcLine{rest, n})
-		case "hint":
-			if rest == "" {
-				fail(n, "hint: empty")
-				continue
-			}
-			c.Hints = append(c.Hints, Hint{Line: n, Text: rest, Cost: points})
-		case "item":
-			text, checks, ok := cutExplanation(rest)
-			if !ok || text == "" || checks == "" {
-				fail(n, `item: want "what to achieve :: check [and check ...]"`)
-				continue
-			}
-			it := Item{Line: n, Text: text, Points: points}
-			bad := false
-			for _, part := range strings.Split(checks, " and ") {
-				ch, err := parseCheck(part)
-				if err != nil {
-					fail(n, "item: %v", err)
-					bad = true
-					break
-				}
-				it.Conditions = append(it.Conditions, ch)
-			}
-			if !bad {
-				c.Items = append(c.Items, it)
-			}
-		}
-	}
-	for _, key := range []string{"title", "goal"} {
-		if _, ok := seen[key]; !ok {
-			fail(b.fence, "missing %s", key)
-		}
-	}
-	if len(c.Items) == 0 && len(errs) == 0 {
-		fail(b.fence, `no items: add "item: what to achieve :: check"`)
-	}
-	if len(c.solution) == 0 && len(errs) == 0 {
-		fail(b.fence, `no reference solution: add "solution:" lines, the scenario steps that reach every item`)
-	}
-	// Setup and solution must be scenario steps: parse them together, as
-	// Check runs them, and map errors back to their lines.
-	all := append(append([]srcLine(nil), c.setup...), c.solution...)
-	if _, err := scenario.Parse(scenarioSource(c.Seed, all)); err != nil {
-		if list, ok := err.(scenario.ErrorList); ok {
-			for _, e := range list {
-				fail(lineAt(all, e.Line, b.fence), "%s", e.Msg)
-			}
-		} else {
-			fail(b.fence, "%v", err)
-		}
-	}
-	if len(errs) > 0 {
-		sortLineErrors(errs)
-		return nil, errs
-	}
-	return c, nil
-}
-
-var challengeKeys = []string{"title", "goal", "seed", "setup", "item", "hint", "solution"}
-
-// lineAt maps a line of scenarioSource(seed, lines) to its markdown line.
-func lineAt(lines []srcLine, n, fallback int) int {
-	if n >= 2 && n-2 < len(lines) {
-		return lines[n-2].line
-	}
-	return fallback
-}
-
-// parseCheck reads one check of an item.
-func parseCheck(s string) (Condition, error) {
+// ParseCondition reads one check of an item, as Challenge documents
+// them.
+func ParseCondition(s string) (Condition, error) {
 	words, err := checkWords(s)
 	if err != nil {
 		return Condition{}, err
 	}
-	var c Condition
-	if len(words) > 0 && words[0] == "not" {
-		c.Not, words = true, words[1:]
+	not := len(words) > 0 && words[0] == "not"
+	if not {
+		words = words[1:]
 	}
 	if len(words) == 0 {
 		return Condition{}, fmt.Errorf("empty check in %q", truncate(s, 40))
 	}
-	c.Kind, c.Args = words[0], words[1:]
+	return newCondition(not, words[0], words[1:], strings.TrimSpace(s))
+}
+
+// newCondition checks a condition's words and reads its comparison; text
+// is the check as written, for errors.
+func newCondition(not bool, kind string, args []string, text string) (Condition, error) {
+	c := Condition{Kind: kind, Not: not, Args: args}
 	usage, known := checkUsage[c.Kind]
 	if !known {
 		return Condition{}, fmt.Errorf("unknown check %q: want one of tap, ran, discarded, reached, login, tls, credentials, warning, server, local, setting", c.Kind)
 	}
-	bad := fmt.Errorf("%s: want %s", strings.TrimSpace(s), usage)
+	bad := fmt.Errorf("%s: want %s", text, usage)
 	a := c.Args
 	switch c.Kind {
 	case "tap":
@@ -487,8 +372,8 @@ func parseCheck(s string) (Condition, error) {
 		switch {
 		case len(a) == 1 && a[0] != "":
 		case len(a) == 3 && a[0] != "":
-			n, ok := wholeNumber(a[2])
-			if !ok || !contains(compareOps, a[1]) {
+			n, ok := WholeNumber(a[2])
+			if !ok || !slices.Contains(compareOps, a[1]) {
 				return Condition{}, bad
 			}
 			c.Op, c.N = a[1], n
@@ -514,8 +399,8 @@ func parseCheck(s string) (Condition, error) {
 	case "server", "local":
 		switch {
 		case len(a) == 3 && a[0] == "messages":
-			n, ok := wholeNumber(a[2])
-			if !ok || !contains(compareOps, a[1]) {
+			n, ok := WholeNumber(a[2])
+			if !ok || !slices.Contains(compareOps, a[1]) {
 				return Condition{}, bad
 			}
 			c.Op, c.N = a[1], n
@@ -578,74 +463,21 @@ func checkWords(s string) ([]string, error) {
 	return words, nil
 }
 
-// runChallenge runs a challenge's setup and reference solution on a fresh
-// simulation, as Check does, and returns its grade with no hints used, or
-// a problem if the solution does not run.
-func runChallenge(file string, c *Challenge) (Grade, *Problem) {
-	s, from, start, p := runReference(file, c)
-	if p != nil {
-		return Grade{}, p
+// WholeNumber parses a number as lessons write them: decimal, without
+// sign, without leading zeros beyond "0", at most six digits.
+func WholeNumber(s string) (int, bool) {
+	if s == "" || len(s) > 6 || s[0] == '+' || s[0] == '-' || (len(s) > 1 && s[0] == '0') {
+		return 0, false
 	}
-	defer s.Close()
-	if start.Complete() {
-		return Grade{}, &Problem{File: file, Line: c.Line, Msg: "challenge: every item is done before the learner does anything; make at least one item need work"}
-	}
-	return c.Grade(s, from, 0), nil
+	v, err := strconv.Atoi(s)
+	return v, err == nil
 }
 
-// runReference runs a challenge's setup and reference solution on a fresh
-// simulation and returns it with the number of the first event after the
-// setup, and the grade the learner starts with (right after the setup). The
-// caller closes the simulation.
-func runReference(file string, c *Challenge) (s *sim.Simulation, from int, start Grade, p *Problem) {
-	all := append(append([]srcLine(nil), c.setup...), c.solution...)
-	sc, err := scenario.Parse(scenarioSource(c.Seed, all))
-	if err != nil {
-		return nil, 0, Grade{}, &Problem{File: file, Line: c.Line, Msg: "challenge: " + err.Error()}
+// truncate shortens s to n runes for a message.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "..."
 	}
-	setupSteps := len(c.Setup().Steps)
-	r, err := scenario.NewRunner(sc, sim.Options{})
-	if err != nil {
-		return nil, 0, Grade{}, &Problem{File: file, Line: c.Line, Msg: "challenge: the simulation failed: " + err.Error()}
-	}
-	for i := 0; !r.Done(); i++ {
-		if i == setupSteps {
-			from = len(r.Sim.Events(0))
-			start = c.Grade(r.Sim, from, 0)
-		}
-		if _, err := r.Next(); err != nil {
-			msg := err.Error()
-			line := c.Line
-			if d, ok := err.(*scenario.Divergence); ok {
-				msg, line = fmt.Sprintf("the reference solution diverged at step %d: %s", d.Step, d.Msg), lineAt(all, d.Line, c.Line)
-			}
-			r.Sim.Close()
-			return nil, 0, Grade{}, &Problem{File: file, Line: line, Msg: "challenge: " + msg}
-		}
-	}
-	if setupSteps == len(sc.Steps) {
-		from = len(r.Sim.Events(0))
-		start = c.Grade(r.Sim, from, 0)
-	}
-	return r.Sim, from, start, nil
-}
-
-// html renders the challenge: its goal and items for reading, and the
-// controls the app enables. Hints stay out of the page until asked for.
-func (c *Challenge) html() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `<section class="challenge" data-challenge-id="%s" aria-label="Challenge: %s">`+"\n", html.EscapeString(c.ID), html.EscapeString(c.Title))
-	fmt.Fprintf(&b, `<h3>Challenge: %s</h3>`+"\n", inlineText(c.Title))
-	fmt.Fprintf(&b, `<p class="challenge-goal">%s</p>`+"\n", inlineText(c.Goal))
-	fmt.Fprintf(&b, `<p class="challenge-rules">%d items, %d points; a hint costs points. You work in the sandbox: any way to the goal counts.</p>`+"\n", len(c.Items), c.MaxPoints())
-	b.WriteString(`<ol class="challenge-items">` + "\n")
-	for i, it := range c.Items {
-		fmt.Fprintf(&b, `<li data-item="%d">%s <span class="points">(%d points)</span></li>`+"\n", i, inlineText(it.Text), it.Points)
-	}
-	b.WriteString("</ol>\n")
-	b.WriteString(`<p class="challenge-status" aria-live="polite"></p>` + "\n")
-	b.WriteString(`<ol class="challenge-hints"></ol>` + "\n")
-	b.WriteString(`<div class="challenge-actions"><button type="button" class="start-challenge" disabled>Start challenge</button> <button type="button" class="challenge-hint" hidden>Show a hint</button></div>` + "\n")
-	b.WriteString("</section>\n")
-	return b.String()
+	return s
 }

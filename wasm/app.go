@@ -48,6 +48,11 @@ type app struct {
 	progress      *view.Progress
 	reviewCard    string
 	challenge     *challengeRun // the graded challenge under way, or nil
+	// previews counts the editor's lesson previews, so that only the
+	// latest answer shows; authorReady is set once the lesson renderer
+	// answered one.
+	previews    int
+	authorReady bool
 
 	// What Back brings back beyond the last action: the sandbox before a
 	// reset, the sandbox outside a lab.

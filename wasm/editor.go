@@ -80,8 +80,10 @@ func (a *app) editorRunFailed(src string, d *scenario.Divergence) {
 	}
 }
 
-// bindEditor connects the gutter's scrolling and the problem buttons.
+// bindEditor connects the gutter's scrolling, the problem buttons and
+// Preview as a lesson (which works without the course).
 func (a *app) bindEditor() {
+	a.on("editor-preview", "click", a.previewLesson)
 	src := a.byID("editor-source")
 	syncGutter := func(dom.Event) {
 		a.byID("editor-gutter").Underlying().Set("scrollTop", src.Underlying().Get("scrollTop"))

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,13 +18,16 @@ import (
 	"pop3lab/wasm/view"
 )
 
-// loadCourse renders the built-in course and fills the lesson menu. It
-// runs after the page is interactive, so the first paint does not wait for
-// the markdown renderer.
+// loadCourse reads the course the site was built with and fills the
+// lesson menu. It runs after the page is interactive, so the first paint
+// does not wait for the course. Without a course, the lesson pane says so
+// in one sentence and the simulator works on.
 func (a *app) loadCourse() {
-	course, err := a.siteCourse()
+	course, err := siteCourse()
 	if err != nil {
-		a.notice("The course could not be loaded: " + err.Error())
+		a.byID("lesson").AppendChild(a.el("p", "The lessons could not be loaded ("+err.Error()+"); the simulator works without them, and reloading the page tries again.", "class", "lesson-error", "role", "alert"))
+		// Outside tests wait on this to know the course failed.
+		a.doc.DocumentElement().Underlying().Get("dataset").Set("courseError", err.Error())
 		return
 	}
 	a.course = course
@@ -56,19 +58,16 @@ func (a *app) loadCourse() {
 	a.showLesson(a.progress.Last)
 }
 
-// siteCourse loads the course the site was built with (its
-// lessons/sources.json: an author's own course, or the built-in one), and
-// falls back to the built-in course compiled into the app.
-func (a *app) siteCourse() ([]*lessons.Lesson, error) {
-	if b, ok := fetchText("lessons/sources.json"); ok {
-		var src struct{ Files lessons.Files }
-		if json.Unmarshal([]byte(b), &src) == nil && len(src.Files) > 0 {
-			if course, err := lessons.Load(src.Files); err == nil {
-				return course, nil
-			}
-		}
+// siteCourse reads the course the site was built with: the rendered
+// course document that pop3lab build writes (lessons.CourseFile), an
+// author's own course or the built-in one. It blocks on the download, so
+// it runs on the work queue's goroutine, never in a callback.
+func siteCourse() ([]*lessons.Lesson, error) {
+	b, ok := fetchText(lessons.CourseFile)
+	if !ok {
+		return nil, fmt.Errorf("%s did not download", lessons.CourseFile)
 	}
-	return lessons.Course()
+	return lessons.DecodeCourse([]byte(b))
 }
 
 // bindLessonPane wires the lesson menu and the delegated handlers of the
@@ -84,7 +83,6 @@ func (a *app) bindLessonPane() {
 		a.byID("review").SetAttribute("hidden", "")
 		focus(a.byID("btn-review"))
 	})
-	a.on("editor-preview", "click", a.previewLesson)
 	pane := a.byID("lesson")
 	listen(pane, "click", func(ev dom.Event) {
 		target := ev.Target()
@@ -503,20 +501,86 @@ func (a *app) answerCard(known bool) {
 }
 
 // previewLesson renders the editor's text as a lesson, the way the build
-// will, and lists its problems.
+// will, and lists its problems. The renderer is a second program,
+// author.wasm, that the page loads at the first preview (pop3labAuthor in
+// web/loader.js); until it answers, the list says that it is loading. The
+// answer comes back through the work queue; only the latest preview's
+// answer is shown.
 func (a *app) previewLesson() {
 	src := value(a.byID("editor-source"))
 	list := a.byID("editor-errors")
 	clearChildren(list)
-	l, err := lessons.Parse("preview.md", view.ScenarioAsLesson(src))
-	if err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
+	author := js.Global().Get("pop3labAuthor")
+	if author.Type() != js.TypeObject || author.Get("preview").Type() != js.TypeFunction {
+		list.AppendChild(a.el("li", "The lesson preview is not available: this page has no lesson renderer (web/loader.js)."))
+		return
+	}
+	a.previews++
+	n := a.previews
+	if !a.authorReady {
+		list.AppendChild(a.el("li", "Loading the lesson renderer…", "class", "status"))
+	}
+	var onDone, onFail js.Func
+	release := func() { onDone.Release(); onFail.Release() }
+	onDone = jsFunc(func(args []js.Value) any {
+		release()
+		html, problems := "", []string{"the lesson renderer gave no answer"}
+		if len(args) > 0 && args[0].Type() == js.TypeObject {
+			html, problems = args[0].Get("html").String(), nil
+			ps := args[0].Get("problems")
+			for i := 0; i < ps.Length(); i++ {
+				problems = append(problems, ps.Index(i).String())
+			}
+		}
+		a.post(func() { a.showPreview(n, html, problems) })
+		return nil
+	})
+	onFail = jsFunc(func(args []js.Value) any {
+		release()
+		msg := "it failed"
+		if len(args) > 0 {
+			if m := args[0].Get("message"); args[0].Type() == js.TypeObject && m.Type() == js.TypeString {
+				msg = m.String()
+			} else {
+				msg = args[0].String()
+			}
+		}
+		a.post(func() { a.previewFailed(n, msg) })
+		return nil
+	})
+	author.Call("preview", "preview.md", view.ScenarioAsLesson(src)).Call("then", onDone, onFail)
+}
+
+// showPreview shows preview n's answer: the lesson in the lesson pane, or
+// its problems in the editor's list.
+func (a *app) showPreview(n int, html string, problems []string) {
+	a.authorReady = true
+	if n != a.previews {
+		return // a later preview is on its way
+	}
+	list := a.byID("editor-errors")
+	clearChildren(list)
+	if len(problems) > 0 || html == "" {
+		for _, line := range problems {
 			list.AppendChild(a.el("li", line))
 		}
 		return
 	}
 	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
-	a.showLessonHTML(l.HTML)
+	// The HTML comes from the same renderer as the published lessons,
+	// which escapes all text and allows no raw HTML (see package render).
+	a.showLessonHTML(html)
+}
+
+// previewFailed says in one sentence that the lesson renderer could not
+// be loaded; the next preview tries again.
+func (a *app) previewFailed(n int, msg string) {
+	if n != a.previews {
+		return
+	}
+	list := a.byID("editor-errors")
+	clearChildren(list)
+	list.AppendChild(a.el("li", "The lesson renderer could not be loaded ("+strings.TrimSuffix(msg, ".")+"); the editor and the simulator work on, and Preview as a lesson tries again."))
 }
 
 // challengeRun is a graded challenge under way in the sandbox.

@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -640,6 +641,31 @@ var loaderHosts = []struct {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/app.wasm.gz") {
 				files.ServeHTTP(&halfBody{ResponseWriter: w}, r)
+				return
+			}
+			files.ServeHTTP(w, r)
+		})
+	}},
+	// Has lost the course document, and fails the lesson renderer: the
+	// app works without either.
+	{"/nocourse/pop3lab/", func(files http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/lessons/course.json"):
+				http.NotFound(w, r)
+			case strings.Contains(r.URL.Path, "/author.wasm"):
+				http.Error(w, "disk on fire", http.StatusInternalServerError)
+			default:
+				files.ServeHTTP(w, r)
+			}
+		})
+	}},
+	// Serves a course document of a version this app does not read.
+	{"/oldcourse/pop3lab/", func(files http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/lessons/course.json") {
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, `{"version":2,"lessons":[]}`)
 				return
 			}
 			files.ServeHTTP(w, r)

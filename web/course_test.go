@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 )
 
 // These tests follow a learner through the course pane: from the
@@ -37,7 +39,7 @@ func waitLessonTitle(t *testing.T, ctx context.Context, title string) {
 
 func builtinCourse(t *testing.T) []*lessons.Lesson {
 	t.Helper()
-	course, err := lessons.Course()
+	course, err := render.Course()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +49,47 @@ func builtinCourse(t *testing.T) []*lessons.Lesson {
 // activeID is the id of the element that has the keyboard focus.
 func activeID(t *testing.T, ctx context.Context) string {
 	return js[string](t, ctx, `document.activeElement ? document.activeElement.id : ""`)
+}
+
+// TestCourseOrRendererMissing: without its course document, or with one
+// of a version this app does not read, the lesson pane says so in one
+// sentence and the simulator and the editor's preview work on; a lesson
+// renderer that does not load is one sentence in the editor's list.
+func TestCourseOrRendererMissing(t *testing.T) {
+	tests := []struct {
+		name, prefix string
+		lessonPane   *regexp.Regexp
+		preview      string
+	}{
+		{"no course.json, no author.wasm", "/nocourse/pop3lab/",
+			regexp.MustCompile(`^The lessons could not be loaded \(lessons/course\.json did not download\); the simulator works without them, and reloading the page tries again\.$`),
+			"The lesson renderer could not be loaded (the server answered 500 Internal Server Error for author.wasm.gz); the editor and the simulator work on, and Preview as a lesson tries again."},
+		{"course.json of version 2", "/oldcourse/pop3lab/",
+			regexp.MustCompile(`^The lessons could not be loaded \(the course document is version 2; this app reads version 1\); the simulator works without them`),
+			"Shown in the lesson pane."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := newTab(t)
+			if err := chromedp.Do(ctx, chromedp.Navigate(site(t).server.URL+tt.prefix)); err != nil {
+				t.Fatal(err)
+			}
+			waitReady(t, ctx)
+			waitFor(t, ctx, "the course's failure", `document.documentElement.dataset.courseError !== undefined`)
+			if got := js[string](t, ctx, `document.querySelector("#lesson p.lesson-error").textContent`); !tt.lessonPane.MatchString(got) {
+				t.Errorf("the lesson pane says %q, want it to match %s", got, tt.lessonPane)
+			}
+			if js[int](t, ctx, `document.querySelectorAll("#lesson p.lesson-error").length`) != 1 || !js[bool](t, ctx, `document.getElementById("lesson-select").disabled`) {
+				t.Error("not one sentence, or a lesson menu without lessons")
+			}
+			typeCommand(t, ctx, "USER alice")
+			if !strings.Contains(terminalText(t, ctx), "+OK") {
+				t.Errorf("the terminal does not work without the course:\n%s", terminalText(t, ctx))
+			}
+			js[bool](t, ctx, `(() => { document.getElementById("editor").open = true; document.getElementById("editor-preview").click(); return true; })()`)
+			waitFor(t, ctx, "the preview's answer", `document.getElementById("editor-errors").textContent === `+strconv.Quote(tt.preview))
+		})
+	}
 }
 
 // TestCourseFlow: the introduction ends with "Start lesson 1"; no card is

@@ -4,9 +4,11 @@
 // content types, compression and security headers.
 //
 // A built site (see `pop3lab build`) is the shell plus app.wasm, its gzip copy
-// app.wasm.gz, the manifest app.json and wasm_exec.js from the Go toolchain
-// that compiled app.wasm. Every URL in it is relative, so any static host can
-// serve it under any sub-path.
+// app.wasm.gz, the lesson renderer author.wasm that the editor's preview
+// loads (and its copies), the rendered course lessons/course.json, the
+// manifest app.json and wasm_exec.js from the Go toolchain that compiled the
+// programs. Every URL in it is relative, so any static host can serve it
+// under any sub-path.
 package web
 
 import (

@@ -1,6 +1,6 @@
 // loader.js downloads pop3lab's WebAssembly program with a progress bar and
 // starts it. It runs after wasm_exec.js (both are deferred scripts of
-// index.html) and defines no global of its own.
+// index.html).
 //
 // The program compiles while it downloads (WebAssembly.instantiateStreaming
 // on the download's Response, inflated on the way when it is the gzip
@@ -14,6 +14,12 @@
 // compression. The manifest also gives the totals for the progress bar when a
 // host sends no Content-Length. Every URL is relative, so the site works
 // under any sub-path.
+//
+// The loader defines one global, pop3labAuthor: the lesson renderer that
+// the app's editor uses for "Preview as a lesson". It is a second Go
+// program, author.wasm (app.json's "author", in the same form), which the
+// loader downloads and starts the first time the app asks for a preview,
+// so that the first screen does not wait for the markdown renderer.
 (function () {
   "use strict";
 
@@ -136,7 +142,7 @@
   // the program before it returns, so a server that answered with
   // something else is found out here; an error later in the body is kept
   // in the returned object's failure() for the compile step to report.
-  async function download(url, gzTotal, rawTotal) {
+  async function download(url, gzTotal, rawTotal, report) {
     var resp;
     try {
       resp = await fetch(url, { credentials: "same-origin" });
@@ -149,14 +155,14 @@
     if (!resp.ok) {
       throw httpError(url, resp);
     }
-    return stream(resp, url, gzTotal, rawTotal);
+    return stream(resp, url, gzTotal, rawTotal, report);
   }
 
   // downloadBrotli asks for the program itself, for the host to send its
   // brotli copy (pop3lab serve does): the smallest download. It returns
   // null, having dropped the request, when the answer is not
   // brotli-encoded, so that the gzip copy comes next.
-  async function downloadBrotli(url, rawTotal) {
+  async function downloadBrotli(url, rawTotal, report) {
     var abort = typeof AbortController === "function" ? new AbortController() : null;
     var resp;
     try {
@@ -170,21 +176,21 @@
       }
       return null;
     }
-    return stream(resp, url, 0, rawTotal);
+    return stream(resp, url, 0, rawTotal, report);
   }
 
   // fromCache returns the program from the service worker's cache when
   // the worker kept the program itself (a first visit that downloaded the
   // brotli copy), or null: it kept the gzip copy, which it then serves to
   // download().
-  async function fromCache(url, rawTotal) {
+  async function fromCache(url, rawTotal, report) {
     var resp;
     try {
       resp = await caches.match(new URL(url, location.href).href);
     } catch (err) {
       return null;
     }
-    return resp ? stream(resp, url, 0, rawTotal) : null;
+    return resp ? stream(resp, url, 0, rawTotal, report) : null;
   }
 
   // stream is download's work once the server answered. The program's
@@ -194,16 +200,17 @@
   // compiler reads. When the answer is the program itself, labelled
   // application/wasm, the compiler gets the Response as it came (from the
   // network or the service worker's cache), which also lets the browser
-  // keep the compiled code for the next visit.
-  async function stream(resp, url, gzTotal, rawTotal) {
+  // keep the compiled code for the next visit. report(received, total)
+  // follows the download, and report.fetched() is called at its end.
+  async function stream(resp, url, gzTotal, rawTotal, report) {
     // Content-Length counts the bytes on the wire, which are the bytes the
     // body yields only when the browser does not decode them.
     var length = Number(resp.headers.get("Content-Length")) || 0;
     var decodedByBrowser = (resp.headers.get("Content-Encoding") || "identity") !== "identity";
     if (!resp.body || typeof resp.body.getReader !== "function" || typeof resp.clone !== "function") {
-      progress(0, 0);
+      report(0, 0);
       var whole = check(new Uint8Array(await resp.arrayBuffer()), url);
-      performance.mark("pop3lab-wasm-fetched");
+      report.fetched();
       return { bytes: whole, failure: function () { return null; }, settled: Promise.resolve() };
     }
 
@@ -226,7 +233,7 @@
     } else {
       total = rawTotal || (decodedByBrowser ? 0 : length);
     }
-    progress(received, total);
+    report(received, total);
     // The count goes on beside the compiler; an error of the download
     // shows here as well as to the compiler, and is reported in words.
     var counted = (async function () {
@@ -242,10 +249,10 @@
           done = true;
         } else {
           received += r.value.byteLength;
-          progress(received, total);
+          report(received, total);
         }
       }
-      performance.mark("pop3lab-wasm-fetched");
+      report.fetched();
     })();
 
     if (!inflateHere) {
@@ -331,36 +338,50 @@
     return WebAssembly.instantiate(bytes, importObject);
   }
 
-  async function main() {
-    performance.mark("pop3lab-wasm-start");
-    progress(0, 0);
-    var manifest = await fetchManifest();
-    var wasmURL = (manifest && manifest.wasm) || "app.wasm";
-    var version = manifest && manifest.version ? "?v=" + encodeURIComponent(String(manifest.version)) : "";
-    var rawSize = (manifest && Number(manifest.size)) || 0;
+  // mainProgress shows the app's download on the loading bar.
+  function mainProgress(received, total) {
+    progress(received, total);
+  }
+  mainProgress.fetched = function () {
+    performance.mark("pop3lab-wasm-fetched");
+  };
+
+  // fetchProgram downloads the program that entry of app.json describes
+  // ({wasm, gz, br, size, gzSize, version}) by the smallest way the visit
+  // has: the service worker's copy, the brotli copy, the gzip copy, the
+  // program itself. It returns the download and the URL it came from; the
+  // download is null when the site has no such program.
+  async function fetchProgram(entry, report) {
+    var wasmURL = (entry && entry.wasm) || "app.wasm";
+    var version = entry && entry.version ? "?v=" + encodeURIComponent(String(entry.version)) : "";
+    var rawSize = (entry && Number(entry.size)) || 0;
     var program = null;
     var url = wasmURL;
     // A return visit has the program from the service worker, which keeps
     // the copy this first visit downloaded (see sw.js).
     var controlled = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (manifest && controlled && typeof caches === "object" && caches) {
-      program = await fromCache(url + version, rawSize);
+    if (entry && controlled && typeof caches === "object" && caches) {
+      program = await fromCache(url + version, rawSize, report);
     }
-    if (program === null && manifest && manifest.br && !controlled) {
-      program = await downloadBrotli(url + version, rawSize);
+    if (program === null && entry && entry.br && !controlled) {
+      program = await downloadBrotli(url + version, rawSize, report);
     }
-    if (program === null && manifest && manifest.gz && typeof DecompressionStream === "function") {
-      url = manifest.gz;
-      program = await download(url + version, Number(manifest.gzSize) || 0, rawSize);
+    if (program === null && entry && entry.gz && typeof DecompressionStream === "function") {
+      url = entry.gz;
+      program = await download(url + version, Number(entry.gzSize) || 0, rawSize, report);
     }
     if (program === null) {
       url = wasmURL;
-      program = await download(url + version, 0, rawSize);
+      program = await download(url + version, 0, rawSize, report);
     }
-    if (program === null) {
-      throw new Error("the site has no " + wasmURL + " (was it built with pop3lab build?)");
-    }
+    return { program: program, url: url };
+  }
 
+  // compile compiles and instantiates a downloaded program for a new Go
+  // instance; a failure is an Error in words. The result's run() runs
+  // the program up to its first wait before it returns, and returns the
+  // promise that settles when the program ends.
+  async function compile(program, url) {
     var go = new Go();
     var result;
     try {
@@ -379,13 +400,31 @@
       }
       throw new Error("this browser could not compile the program (" + (err && err.message ? err.message : err) + ")");
     }
+    return {
+      run: function () {
+        return go.run(result.instance);
+      }
+    };
+  }
+
+  var manifestLoaded = null; // the promise of app.json, set by main
+
+  async function main() {
+    performance.mark("pop3lab-wasm-start");
+    progress(0, 0);
+    manifestLoaded = fetchManifest();
+    var manifest = await manifestLoaded;
+    var fetched = await fetchProgram(manifest, mainProgress);
+    if (fetched.program === null) {
+      throw new Error("the site has no " + ((manifest && manifest.wasm) || "app.wasm") + " (was it built with pop3lab build?)");
+    }
+    var compiled = await compile(fetched.program, fetched.url);
     performance.mark("pop3lab-wasm-instantiated");
     if (box) {
       box.hidden = true;
     }
-    // go.run settles only when the program ends; a UI program ends only
-    // when it fails.
-    go.run(result.instance).then(function () {
+    // A UI program ends only when it fails.
+    compiled.run().then(function () {
       show("the program exited", "The simulator stopped (its program exited); reload the page to start it again.");
     }, function (err) {
       var text = String(err && err.message ? err.message : err);
@@ -396,6 +435,59 @@
     // what this visit downloaded).
     worker();
   }
+
+  // quiet is the reporter of a download that shows no progress.
+  function quiet() {}
+  quiet.fetched = function () {};
+
+  // author is the promise of the lesson renderer's render function, once
+  // its loading started; a failed load is forgotten, so that the next
+  // preview tries again.
+  var author = null;
+
+  // loadAuthor downloads and starts author.wasm, which defines
+  // pop3labAuthor.render, and returns that function.
+  async function loadAuthor() {
+    var manifest = manifestLoaded ? await manifestLoaded : null;
+    if (!manifest || !manifest.author || !manifest.author.wasm) {
+      throw new Error("the site has no lesson renderer (app.json names no author.wasm)");
+    }
+    var fetched = await fetchProgram(manifest.author, quiet);
+    if (fetched.program === null) {
+      throw new Error("the site has no " + manifest.author.wasm);
+    }
+    var compiled = await compile(fetched.program, fetched.url);
+    var forget = function () {
+      author = null; // it ended (it should not): the next preview starts it again
+    };
+    compiled.run().then(forget, forget);
+    var render = globalThis.pop3labAuthor.render;
+    if (typeof render !== "function") {
+      throw new Error(fetched.url.split("?")[0] + " started but defined no renderer");
+    }
+    return render;
+  }
+
+  globalThis.pop3labAuthor = {
+    // preview renders a lesson's markdown as pop3lab build does, loading
+    // the renderer first if need be. It returns a promise of
+    // {html, problems}: the lesson's article and no problems, or no HTML
+    // and its problems as "name:line: message" lines.
+    preview: function (name, markdown) {
+      if (author === null) {
+        var loading = loadAuthor();
+        author = loading;
+        loading.catch(function () {
+          if (author === loading) {
+            author = null;
+          }
+        });
+      }
+      return author.then(function (render) {
+        return render(String(name), String(markdown));
+      });
+    }
+  };
 
   // worker registers the service worker (sw.js, scoped to the site's
   // directory) that keeps the site for offline use, sets

@@ -51,8 +51,9 @@ func goOffline(t testing.TB, ctx context.Context) {
 
 // TestOfflineAfterOneVisit visits the site once under its sub-path, goes
 // offline and loads it again: the page, the program and the course come
-// from the service worker, whose scope is the sub-path. The web app
-// manifest makes the page installable.
+// from the service worker, whose scope is the sub-path, and so does the
+// lesson renderer of the editor's preview. The web app manifest makes the
+// page installable.
 func TestOfflineAfterOneVisit(t *testing.T) {
 	srv, url := ownSite(t, site(t).siteDir)
 	ctx := newTab(t)
@@ -100,6 +101,12 @@ func TestOfflineAfterOneVisit(t *testing.T) {
 				waitReady(t, ctx)
 				if _, err := pollPage[bool](ctx, `document.querySelectorAll("#lesson-select option").length > 1`, readyTimeout); err != nil {
 					t.Errorf("the course did not render offline: %v%s", err, diagnose(ctx))
+				}
+				// The editor's preview too: the worker keeps the lesson
+				// renderer, author.wasm, which this visit never loaded.
+				js[bool](t, ctx, `(() => { document.getElementById("editor").open = true; document.getElementById("editor-preview").click(); return true; })()`)
+				if _, err := pollPage[bool](ctx, `document.getElementById("editor-errors").textContent === "Shown in the lesson pane."`, readyTimeout); err != nil {
+					t.Errorf("the lesson preview did not work offline: %v%s", err, diagnose(ctx))
 				}
 				return
 			}
@@ -195,7 +202,7 @@ func copySite(t *testing.T, from, to string) {
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o755)
 		}
-		if strings.HasPrefix(d.Name(), "app.wasm") {
+		if strings.HasPrefix(d.Name(), "app.wasm") || strings.HasPrefix(d.Name(), "author.wasm") {
 			return os.Symlink(p, dst)
 		}
 		b, err := os.ReadFile(p)

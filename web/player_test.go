@@ -3,10 +3,14 @@
 package web_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"pop3lab/lessons/render"
+	"pop3lab/wasm/view"
 )
 
 // TestLabPlayer: a lab is named and marked while it runs, says "step k of
@@ -203,13 +207,53 @@ func TestEditorShowsProblemsAtTheirLines(t *testing.T) {
 	if n := js[string](t, ctx, `document.querySelector("#editor-gutter span.problem").textContent`); n != "4" {
 		t.Fatalf("the gutter marks line %s for the run problem", n)
 	}
-	// Preview as a lesson works for a plain scenario.
-	js[bool](t, ctx, `(document.getElementById("editor-preview").click(), true)`)
+	// Preview as a lesson works for a plain scenario. The lesson renderer
+	// is a second program, author.wasm, that the first preview loads (and
+	// says so meanwhile): nothing of it came with the page.
+	const authorFetched = `performance.getEntriesByType("resource").some(e => e.name.includes("author.wasm"))`
+	if js[bool](t, ctx, authorFetched) {
+		t.Fatal("author.wasm was downloaded before the first preview")
+	}
+	js[bool](t, ctx, `(() => {
+		window.sawLoading = false;
+		const list = document.getElementById("editor-errors");
+		new MutationObserver(() => { window.sawLoading ||= list.textContent === "Loading the lesson renderer…"; }).observe(list, {childList: true, subtree: true, characterData: true});
+		document.getElementById("editor-preview").click();
+		return true;
+	})()`)
 	waitFor(t, ctx, "the preview", `document.getElementById("editor-errors").textContent.includes("Shown in the lesson pane.")`)
 	if !strings.Contains(js[string](t, ctx, `document.getElementById("lesson").textContent`), "USER alice") {
 		t.Fatal("the preview does not show the scenario")
 	}
+	if !js[bool](t, ctx, `window.sawLoading`) {
+		t.Error(`the editor did not say "Loading the lesson renderer…" while it loaded`)
+	}
+	if !js[bool](t, ctx, authorFetched+` && typeof pop3labAuthor.render === "function"`) {
+		t.Error("the preview did not come from the lesson renderer, author.wasm")
+	}
+	// The renderer renders exactly as the build does, problems and all.
+	for _, src := range []string{
+		view.ScenarioAsLesson("connect\nS~ \\+OK .*\nC: USER alice\nS: +OK Wrong answer.\n"),
+		"---\ntitle: Broken\n---\n[x](javascript:alert(1))\n",
+	} {
+		var want preview
+		if l, err := render.Parse("preview.md", src); err != nil {
+			want.Problems = strings.Split(err.Error(), "\n")
+		} else {
+			want.HTML, want.Problems = l.HTML, []string{}
+		}
+		got := jsAwait[preview](t, ctx, `pop3labAuthor.preview("preview.md", `+jsQuote(src)+`)`)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("pop3labAuthor.preview of %q =\n%+v\nrender.Parse gives\n%+v", src, got, want)
+		}
+	}
 	screenshot(t, ctx, "editor")
+}
+
+// preview is what pop3labAuthor.preview gives.
+type preview struct {
+	HTML     string   `json:"html"`
+	Problems []string `json:"problems"`
 }
 
 func jsQuote(s string) string {

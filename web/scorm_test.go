@@ -18,7 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 	"pop3lab/wasm/view"
 )
 
@@ -70,7 +70,7 @@ func TestSCORMPackageInLMS(t *testing.T) {
 	validateManifest(t, filepath.Join(root, "pkg"))
 	os.WriteFile(filepath.Join(root, "scorm12.js"), runtimeJS, 0o644)
 
-	course, err := lessons.Course()
+	course, err := render.Course()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"pop3lab/lessons"
 )
 
 // exampleCourse is the example course folder the README points authors to.
 const exampleCourse = "../../lessons/example"
 
 // TestExampleCourse: the example folder checks clean and publishes its
-// pages, a contents page and the sources the app renders in the page.
+// pages, a contents page, the rendered course the app reads and the
+// sources it was rendered from.
 func TestExampleCourse(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(context.Background(), []string{"lessons", "check", exampleCourse}, &out, &errOut); code != 0 {
@@ -25,7 +28,7 @@ func TestExampleCourse(t *testing.T) {
 	if err := renderLessons(site, courseChoice{Dir: exampleCourse}); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"lessons/01-our-mail-settings.html", "lessons/index.html", "lessons/index.json", "lessons/sources.json"} {
+	for _, f := range []string{"lessons/01-our-mail-settings.html", "lessons/index.html", "lessons/index.json", "lessons/course.json", "lessons/sources.json"} {
 		if _, err := os.Stat(filepath.Join(site, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
@@ -34,6 +37,11 @@ func TestExampleCourse(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(site, "lessons/sources.json"))
 	if err := json.Unmarshal(b, &sources); err != nil || len(sources.Files) != 1 || !strings.Contains(sources.Files["01-our-mail-settings.md"], "POP3S on port 995") {
 		t.Fatalf("sources.json: %v %v", sources.Files, err)
+	}
+	b, _ = os.ReadFile(filepath.Join(site, "lessons/course.json"))
+	course, err := lessons.DecodeCourse(b)
+	if err != nil || len(course) != 1 || course[0].Slug != "01-our-mail-settings" || !strings.Contains(course[0].HTML, "POP3S on port 995") {
+		t.Fatalf("course.json: %d lessons, %v", len(course), err)
 	}
 
 	// Added to the built-in course: the example's order 1 clashes with
@@ -52,6 +60,10 @@ func TestExampleCourse(t *testing.T) {
 	b, _ = os.ReadFile(filepath.Join(site, "lessons/index.json"))
 	if json.Unmarshal(b, &index); len(index) != 12 || index[11].Title != "Our mail settings" {
 		t.Fatalf("merged course index: %+v", index)
+	}
+	b, _ = os.ReadFile(filepath.Join(site, "lessons/course.json"))
+	if course, err := lessons.DecodeCourse(b); err != nil || len(course) != 12 || course[11].Title != "Our mail settings" {
+		t.Fatalf("merged course.json: %d lessons, %v", len(course), err)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 )
 
 // builtinCourseDir is where the built-in course lives in the source tree;
@@ -43,13 +43,13 @@ func runLessons(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if problems := lessons.Check(fsys); len(problems) > 0 {
+	if problems := render.Check(fsys); len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stdout, problemLine(prefix, p))
 		}
 		return fmt.Errorf("%d problem%s", len(problems), map[bool]string{true: "", false: "s"}[len(problems) == 1])
 	}
-	course, err := lessons.Load(fsys)
+	course, err := render.Load(fsys)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func runLessons(_ context.Context, args []string, stdout, stderr io.Writer) erro
 // prefix names the folder in problem lines.
 func courseSource(c courseChoice) (fs.FS, string, error) {
 	if c.Dir == "" {
-		return lessons.CourseFS(), builtinCourseDir, nil
+		return render.CourseFS(), builtinCourseDir, nil
 	}
 	info, err := os.Stat(c.Dir)
 	if err != nil {
@@ -73,7 +73,7 @@ func courseSource(c courseChoice) (fs.FS, string, error) {
 	if !c.AddToBuiltin {
 		return os.DirFS(c.Dir), c.Dir, nil
 	}
-	merged, err := lessons.Merge(lessons.CourseFS(), os.DirFS(c.Dir))
+	merged, err := render.Merge(render.CourseFS(), os.DirFS(c.Dir))
 	if err != nil {
 		return nil, "", err
 	}
@@ -88,7 +88,7 @@ type courseChoice struct {
 }
 
 // problemLine writes a problem as "DIR/file:line: msg".
-func problemLine(prefix string, p lessons.Problem) string {
+func problemLine(prefix string, p render.Problem) string {
 	if p.File != "." {
 		p.File = filepath.Join(prefix, p.File)
 	} else {
@@ -98,7 +98,7 @@ func problemLine(prefix string, p lessons.Problem) string {
 }
 
 // problemsError joins problems into one error, one per line.
-func problemsError(prefix string, problems []lessons.Problem) error {
+func problemsError(prefix string, problems []render.Problem) error {
 	lines := make([]string, len(problems))
 	for i, p := range problems {
 		lines[i] = problemLine(prefix, p)

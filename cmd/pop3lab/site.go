@@ -28,24 +28,43 @@ import (
 
 // siteManifest is app.json: what the loader needs to download the program
 // with a progress bar when the host sends no Content-Length, or compresses
-// nothing. SHA256 (hex) lets the loader ask for this build's bytes, past any
-// cache holding an older app.wasm.
+// nothing (the fields of programFiles, at the top level), and the same for
+// the lesson renderer, Author, which the page loads only for the editor's
+// lesson preview.
 //
 // Build and Files are for the service worker (web/sw.js): the hash of the
 // whole build, also written into sw.js so that a new build is a new worker,
 // and every file the worker caches for offline use, as the page asks for
-// them (the program with its Version query).
+// them (the programs with their Version query).
 type siteManifest struct {
-	Wasm    string   `json:"wasm"`
-	Gz      string   `json:"gz"`
-	Br      string   `json:"br"`
-	Size    int64    `json:"size"`
-	GzSize  int64    `json:"gzSize"`
-	BrSize  int64    `json:"brSize"`
-	SHA256  string   `json:"sha256"`
-	Version string   `json:"version"`
-	Build   string   `json:"build"`
-	Files   []string `json:"files"`
+	programFiles
+	Author programFiles `json:"author"`
+	Build  string       `json:"build"`
+	Files  []string     `json:"files"`
+}
+
+// programFiles are the files of one WebAssembly program of the site: the
+// program, its gzip and brotli copies and their sizes. SHA256 (hex) of
+// the program lets the loader ask for this build's bytes (its first 16
+// digits, Version, go in the query), past any cache holding an older one.
+type programFiles struct {
+	Wasm    string `json:"wasm"`
+	Gz      string `json:"gz"`
+	Br      string `json:"br"`
+	Size    int64  `json:"size"`
+	GzSize  int64  `json:"gzSize"`
+	BrSize  int64  `json:"brSize"`
+	SHA256  string `json:"sha256"`
+	Version string `json:"version"`
+}
+
+// The site's programs: the app, and the lesson renderer it loads for the
+// editor's preview (it links the markdown renderer, which the app does
+// not). Each is NAME.wasm, compiled from the package, with NAME.wasm.gz
+// and NAME.wasm.br beside it.
+var sitePrograms = []struct{ name, pkg string }{
+	{"app", "./wasm"},
+	{"author", "./wasm/author"},
 }
 
 // modulePath is the module whose ./wasm package `pop3lab build` compiles.
@@ -196,8 +215,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // buildSite writes the static site into out: the page shell, app.wasm
-// compiled from ./wasm of the pop3lab module, wasm_exec.js of the toolchain
-// that compiled it, app.wasm.gz, app.json and the rendered lessons.
+// compiled from ./wasm of the pop3lab module and author.wasm from
+// ./wasm/author (see sitePrograms), wasm_exec.js of the toolchain that
+// compiled them, their gzip and brotli copies, app.json and the rendered
+// lessons.
 func buildSite(ctx context.Context, out string, course courseChoice, stdout, stderr io.Writer) error {
 	start := time.Now()
 	cwd, err := os.Getwd()
@@ -222,12 +243,13 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	// The js/wasm toolchain's own environment; os/exec keeps the last of
 	// duplicate variables, so these win over the caller's GOOS and GOARCH.
 	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	wasmFile := filepath.Join(out, "app.wasm")
-	build := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-ldflags=-s -w", "-o", wasmFile, "./wasm")
-	build.Dir, build.Env = modRoot, env
-	build.Stdout, build.Stderr = stderr, stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("compiling ./wasm for js/wasm in %s: %w", modRoot, err)
+	for _, p := range sitePrograms {
+		build := exec.CommandContext(ctx, goBin, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(out, p.name+".wasm"), p.pkg)
+		build.Dir, build.Env = modRoot, env
+		build.Stdout, build.Stderr = stderr, stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("compiling %s for js/wasm in %s: %w", p.pkg, modRoot, err)
+		}
 	}
 
 	// wasm_exec.js must come from the toolchain that compiled app.wasm: the
@@ -275,31 +297,13 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 		return fmt.Errorf("writing the page shell: %w", err)
 	}
 
-	wasm, err := os.ReadFile(wasmFile)
-	if err != nil {
-		return err
-	}
-	// Brotli at its best quality takes a minute on 17 MB: it runs beside
-	// gzip.
-	brDone := make(chan error, 1)
-	var br []byte
-	go func() {
-		var err error
-		br, err = brotliBest(wasm)
-		brDone <- err
-	}()
-	gz, err := web.GzipBest(wasm)
-	if err != nil {
-		return err
-	}
-	if err := write("app.wasm.gz", gz); err != nil {
-		return err
-	}
-	if err := <-brDone; err != nil {
-		return fmt.Errorf("brotli: %w", err)
-	}
-	if err := write("app.wasm.br", br); err != nil {
-		return err
+	var programs []programFiles
+	for _, p := range sitePrograms {
+		pf, err := compressProgram(out, p.name+".wasm", write)
+		if err != nil {
+			return err
+		}
+		programs = append(programs, pf)
 	}
 	// No classroom on a static host; `serve --classroom` answers this
 	// name itself. The file keeps the page's probe from failing with 404.
@@ -313,13 +317,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	if err := renderLessons(out, course); err != nil {
 		return fmt.Errorf("lessons: %w", err)
 	}
-	sum := sha256.Sum256(wasm)
-	manifest := siteManifest{
-		Wasm: "app.wasm", Gz: "app.wasm.gz", Br: "app.wasm.br",
-		Size: int64(len(wasm)), GzSize: int64(len(gz)), BrSize: int64(len(br)),
-		SHA256: hex.EncodeToString(sum[:]),
-	}
-	manifest.Version = manifest.SHA256[:16]
+	manifest := siteManifest{programFiles: programs[0], Author: programs[1]}
 	if manifest.Files, manifest.Build, err = offlineFiles(out, manifest); err != nil {
 		return fmt.Errorf("listing the files for offline use: %w", err)
 	}
@@ -339,31 +337,81 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 	}
 
 	fmt.Fprintf(stdout, "Built the site in %s (%s):\n", out, time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(stdout, "  %-20s %10s  compiled from %s/wasm\n", "app.wasm", formatSize(int64(len(wasm))), modRoot)
+	for i, p := range programs {
+		fmt.Fprintf(stdout, "  %-20s %10s  compiled from %s/%s\n", p.Wasm, formatSize(p.Size), modRoot, strings.TrimPrefix(sitePrograms[i].pkg, "./"))
+	}
 	for _, f := range written {
 		note := ""
-		switch f.name {
-		case "wasm_exec.js":
+		for _, p := range programs {
+			switch f.name {
+			case p.Gz:
+				note = fmt.Sprintf("gzip -9, %.0f%% of %s", 100*float64(f.size)/float64(max(p.Size, 1)), p.Wasm)
+			case p.Br:
+				note = fmt.Sprintf("brotli 11, %.0f%% of %s (pop3lab serve sends it as Content-Encoding: br)", 100*float64(f.size)/float64(max(p.Size, 1)), p.Wasm)
+			}
+		}
+		if f.name == "wasm_exec.js" {
 			note = "from " + goroot
-		case "app.wasm.gz":
-			note = fmt.Sprintf("gzip -9, %.0f%% of app.wasm", 100*float64(f.size)/float64(max(len(wasm), 1)))
-		case "app.wasm.br":
-			note = fmt.Sprintf("brotli 11, %.0f%% of app.wasm (pop3lab serve sends it as Content-Encoding: br)", 100*float64(f.size)/float64(max(len(wasm), 1)))
 		}
 		fmt.Fprintf(stdout, "  %-20s %10s  %s\n", f.name, formatSize(f.size), note)
 	}
-	fmt.Fprintf(stdout, "app.wasm: %s raw, %s gzip, %s brotli\n", formatSize(int64(len(wasm))), formatSize(int64(len(gz))), formatSize(int64(len(br))))
+	for _, p := range programs {
+		fmt.Fprintf(stdout, "%s: %s raw, %s gzip, %s brotli\n", p.Wasm, formatSize(p.Size), formatSize(p.GzSize), formatSize(p.BrSize))
+	}
 	return nil
 }
 
+// compressProgram writes the gzip and brotli copies of the program name
+// in out (with write) and returns the program's files.
+func compressProgram(out, name string, write func(name string, data []byte) error) (programFiles, error) {
+	wasm, err := os.ReadFile(filepath.Join(out, name))
+	if err != nil {
+		return programFiles{}, err
+	}
+	// Brotli at its best quality takes a minute on 17 MB: it runs beside
+	// gzip.
+	brDone := make(chan error, 1)
+	var br []byte
+	go func() {
+		var err error
+		br, err = brotliBest(wasm)
+		brDone <- err
+	}()
+	gz, err := web.GzipBest(wasm)
+	if err != nil {
+		<-brDone
+		return programFiles{}, err
+	}
+	if err := <-brDone; err != nil {
+		return programFiles{}, fmt.Errorf("brotli: %w", err)
+	}
+	if err := write(name+".gz", gz); err != nil {
+		return programFiles{}, err
+	}
+	if err := write(name+".br", br); err != nil {
+		return programFiles{}, err
+	}
+	sum := sha256.Sum256(wasm)
+	p := programFiles{
+		Wasm: name, Gz: name + ".gz", Br: name + ".br",
+		Size: int64(len(wasm)), GzSize: int64(len(gz)), BrSize: int64(len(br)),
+		SHA256: hex.EncodeToString(sum[:]),
+	}
+	p.Version = p.SHA256[:16]
+	return p, nil
+}
+
 // notOffline are the files of a built site that the service worker does
-// not list: the program uncompressed and its brotli copy (the worker keeps
-// the gzip copy, or the program as this visit downloaded it), and the
+// not list: the programs uncompressed and their brotli copies (the worker
+// keeps the gzip copies, or the app as this visit downloaded it), and the
 // manifest and worker themselves.
-var notOffline = map[string]bool{"app.wasm": true, "app.wasm.br": true, "app.json": true, web.ServiceWorker: true}
+var notOffline = map[string]bool{
+	"app.wasm": true, "app.wasm.br": true, "author.wasm": true, "author.wasm.br": true,
+	"app.json": true, web.ServiceWorker: true,
+}
 
 // offlineFiles lists the files of the site in out that the service worker
-// caches, as URLs relative to the site (the program with the query the
+// caches, as URLs relative to the site (the programs with the query the
 // loader adds), sorted, and the build's hash: SHA-256 over every listed
 // file's name and content.
 func offlineFiles(out string, m siteManifest) (files []string, build string, err error) {
@@ -385,8 +433,10 @@ func offlineFiles(out string, m siteManifest) (files []string, build string, err
 			return err
 		}
 		url := name
-		if name == m.Gz || name == m.Wasm {
-			url += "?v=" + m.Version
+		for _, p := range []programFiles{m.programFiles, m.Author} {
+			if name == p.Gz || name == p.Wasm {
+				url += "?v=" + p.Version
+			}
 		}
 		files = append(files, url)
 		sum := sha256.Sum256(data)

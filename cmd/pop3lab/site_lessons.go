@@ -10,22 +10,24 @@ import (
 	"strings"
 
 	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 )
 
 // renderLessons writes the course into the built site in dir (see
-// courseChoice): one static page per
-// lesson, DIR/lessons/SLUG.html, readable without JavaScript, and
-// DIR/lessons/index.json listing them. A course that fails
-// lessons.Check is not published: the error names file:line.
+// courseChoice): one static page per lesson, DIR/lessons/SLUG.html,
+// readable without JavaScript; DIR/lessons/index.json listing them;
+// DIR/lessons/course.json, the rendered course the app reads; and
+// DIR/lessons/sources.json, the markdown. A course that fails
+// render.Check is not published: the error names file:line.
 func renderLessons(dir string, choice courseChoice) error {
 	fsys, prefix, err := courseSource(choice)
 	if err != nil {
 		return err
 	}
-	if problems := lessons.Check(fsys); len(problems) > 0 {
+	if problems := render.Check(fsys); len(problems) > 0 {
 		return problemsError(prefix, problems)
 	}
-	course, err := lessons.Load(fsys)
+	course, err := render.Load(fsys)
 	if err != nil {
 		return err
 	}
@@ -58,8 +60,18 @@ func renderLessons(dir string, choice courseChoice) error {
 	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte(contentsPage(course)), 0o644); err != nil {
 		return err
 	}
-	// The app renders the course in the page from these sources, so an
-	// author's course replaces the built-in one there too.
+	// The app reads the rendered course from course.json, so an author's
+	// course replaces the built-in one there too, and the app needs no
+	// markdown renderer.
+	doc, err := lessons.EncodeCourse(course)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(lessons.CourseFile)), append(doc, '\n'), 0o644); err != nil {
+		return err
+	}
+	// The markdown the course was built from, for authors who start from
+	// it.
 	sources, err := courseSources(fsys)
 	if err != nil {
 		return err

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -84,12 +86,15 @@ func TestFindModuleRoot(t *testing.T) {
 }
 
 // TestBuildCommand builds a site from a throwaway pop3lab module whose ./wasm
-// is a tiny program, with the real Go toolchain, and checks every file.
+// and ./wasm/author are tiny programs, with the real Go toolchain, and
+// checks every file.
 func TestBuildCommand(t *testing.T) {
 	mod := t.TempDir()
 	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module pop3lab\n\ngo 1.26\n"), 0o644)
 	os.MkdirAll(filepath.Join(mod, "wasm"), 0o755)
 	os.WriteFile(filepath.Join(mod, "wasm", "main.go"), []byte("package main\n\nfunc main() { println(\"hello\") }\n"), 0o644)
+	os.MkdirAll(filepath.Join(mod, "wasm", "author"), 0o755)
+	os.WriteFile(filepath.Join(mod, "wasm", "author", "main.go"), []byte("package main\n\nfunc main() { println(\"author\") }\n"), 0o644)
 	os.MkdirAll(filepath.Join(mod, "deep", "er"), 0o755)
 	t.Chdir(filepath.Join(mod, "deep", "er")) // build finds the module root above
 	out := filepath.Join(t.TempDir(), "site")
@@ -129,6 +134,28 @@ func TestBuildCommand(t *testing.T) {
 	if m.Wasm != "app.wasm" || m.Gz != "app.wasm.gz" || m.Size != int64(len(wasm)) || m.GzSize != int64(len(gz)) || len(m.SHA256) != 64 {
 		t.Errorf("app.json = %+v; app.wasm has %d bytes, app.wasm.gz %d", m, len(wasm), len(gz))
 	}
+	// The lesson renderer, the second program, in the same form.
+	author := readFile(t, out, "author.wasm")
+	authorGz := readFile(t, out, "author.wasm.gz")
+	authorBr := readFile(t, out, "author.wasm.br")
+	if zr, err := gzip.NewReader(bytes.NewReader(authorGz)); err != nil {
+		t.Error(err)
+	} else if inflated, err := io.ReadAll(zr); err != nil || !bytes.Equal(inflated, author) || bytes.Equal(author, wasm) {
+		t.Errorf("author.wasm.gz does not inflate to author.wasm, or that is app.wasm (%v)", err)
+	}
+	if unbr, err := io.ReadAll(brotli.NewReader(bytes.NewReader(authorBr))); err != nil || !bytes.Equal(unbr, author) {
+		t.Errorf("author.wasm.br does not decode to author.wasm (%v)", err)
+	}
+	authorSum := sha256.Sum256(author)
+	wantAuthor := programFiles{Wasm: "author.wasm", Gz: "author.wasm.gz", Br: "author.wasm.br",
+		Size: int64(len(author)), GzSize: int64(len(authorGz)), BrSize: int64(len(authorBr)),
+		SHA256: hex.EncodeToString(authorSum[:]), Version: hex.EncodeToString(authorSum[:])[:16]}
+	if m.Author != wantAuthor {
+		t.Errorf("app.json author = %+v, want %+v", m.Author, wantAuthor)
+	}
+	if !strings.Contains(stdout.String(), "author.wasm: ") {
+		t.Errorf("build does not report the lesson renderer's sizes:\n%s", stdout.String())
+	}
 
 	// The service worker's list: every file but the raw program, the
 	// manifest and the worker; the program as the loader asks for it.
@@ -144,12 +171,13 @@ func TestBuildCommand(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "loader.js", "wasm_exec.js", "manifest.webmanifest", "classroom.json",
-		"lessons/index.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version} {
+		"lessons/index.json", "lessons/course.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version,
+		"author.wasm.gz?v=" + m.Author.Version} {
 		if !listed[want] {
 			t.Errorf("app.json files lack %s: %q", want, m.Files)
 		}
 	}
-	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "app.json", "sw.js"} {
+	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "author.wasm", "author.wasm?v=" + m.Author.Version, "author.wasm.br", "author.wasm.gz", "app.json", "sw.js"} {
 		if listed[unwanted] {
 			t.Errorf("app.json files list %s", unwanted)
 		}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 )
 
 func TestParseProblemsAndGutter(t *testing.T) {
@@ -41,7 +41,7 @@ func TestLineOffset(t *testing.T) {
 // (the editor's default among them) as well as for a lesson.
 func TestScenarioAsLesson(t *testing.T) {
 	plain := "title: My scenario: login\nnote: Log in.\nconnect\nS~ \\+OK .*\nC: USER alice\nS: +OK Send your password.\n"
-	l, err := lessons.Parse("preview.md", ScenarioAsLesson(plain))
+	l, err := render.Parse("preview.md", ScenarioAsLesson(plain))
 	if err != nil {
 		t.Fatalf("a plain scenario does not preview: %v", err)
 	}

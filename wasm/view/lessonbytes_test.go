@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"pop3lab/lessons"
+	"pop3lab/lessons/render"
 	"pop3lab/sim"
 	"pop3lab/sim/annotate"
 )
@@ -22,7 +23,7 @@ func TestLessonByteLinks(t *testing.T) {
 		"07-encrypting-retrieval-bytes-1":      {1, "host name", "mail.pop3lab.example", "TLS record: handshake (0x16)"},
 		"07-encrypting-retrieval-bytes-2":      {3, "encrypted application data", "", "TLS record: application_data (0x17)"},
 	}
-	course, err := lessons.Course()
+	course, err := render.Course()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
-package lessons
+package render
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"pop3lab/lessons"
 )
 
 // frontMatter is the header of a lesson file, between two "---" lines:
@@ -153,7 +155,7 @@ func parseFrontMatter(lines []string) (frontMatter, []lineError) {
 			}
 			fm.Title = value
 		case "order":
-			v, ok := wholeNumber(value)
+			v, ok := lessons.WholeNumber(value)
 			if !ok || v < 1 {
 				fail(n, "front matter: order: want a whole number of 1 or more, got %q", value)
 				continue
@@ -161,7 +163,7 @@ func parseFrontMatter(lines []string) (frontMatter, []lineError) {
 			fm.Order = v
 			fm.OrderLine = n
 		case "minutes":
-			v, ok := wholeNumber(value)
+			v, ok := lessons.WholeNumber(value)
 			if !ok || v < 1 || v > maxMinutes {
 				fail(n, "front matter: minutes: want a whole number from 1 to %d, got %q", maxMinutes, value)
 				continue
@@ -193,16 +195,6 @@ func frontMatterValue(s string) (string, error) {
 		return v, nil
 	}
 	return s, nil
-}
-
-// wholeNumber parses a decimal number without sign or leading zeros
-// beyond "0".
-func wholeNumber(s string) (int, bool) {
-	if s == "" || len(s) > 6 || s[0] == '+' || s[0] == '-' || (len(s) > 1 && s[0] == '0') {
-		return 0, false
-	}
-	v, err := strconv.Atoi(s)
-	return v, err == nil
 }
 
 // lineError is a problem at a line of one file, before it gets the

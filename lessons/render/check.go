@@ -1,4 +1,4 @@
-package lessons
+package render
 
 import (
 	"errors"
@@ -53,8 +53,8 @@ func Check(fsys fs.FS) []Problem {
 
 // runScenario runs a pop3 block on a fresh simulation and maps a
 // divergence to its markdown line.
-func runScenario(file string, s *Scenario) (Problem, bool) {
-	simulation, err := scenario.Run(s.parsed, sim.Options{}, nil)
+func runScenario(file string, s *scenarioBlock) (Problem, bool) {
+	simulation, err := scenario.Run(s.Parsed(), sim.Options{}, nil)
 	if simulation != nil {
 		simulation.Close()
 	}
@@ -63,7 +63,7 @@ func runScenario(file string, s *Scenario) (Problem, bool) {
 	}
 	var div *scenario.Divergence
 	if errors.As(err, &div) {
-		return Problem{File: file, Line: s.MarkdownLine(div.Line), Msg: fmt.Sprintf("pop3: the run diverged at step %d: %s", div.Step, div.Msg)}, false
+		return Problem{File: file, Line: s.markdownLine(div.Line), Msg: fmt.Sprintf("pop3: the run diverged at step %d: %s", div.Step, div.Msg)}, false
 	}
 	return Problem{File: file, Line: s.Line, Msg: "pop3: the simulation failed: " + err.Error()}, false
 }

@@ -1,10 +1,11 @@
-package lessons
+package render
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"pop3lab/lessons"
 )
 
 func TestQuizHTML(t *testing.T) {
@@ -54,26 +55,6 @@ func TestQuizHTML(t *testing.T) {
 	}
 }
 
-// TestQuizFeedback: a learner sees the explanations of the answers they
-// chose and no other, so a wrong answer does not give the right one away.
-func TestQuizFeedback(t *testing.T) {
-	q := Question{Answers: []Answer{{Text: "POP3", Correct: true}, {Text: "IMAP", Correct: true}, {Text: "SMTP"}}}
-	for _, tt := range []struct {
-		chosen, want []int
-	}{
-		{nil, nil},
-		{[]int{2}, []int{2}},           // wrong alone: only its own feedback
-		{[]int{0, 2}, []int{0, 2}},     // one right, one wrong
-		{[]int{1, 0}, []int{0, 1}},     // all right, in answer order
-		{[]int{0, 0, 7, -1}, []int{0}}, // duplicates and bad indexes ignored
-	} {
-		got := q.Feedback(tt.chosen)
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("Feedback(%v) = %v, want %v", tt.chosen, got, tt.want)
-		}
-	}
-}
-
 func TestCardsHTML(t *testing.T) {
 	src := lessonSource(1, "```cards\nPOP3S :: POP3 over implicit TLS, port `995`.\nA <b> & B :: Escaped: <i>.\n```\n")
 	l, err := Parse("07-tls.md", src)
@@ -88,7 +69,7 @@ func TestCardsHTML(t *testing.T) {
 	if !strings.Contains(l.HTML, want) {
 		t.Errorf("cards HTML:\n%s\nwant it to contain:\n%s", l.HTML, want)
 	}
-	wantCards := []Card{
+	wantCards := []lessons.Card{
 		{ID: "07-tls/pop3s", Deck: "07-tls", Term: "POP3S", Explanation: "POP3 over implicit TLS, port `995`.", Line: 13},
 		{ID: "07-tls/a-b-b", Deck: "07-tls", Term: "A <b> & B", Explanation: "Escaped: <i>.", Line: 14},
 	}
@@ -137,8 +118,11 @@ expect: tap has &#34;&lt;/textarea&gt;&lt;script&gt;&#34;
 	if strings.Contains(l.HTML, "<script") {
 		t.Errorf("HTML holds a script tag:\n%s", l.HTML)
 	}
-	if len(l.Scenarios) != 1 || l.Scenarios[0].ID != "01-x-1" || l.Scenarios[0].Line != 12 || l.Scenarios[0].MarkdownLine(5) != 17 || l.Scenarios[0].Parsed() == nil {
+	if len(l.Scenarios) != 1 || l.Scenarios[0].ID != "01-x-1" || l.Scenarios[0].Line != 12 || l.Scenarios[0].Parsed() == nil {
 		t.Errorf("Scenarios = %+v", l.Scenarios)
+	}
+	if d := parseDoc("01-x.md", src); len(d.scenarios) != 1 || d.scenarios[0].markdownLine(5) != 17 {
+		t.Errorf("line 5 of the scenario is not line 17 of the lesson: %+v", d.scenarios)
 	}
 }
 
@@ -330,7 +314,7 @@ func TestLoadIncludesCardsAndOrders(t *testing.T) {
 	if !strings.Contains(course[2].HTML, `<div class="card" data-card="a/pop3"><dt>POP3</dt><dd>Retrieval.</dd></div>`) {
 		t.Errorf("review HTML lacks the included card:\n%s", course[2].HTML)
 	}
-	page := RenderPage(course[1], course)
+	page := lessons.RenderPage(course[1], course)
 	for _, want := range []string{
 		`<li><a href="b.html" aria-current="page">Test lesson 2</a> <span class="minutes">5 min</span></li>`,
 		`<a rel="prev" href="a.html" data-lesson="a">← Test lesson 1</a>`,
@@ -342,18 +326,18 @@ func TestLoadIncludesCardsAndOrders(t *testing.T) {
 		}
 	}
 	for _, tt := range []struct {
-		prev, next *Lesson
+		prev, next *lessons.Lesson
 		want       string
 	}{
 		{nil, nil, ""},
 		{nil, course[0], `<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n" + `<a rel="next" href="lessons/a.html" data-lesson="a">Next: lesson 1, Test lesson 1 →</a>` + "\n</nav>\n"},
 		{course[2], nil, `<nav class="lesson-pager" aria-label="Previous and next lesson">` + "\n" + `<a rel="prev" href="lessons/review.html" data-lesson="review">← Test lesson 3</a>` + "\n</nav>\n"},
 	} {
-		if got := Pager(tt.prev, tt.next, "lessons/"); got != tt.want {
+		if got := lessons.Pager(tt.prev, tt.next, "lessons/"); got != tt.want {
 			t.Errorf("Pager = %q, want %q", got, tt.want)
 		}
 	}
-	if got, want := StartLink(course[0], "lessons/"), `<nav class="lesson-pager" aria-label="Start the course">`+"\n"+`<a rel="next" href="lessons/a.html" data-lesson="a">Start lesson 1: Test lesson 1 →</a>`+"\n</nav>\n"; got != want {
+	if got, want := lessons.StartLink(course[0], "lessons/"), `<nav class="lesson-pager" aria-label="Start the course">`+"\n"+`<a rel="next" href="lessons/a.html" data-lesson="a">Start lesson 1: Test lesson 1 →</a>`+"\n</nav>\n"; got != want {
 		t.Errorf("StartLink = %q, want %q", got, want)
 	}
 }
@@ -409,7 +393,7 @@ func TestByteLinkHTML(t *testing.T) {
 	if !strings.Contains(l.HTML, want) {
 		t.Errorf("bytes HTML:\n%s\nwant it to contain:\n%s", l.HTML, want)
 	}
-	wantLink := ByteLink{ID: "01-x-bytes-1", Scenario: "01-x-2", Step: 3, Show: "server name", Caption: "The <b>SNI</b> & more", Line: 12}
+	wantLink := lessons.ByteLink{ID: "01-x-bytes-1", Scenario: "01-x-2", Step: 3, Show: "server name", Caption: "The <b>SNI</b> & more", Line: 12}
 	if len(l.ByteLinks) != 1 {
 		t.Fatalf("ByteLinks = %+v", l.ByteLinks)
 	}

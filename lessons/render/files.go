@@ -1,4 +1,4 @@
-package lessons
+package render
 
 import (
 	"bytes"
@@ -11,8 +11,7 @@ import (
 )
 
 // Files is a course folder held in memory: file name to markdown. It is
-// an fs.FS, so Load and Check take it; the browser app builds one from the
-// site's lessons/sources.json, and the build merges courses with it.
+// an fs.FS, so Load and Check take it; the build merges courses with it.
 type Files map[string]string
 
 // Merge returns the top-level .md files of every folder, a later folder's

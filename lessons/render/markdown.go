@@ -1,4 +1,4 @@
-package lessons
+package render
 
 import (
 	"bytes"
@@ -17,6 +17,8 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"pop3lab/lessons"
 )
 
 // MaxSize is the largest lesson file Parse accepts.
@@ -44,12 +46,12 @@ type doc struct {
 
 	headingIDs map[string]bool
 	links      []link
-	scenarios  []*Scenario
-	quizzes    []*Quiz
+	scenarios  []*scenarioBlock
+	quizzes    []*lessons.Quiz
 	decks      []*cardBlock
-	challenges []*Challenge
-	byteLinks  []*ByteLink
-	blocks     map[ast.Node]any // *Scenario, *Quiz, *cardBlock, *Challenge or *ByteLink by fence
+	challenges []*lessons.Challenge
+	byteLinks  []*byteBlock
+	blocks     map[ast.Node]any // *scenarioBlock, *lessons.Quiz, *cardBlock, *lessons.Challenge or *byteBlock by fence
 	// tables are the column headings of each table, in order, to name
 	// the scrollable region around it.
 	tables []string
@@ -76,15 +78,12 @@ func (d *doc) lineOf(off int) int {
 	return sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > off })
 }
 
-// slugPattern is what a lesson file name may be: it becomes a URL.
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-
 // parseDoc reads one lesson file: front matter, markdown, custom blocks,
 // links. It does not resolve links to other lessons or run scenarios.
 func parseDoc(file, source string) *doc {
 	d := &doc{file: file, source: source, headingIDs: map[string]bool{}, blocks: map[ast.Node]any{}}
 	d.slug = strings.TrimSuffix(path.Base(file), ".md")
-	if !strings.HasSuffix(file, ".md") || !slugPattern.MatchString(d.slug) {
+	if !strings.HasSuffix(file, ".md") || !lessons.ValidSlug(d.slug) {
 		d.errorf(0, "file name: want lower-case letters, digits and hyphens, ending in .md, such as 03-the-commands.md")
 	}
 	if len(source) > MaxSize {
@@ -545,19 +544,19 @@ func (r *blockRenderer) renderFencedCodeBlock(w util.BufWriter, source []byte, n
 	}
 	n := node.(*ast.FencedCodeBlock)
 	switch b := r.blocks[n].(type) {
-	case *Scenario:
-		w.WriteString(b.html())
+	case *scenarioBlock:
+		w.WriteString(scenarioHTML(b.Scenario))
 		return ast.WalkSkipChildren, nil
-	case *Quiz:
-		w.WriteString(b.html())
+	case *lessons.Quiz:
+		w.WriteString(quizHTML(b))
 		return ast.WalkSkipChildren, nil
 	case *cardBlock:
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
-	case *Challenge:
-		w.WriteString(b.html())
+	case *lessons.Challenge:
+		w.WriteString(challengeHTML(b))
 		return ast.WalkSkipChildren, nil
-	case *ByteLink:
+	case *byteBlock:
 		w.WriteString(b.html())
 		return ast.WalkSkipChildren, nil
 	}
