@@ -8,6 +8,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/hack-pad/hackpadfs v0.2.4
 	github.com/yuin/goldmark v1.8.7
+	golang.org/x/crypto v0.45.0
 	golang.org/x/sys v0.50.0
 	honnef.co/go/js/dom/v2 v2.0.0-20250304181735-b5e52f05e89d
 )

@@ -64,6 +64,9 @@ func (a *app) arrowItem(ar view.Arrow) dom.Element {
 	if ar.TLS {
 		cls += " tls"
 	}
+	if ar.Decrypted {
+		cls += " decrypted"
+	}
 	if ar.Origin != wire.Sent {
 		cls += " attacker"
 	}

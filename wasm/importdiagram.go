@@ -7,6 +7,7 @@ import (
 
 	"pop3lab/sim/annotate"
 	"pop3lab/sim/capture"
+	"pop3lab/sim/keylog"
 	"pop3lab/wasm/view"
 )
 
@@ -29,7 +30,9 @@ func (a *app) showImportedDiagram(imp *capture.Imported) {
 	for i := range recs {
 		recs[i] = theByteView.records(a.sim, i+1)
 	}
-	arrows, more := view.ImportedArrows(recs)
+	// A key log that does not parse leaves the TLS records as they are.
+	log, _ := keylog.Parse(imp.KeyLog)
+	arrows, more := view.ImportedArrows(recs, log)
 	importedDiagram = &importedArrows{imp, arrows}
 	list := a.byID("sequence-imported")
 	clearChildren(list)

@@ -71,6 +71,7 @@ func TestImportedDiagram(t *testing.T) {
 	waitFor(t, ctx, "the lab at its end", `document.querySelectorAll("#sequence .arrow").length > 0`)
 	labels := `(sel) => [...document.querySelectorAll(sel + " .arrow:not(.tls) .arrow-label")].map(l => l.textContent)`
 	original := js[[]string](t, ctx, `(`+labels+`)("#sequence")`)
+	insideTLS := js[[]string](t, ctx, `[...document.querySelectorAll("#sequence .arrow.tls .arrow-label")].map(l => l.textContent)`)
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#bytes-import"), []string{file})); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,16 @@ func TestImportedDiagram(t *testing.T) {
 	if strings.Join(imported, "\n") != strings.Join(original, "\n") {
 		t.Fatalf("imported arrows in the clear:\n%s\nthe lab's:\n%s", strings.Join(imported, "\n"), strings.Join(original, "\n"))
 	}
-	tls := js[[]string](t, ctx, `[...document.querySelectorAll("#sequence-imported .arrow.tls .arrow-label")].map(l => l.textContent)`)
+	// The file's key log opens what crossed inside TLS: the same
+	// commands and responses as the lab's, each marked as read with it.
+	decrypted := js[[]string](t, ctx, `[...document.querySelectorAll("#sequence-imported .arrow.decrypted .arrow-label")].map(l => l.textContent)`)
+	if len(insideTLS) == 0 || strings.Join(decrypted, "\n") != strings.Join(insideTLS, "\n") {
+		t.Fatalf("imported arrows read with the key log:\n%s\nthe lab's inside TLS:\n%s", strings.Join(decrypted, "\n"), strings.Join(insideTLS, "\n"))
+	}
+	if name := js[string](t, ctx, `document.querySelector("#sequence-imported .arrow.decrypted").getAttribute("aria-label")`); !strings.Contains(name, "inside TLS, read with the capture's key log") {
+		t.Fatalf("accessible name of a decrypted arrow %q", name)
+	}
+	tls := js[[]string](t, ctx, `[...document.querySelectorAll("#sequence-imported .arrow.tls:not(.decrypted) .arrow-label")].map(l => l.textContent)`)
 	if len(tls) == 0 || !strings.HasPrefix(tls[0], "🔒 TLS: client_hello · ") {
 		t.Fatalf("TLS arrows %q", tls)
 	}

@@ -35,6 +35,10 @@ type Arrow struct {
 	// Imported is true for an arrow of an imported capture (see
 	// ImportedArrows): read-only, it is not the simulation's.
 	Imported bool
+	// Decrypted is true for an Imported arrow read from inside TLS with
+	// the capture's key log: what an eavesdropper without the log sees
+	// only as TLS records.
+	Decrypted bool
 	// Note, when set, follows the label: what the bytes of an imported
 	// arrow say that the simulation's server would have told.
 	Note string
@@ -81,7 +85,7 @@ func (ar Arrow) Label() string {
 func (ar Arrow) Name() string {
 	what := "command"
 	switch {
-	case ar.Imported && ar.TLS:
+	case ar.Imported && ar.TLS && !ar.Decrypted:
 		what = "TLS records"
 	case ar.Dir == wire.ServerToClient:
 		what = "response"
@@ -104,6 +108,9 @@ func (ar Arrow) Name() string {
 	}
 	if ar.Imported && ar.TLS {
 		seen = "TLS records, of which an eavesdropper reads what the label names"
+		if ar.Decrypted {
+			seen = "inside TLS, read with the capture's key log; without it an eavesdropper sees TLS records"
+		}
 	}
 	if ar.Imported {
 		seen += ", in the imported capture"

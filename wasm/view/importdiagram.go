@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"pop3lab/sim/annotate"
+	"pop3lab/sim/keylog"
 	"pop3lab/sim/wire"
 )
 
@@ -13,10 +14,13 @@ import (
 // an arrow for each command and each status line that crossed in the
 // clear, and, where the bytes are TLS, an arrow for each run of TLS
 // records in one direction that says what an eavesdropper sees of them.
+// With the capture's key log (nil for none), the application data of
+// the TLS records it opens is drawn as the commands and responses inside
+// TLS, marked Decrypted, as Wireshark shows them when it opens the file.
 // The arrows are marked Imported, numbered from 0, and at most
 // DiagramKeep of them are returned, oldest first; more is how many were
 // left out after them.
-func ImportedArrows(conns [][]annotate.Record) (arrows []Arrow, more int) {
+func ImportedArrows(conns [][]annotate.Record, log *keylog.Log) (arrows []Arrow, more int) {
 	add := func(ar Arrow) {
 		if len(arrows) == DiagramKeep {
 			more++
@@ -26,6 +30,13 @@ func ImportedArrows(conns [][]annotate.Record) (arrows []Arrow, more int) {
 		arrows = append(arrows, ar)
 	}
 	for ci, recs := range conns {
+		var plain map[int][]byte
+		if log != nil {
+			plain = log.Decrypt(recs)
+		}
+		// The decrypted bytes, annotated as the POP3 session they carry;
+		// each piece is attributed to the first segment of its record.
+		var inside annotate.Annotator
 		var run *tlsRun
 		flush := func() {
 			if run != nil {
@@ -37,11 +48,26 @@ func ImportedArrows(conns [][]annotate.Record) (arrows []Arrow, more int) {
 			switch r.Kind {
 			case annotate.Line:
 				flush()
+				if log != nil {
+					// The POP3 state inside TLS follows on from the clear
+					// lines before it (after STLS, RFC 2595 §4).
+					inside.Add(wire.Segment{Kind: wire.Data, Dir: r.Dir, Payload: r.Bytes, Index: r.Segments[0], Origin: r.Origin})
+				}
 				if ar, ok := lineArrow(r); ok {
 					ar.Conn = ci + 1
 					add(ar)
 				}
 			case annotate.TLSRecord:
+				if data, ok := plain[r.Index]; ok {
+					flush()
+					for _, lr := range inside.Add(wire.Segment{Kind: wire.Data, Dir: r.Dir, Payload: data, Index: r.Segments[0], Origin: r.Origin}) {
+						if ar, ok := lineArrow(lr); ok {
+							ar.Conn, ar.TLS, ar.Decrypted, ar.Note = ci+1, true, true, ""
+							add(ar)
+						}
+					}
+					continue
+				}
 				if run != nil && (run.dir != r.Dir || run.origin != r.Origin) {
 					flush()
 				}

@@ -11,13 +11,14 @@ import (
 	"pop3lab/sim"
 	"pop3lab/sim/annotate"
 	"pop3lab/sim/capture"
+	"pop3lab/sim/keylog"
 	"pop3lab/sim/wire"
 )
 
 // roundTrip runs a lab to its end, exports its pcapng and imports it
 // again: the simulation, its diagram, and the annotated connections of
 // both sides.
-func roundTrip(t *testing.T, name string) (s *sim.Simulation, d *Diagram, simRecs, impRecs [][]annotate.Record) {
+func roundTrip(t *testing.T, name string) (s *sim.Simulation, d *Diagram, simRecs, impRecs [][]annotate.Record, keyLog []byte) {
 	t.Helper()
 	p, err := NewPlayer(lab(t, name), sim.Options{})
 	if err != nil {
@@ -45,15 +46,15 @@ func roundTrip(t *testing.T, name string) (s *sim.Simulation, d *Diagram, simRec
 		simRecs = append(simRecs, annotate.Annotate(s.Segments(n)))
 		impRecs = append(impRecs, annotate.Annotate(imp.Conns[n-1].Segments))
 	}
-	return s, d, simRecs, impRecs
+	return s, d, simRecs, impRecs, imp.KeyLog
 }
 
 // TestImportRoundTrip: export, import, and the diagram and byte view
 // match the original session. Every arrow that crossed in the clear comes
 // back as the same arrow (direction, line, connection, credential,
 // attacker's part), and opening it shows the same bytes explained as
-// opening the original arrow; what crossed inside TLS comes back as runs
-// of TLS records.
+// opening the original arrow; without the key log, what crossed inside
+// TLS comes back as runs of TLS records.
 func TestImportRoundTrip(t *testing.T) {
 	tests := []struct {
 		lab string
@@ -131,8 +132,8 @@ func TestImportRoundTrip(t *testing.T) {
 	}, {lab: "apop"}}
 	for _, tt := range tests {
 		t.Run(tt.lab, func(t *testing.T) {
-			s, d, simRecs, impRecs := roundTrip(t, tt.lab)
-			arrows, more := ImportedArrows(impRecs)
+			s, d, simRecs, impRecs, _ := roundTrip(t, tt.lab)
+			arrows, more := ImportedArrows(impRecs, nil)
 			if more != 0 {
 				t.Errorf("more = %d", more)
 			}
@@ -177,7 +178,7 @@ func TestImportRoundTrip(t *testing.T) {
 				t.Errorf("TLS arrows:\n%s\nwant:\n%s", strings.Join(tls, "\n"), strings.Join(tt.tls, "\n"))
 			}
 			// The same arrows drawn from the simulation's own segments.
-			fromSim, _ := ImportedArrows(simRecs)
+			fromSim, _ := ImportedArrows(simRecs, nil)
 			if len(fromSim) != len(arrows) {
 				t.Errorf("%d arrows from the simulation's segments, %d from the import", len(fromSim), len(arrows))
 			}
@@ -207,6 +208,78 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 }
 
+// TestImportRoundTripWithKeyLog: with the key log the export carries, the
+// import draws every arrow of the session, those inside TLS included:
+// the same commands and responses, in the same order, each marked as read
+// with the key log; what stays TLS records is the handshake, the
+// tickets and the alerts.
+func TestImportRoundTripWithKeyLog(t *testing.T) {
+	tests := []struct {
+		lab string
+		// ranInside are the session's arrows that crossed the wire in
+		// the clear but that the server ran inside TLS: the attacker's
+		// injected command, which the import draws in the clear with its
+		// note.
+		ranInside []string
+	}{
+		{lab: "sniffing"},
+		{lab: "stls-stripping"},
+		{lab: "starttls-injection", ranInside: []string{`1 C->S "CAPA" secret=false tls=true sent`}},
+		{lab: "apop"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lab, func(t *testing.T) {
+			_, d, simRecs, impRecs, keyLog := roundTrip(t, tt.lab)
+			log, err := keylog.Parse(keyLog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			arrows, more := ImportedArrows(impRecs, log)
+			if more != 0 {
+				t.Errorf("more = %d", more)
+			}
+			key := func(ar Arrow) string {
+				return fmt.Sprintf("%d %s %q secret=%v tls=%v %s", ar.Conn, ar.Dir, ar.Line, ar.Secret, ar.TLS, ar.Origin)
+			}
+			var want, got []string
+			for _, ar := range d.Arrows() {
+				if k := key(ar); !slices.Contains(tt.ranInside, k) {
+					want = append(want, k)
+				}
+			}
+			inside := 0
+			for _, ar := range arrows {
+				switch {
+				case ar.Decrypted:
+					inside++
+					if !ar.TLS || !strings.HasPrefix(ar.Name(), ar.Label()+": ") || !strings.Contains(ar.Name(), "read with the capture's key log") {
+						t.Errorf("decrypted arrow %q: TLS %v, name %q", ar.Line, ar.TLS, ar.Name())
+					}
+					got = append(got, key(ar))
+				case ar.TLS:
+					if strings.Contains(ar.Line, "client_hello") || strings.Contains(ar.Line, "handshake") || strings.Contains(ar.Line, "alert") || strings.Contains(ar.Line, "application data") {
+						continue // the handshake, tickets and alerts stay records
+					}
+					t.Errorf("TLS run %q", ar.Line)
+				case ar.Note == "":
+					got = append(got, key(ar))
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("imported arrows:\n%s\nwant the session's:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if wantInside := strings.Count(strings.Join(want, "\n"), "tls=true"); inside != wantInside {
+				t.Errorf("%d arrows read inside TLS, the session had %d", inside, wantInside)
+			}
+			// The simulation's own segments, with its key log, draw the same.
+			fromSim, _ := ImportedArrows(simRecs, log)
+			if !slices.Equal(fromSim, arrows) {
+				t.Errorf("the simulation's segments draw %d arrows, the import %d, or they differ", len(fromSim), len(arrows))
+			}
+		})
+	}
+}
+
 // TestImportedArrowsKeep: a capture with more arrows than the diagram
 // keeps draws the first DiagramKeep and counts the rest.
 func TestImportedArrowsKeep(t *testing.T) {
@@ -221,7 +294,7 @@ func TestImportedArrowsKeep(t *testing.T) {
 		add(wire.ClientToServer, "NOOP\r\n")
 		add(wire.ServerToClient, "+OK\r\n")
 	}
-	arrows, more := ImportedArrows([][]annotate.Record{annotate.Annotate(segs)})
+	arrows, more := ImportedArrows([][]annotate.Record{annotate.Annotate(segs)}, nil)
 	if len(arrows) != DiagramKeep || more != 301-DiagramKeep {
 		t.Fatalf("%d arrows, %d more; want %d, %d", len(arrows), more, DiagramKeep, 301-DiagramKeep)
 	}
