@@ -53,6 +53,10 @@ type app struct {
 	// answered one.
 	previews    int
 	authorReady bool
+	// preview is the editor's lesson while the lesson pane shows it: its
+	// quizzes, challenges and bytes blocks work as a course lesson's do,
+	// and count nowhere in the learner's progress.
+	preview *lessons.Lesson
 
 	// What Back brings back beyond the last action: the sandbox before a
 	// reset, the sandbox outside a lab.

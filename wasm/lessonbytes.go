@@ -27,10 +27,10 @@ func (a *app) openLessonBytes(id string) {
 	a.openSharedBytes(&link)
 }
 
-// lessonByteLink finds a bytes block of the course and the source of the
-// scenario it runs.
+// lessonByteLink finds a bytes block of the lessons shown and the source
+// of the scenario it runs.
 func (a *app) lessonByteLink(id string) (lessons.ByteLink, string, bool) {
-	for _, l := range a.course {
+	for _, l := range a.lessonsShown() {
 		for _, bl := range l.ByteLinks {
 			if bl.ID != id {
 				continue

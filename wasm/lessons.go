@@ -133,6 +133,7 @@ func (a *app) bindLessonPane() {
 // showLesson puts a lesson in the pane. Its HTML comes from our renderer,
 // which escapes all text and allows no raw HTML (see package lessons).
 func (a *app) showLesson(slug string) {
+	a.preview = nil
 	l := a.lessonBySlug(slug)
 	if l == nil {
 		// The introduction that the page shell carries, ending with the
@@ -227,7 +228,7 @@ func (a *app) gradeQuiz(form dom.Element) {
 	id := form.GetAttribute("data-quiz-id")
 	var quiz *lessons.Quiz
 	var lesson string
-	for _, l := range a.course {
+	for _, l := range a.lessonsShown() {
 		for i := range l.Quizzes {
 			if l.Quizzes[i].ID == id {
 				quiz, lesson = &l.Quizzes[i], l.Slug
@@ -286,6 +287,9 @@ func (a *app) gradeQuiz(form dom.Element) {
 	}
 	if out := form.QuerySelector("output.quiz-result"); out != nil {
 		out.SetTextContent(fmt.Sprintf("%d of %d right", right, len(quiz.Questions)))
+	}
+	if a.preview != nil && lesson == a.preview.Slug {
+		return // a preview's quiz counts nowhere
 	}
 	a.progress.Score(lesson, id, right, len(quiz.Questions))
 	a.saveProgress()
@@ -524,15 +528,15 @@ func (a *app) previewLesson() {
 	release := func() { onDone.Release(); onFail.Release() }
 	onDone = jsFunc(func(args []js.Value) any {
 		release()
-		html, problems := "", []string{"the lesson renderer gave no answer"}
+		doc, problems := "", []string{"the lesson renderer gave no answer"}
 		if len(args) > 0 && args[0].Type() == js.TypeObject {
-			html, problems = args[0].Get("html").String(), nil
+			doc, problems = args[0].Get("lesson").String(), nil
 			ps := args[0].Get("problems")
 			for i := 0; i < ps.Length(); i++ {
 				problems = append(problems, ps.Index(i).String())
 			}
 		}
-		a.post(func() { a.showPreview(n, html, problems) })
+		a.post(func() { a.showPreview(n, doc, problems) })
 		return nil
 	})
 	onFail = jsFunc(func(args []js.Value) any {
@@ -551,25 +555,37 @@ func (a *app) previewLesson() {
 	author.Call("preview", "preview.md", view.ScenarioAsLesson(src)).Call("then", onDone, onFail)
 }
 
-// showPreview shows preview n's answer: the lesson in the lesson pane, or
-// its problems in the editor's list.
-func (a *app) showPreview(n int, html string, problems []string) {
+// showPreview shows preview n's answer: the lesson in the lesson pane,
+// its quizzes, challenges and bytes blocks working, or its problems in the
+// editor's list. doc is a course document of the one lesson.
+func (a *app) showPreview(n int, doc string, problems []string) {
 	a.authorReady = true
 	if n != a.previews {
 		return // a later preview is on its way
 	}
 	list := a.byID("editor-errors")
 	clearChildren(list)
-	if len(problems) > 0 || html == "" {
+	var l *lessons.Lesson
+	if len(problems) == 0 {
+		// Checked as the course is: the renderer is the site's own, but
+		// what crosses into the page is read, not trusted.
+		if course, err := lessons.DecodeCourse([]byte(doc)); err != nil || len(course) != 1 {
+			problems = []string{fmt.Sprintf("the lesson renderer's answer could not be read (%v)", err)}
+		} else {
+			l = course[0]
+		}
+	}
+	if l == nil {
 		for _, line := range problems {
 			list.AppendChild(a.el("li", line))
 		}
 		return
 	}
 	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
+	a.preview = l
 	// The HTML comes from the same renderer as the published lessons,
 	// which escapes all text and allows no raw HTML (see package render).
-	a.showLessonHTML(html)
+	a.showLessonHTML(l.HTML)
 }
 
 // previewFailed says in one sentence that the lesson renderer could not
@@ -594,11 +610,23 @@ type challengeRun struct {
 	from  int
 	hints int
 	grade lessons.Grade
+	// preview: the challenge is the editor's preview's, and its result
+	// counts nowhere.
+	preview bool
 }
 
-// challengeByID finds a challenge of the course and its lesson.
+// lessonsShown are the lessons whose interactive parts the lesson pane
+// may hold: the editor's preview while it is shown, then the course.
+func (a *app) lessonsShown() []*lessons.Lesson {
+	if a.preview == nil {
+		return a.course
+	}
+	return append([]*lessons.Lesson{a.preview}, a.course...)
+}
+
+// challengeByID finds a challenge of the lessons shown and its lesson.
 func (a *app) challengeByID(id string) (*lessons.Challenge, string) {
-	for _, l := range a.course {
+	for _, l := range a.lessonsShown() {
 		for i := range l.Challenges {
 			if l.Challenges[i].ID == id {
 				return &l.Challenges[i], l.Slug
@@ -634,7 +662,8 @@ func (a *app) startChallenge(id string) {
 		a.endLab()
 	}
 	a.seed = sc.Seed
-	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0))}
+	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0)),
+		preview: a.preview != nil && lesson == a.preview.Slug}
 	a.replaceSim(r.Sim)
 	a.save()
 	a.narrate("Challenge: " + c.Title + ". " + c.Goal + " Work in the terminal and the mail client; the lesson pane counts the items as you reach them.")
@@ -656,7 +685,7 @@ func (a *app) gradeChallenge() {
 		return
 	}
 	ch.grade = ch.c.Grade(a.sim, ch.from, ch.hints)
-	if a.progress.ChallengeResult(ch.c.ID, ch.grade.Score, ch.grade.Max, ch.grade.Complete()) {
+	if !ch.preview && a.progress.ChallengeResult(ch.c.ID, ch.grade.Score, ch.grade.Max, ch.grade.Complete()) {
 		a.saveProgress()
 	}
 	a.renderChallenge()

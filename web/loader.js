@@ -471,8 +471,9 @@
   globalThis.pop3labAuthor = {
     // preview renders a lesson's markdown as pop3lab build does, loading
     // the renderer first if need be. It returns a promise of
-    // {html, problems}: the lesson's article and no problems, or no HTML
-    // and its problems as "name:line: message" lines.
+    // {lesson, problems}: the lesson as a course document of one lesson
+    // and no problems, or no lesson and its problems as "name:line:
+    // message" lines.
     preview: function (name, markdown) {
       if (author === null) {
         var loading = loadAuthor();

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"pop3lab/lessons"
 	"pop3lab/lessons/render"
 	"pop3lab/wasm/view"
 )
@@ -240,7 +241,11 @@ func TestEditorShowsProblemsAtTheirLines(t *testing.T) {
 		if l, err := render.Parse("preview.md", src); err != nil {
 			want.Problems = strings.Split(err.Error(), "\n")
 		} else {
-			want.HTML, want.Problems = l.HTML, []string{}
+			doc, err := lessons.EncodeCourse([]*lessons.Lesson{l})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Lesson, want.Problems = string(doc), []string{}
 		}
 		got := jsAwait[preview](t, ctx, `pop3labAuthor.preview("preview.md", `+jsQuote(src)+`)`)
 		if !reflect.DeepEqual(got, want) {
@@ -252,11 +257,41 @@ func TestEditorShowsProblemsAtTheirLines(t *testing.T) {
 
 // preview is what pop3labAuthor.preview gives.
 type preview struct {
-	HTML     string   `json:"html"`
+	Lesson   string   `json:"lesson"` // a course document of the one lesson
 	Problems []string `json:"problems"`
 }
 
 func jsQuote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", "\\$")
 	return "`" + r.Replace(s) + "`"
+}
+
+// TestPreviewedLessonWorks: a lesson previewed from the editor works as a
+// course lesson does (its bytes block opens the byte view at the
+// password, its quiz is graded) and its results count nowhere in the
+// learner's progress.
+func TestPreviewedLessonWorks(t *testing.T) {
+	const src = "---\ntitle: Preview with parts\norder: 1\nminutes: 5\nobjectives:\n  - Read the password off the wire.\nsecplus:\n  - 4.5\n---\n\n" +
+		"```pop3\ntitle: Port 110\nseed: 6\n\nclient: tls=none\nconnect\nS~ \\+OK POP3 server ready <.*>\nC: USER alice\nS: +OK Send your password.\nC: PASS wonderland\nS~ \\+OK alice's maildrop has .*\n```\n\n" +
+		"```bytes\nstep: 4\nshow: password\ncaption: Open the PASS line in the byte view\n```\n\n" +
+		"```quiz\n? Which port carries POP3 without TLS?\n+ 110 :: The plaintext port.\n- 995 :: That one is TLS from the first byte.\n```\n"
+	ctx := newTab(t)
+	open(t, ctx, "")
+	before := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`)
+	js[bool](t, ctx, `(() => { document.getElementById("editor").open = true; const e = document.getElementById("editor-source"); e.value = `+jsQuote(src)+`; e.dispatchEvent(new Event("input")); document.getElementById("editor-preview").click(); return true; })()`)
+	waitFor(t, ctx, "the preview", `document.getElementById("editor-errors").textContent.includes("Shown in the lesson pane.")`)
+
+	js[bool](t, ctx, `(() => { const f = document.querySelector("#lesson form[data-quiz-id]"); f.querySelector('input[value="0"]').checked = true; f.requestSubmit(); return true })()`)
+	waitFor(t, ctx, "the quiz graded", `document.querySelector("#lesson output.quiz-result").textContent === "1 of 1 right"`)
+
+	js[bool](t, ctx, `(document.querySelector("#lesson button.open-bytes").click(), true)`)
+	waitFor(t, ctx, "the PASS line in the byte view", `document.activeElement.classList.contains("b-leaf") && document.activeElement.textContent === "wonderland"`)
+	if got := js[string](t, ctx, `document.getElementById("lab-step").textContent`); !strings.HasPrefix(got, "Step 4 of ") {
+		t.Errorf("the preview's scenario is at %q, want step 4", got)
+	}
+	if after := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`); after != before {
+		t.Errorf("the preview changed the course progress: %q, was %q", after, before)
+	}
+	screenshot(t, ctx, "preview-byte-view")
+	alive(t, ctx, "the previewed lesson")
 }

@@ -8,8 +8,10 @@
 // would publish, while the app itself links no markdown renderer.
 //
 // It defines pop3labAuthor.render(name, markdown), which returns
-// {html, problems}: the lesson's article and no problems, or no HTML and
-// the problems as "name:line: message" lines. Then it waits for calls.
+// {lesson, problems}: the lesson as a course document of one lesson
+// (lessons.EncodeCourse, which the page reads with lessons.DecodeCourse as
+// it reads the course) and no problems, or no lesson and the problems as
+// "name:line: message" lines. Then it waits for calls.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"strings"
 	"syscall/js"
 
+	"pop3lab/lessons"
 	"pop3lab/lessons/render"
 )
 
@@ -45,14 +48,18 @@ func renderLesson(_ js.Value, args []js.Value) (result any) {
 	if err != nil {
 		return rendered("", strings.Split(err.Error(), "\n")...)
 	}
-	return rendered(l.HTML)
+	doc, err := lessons.EncodeCourse([]*lessons.Lesson{l})
+	if err != nil {
+		return rendered("", "the lesson could not be encoded: "+err.Error())
+	}
+	return rendered(string(doc))
 }
 
 // rendered is render's result as a JavaScript object.
-func rendered(html string, problems ...string) map[string]any {
+func rendered(lesson string, problems ...string) map[string]any {
 	list := make([]any, len(problems))
 	for i, p := range problems {
 		list[i] = p
 	}
-	return map[string]any{"html": html, "problems": list}
+	return map[string]any{"lesson": lesson, "problems": list}
 }
