@@ -26,11 +26,20 @@ func (a *app) editorInput() {
 // its lines.
 func (a *app) editorChanged() {
 	src := value(a.byID("editor-source"))
+	list := a.byID("editor-errors")
+	if view.IsLesson(src) {
+		// A lesson is not a scenario: its problems are the renderer's.
+		clearChildren(list)
+		list.AppendChild(a.el("li", "A lesson (it starts with front matter): Preview as a lesson shows it, or lists its problems.", "class", "ok"))
+		setDisabled(a.byID("editor-run"), true)
+		setDisabled(a.byID("editor-share"), true)
+		a.drawGutter(src, nil)
+		return
+	}
 	problems, steps := view.ParseProblems(src)
 	if a.editorRun != nil && a.editorRun.src == src {
 		problems = append(problems, a.editorRun.problem)
 	}
-	list := a.byID("editor-errors")
 	clearChildren(list)
 	for _, p := range problems {
 		li := a.el("li", "")

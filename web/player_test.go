@@ -280,6 +280,16 @@ func TestPreviewedLessonWorks(t *testing.T) {
 	before := js[string](t, ctx, `document.getElementById("course-progress-text").textContent`)
 	js[bool](t, ctx, `(() => { document.getElementById("editor").open = true; const e = document.getElementById("editor-source"); e.value = `+jsQuote(src)+`; e.dispatchEvent(new Event("input")); document.getElementById("editor-preview").click(); return true; })()`)
 	waitFor(t, ctx, "the preview", `document.getElementById("editor-errors").textContent.includes("Shown in the lesson pane.")`)
+	// Before the preview, the editor knew it for a lesson, not a scenario
+	// full of errors.
+	js[bool](t, ctx, `(() => { const e = document.getElementById("editor-source"); e.dispatchEvent(new Event("input")); return true; })()`)
+	waitFor(t, ctx, "the editor's word on a lesson", `document.getElementById("editor-errors").textContent === "A lesson (it starts with front matter): Preview as a lesson shows it, or lists its problems."`)
+	if n := js[int](t, ctx, `document.querySelectorAll("#editor-gutter span.problem").length`); n != 0 {
+		t.Errorf("the gutter marks %d lines of a lesson as problems", n)
+	}
+	if !js[bool](t, ctx, `document.getElementById("editor-run").disabled && document.getElementById("editor-share").disabled`) {
+		t.Error("Run and Share are offered for a lesson")
+	}
 
 	js[bool](t, ctx, `(() => { const f = document.querySelector("#lesson form[data-quiz-id]"); f.querySelector('input[value="0"]').checked = true; f.requestSubmit(); return true })()`)
 	waitFor(t, ctx, "the quiz graded", `document.querySelector("#lesson output.quiz-result").textContent === "1 of 1 right"`)

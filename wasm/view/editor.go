@@ -77,11 +77,17 @@ func LineOffset(src string, line int) int {
 	return at
 }
 
+// IsLesson reports whether the editor holds a lesson rather than a
+// scenario: its text starts with front matter ("---").
+func IsLesson(src string) bool {
+	return strings.HasPrefix(strings.TrimLeft(src, " \t\r\n"), "---")
+}
+
 // ScenarioAsLesson makes a plain scenario previewable as a lesson: it
 // wraps it in front matter and a pop3 block. Text that already starts
 // with front matter is returned as it is.
 func ScenarioAsLesson(src string) string {
-	if strings.HasPrefix(strings.TrimLeft(src, " \t\r\n"), "---") {
+	if IsLesson(src) {
 		return src
 	}
 	title := "Scenario preview"

@@ -53,3 +53,20 @@ func TestScenarioAsLesson(t *testing.T) {
 		t.Fatal("a lesson was wrapped again")
 	}
 }
+
+func TestIsLesson(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		want bool
+	}{
+		{"---\ntitle: x\n---\n", true},
+		{"\n  \r\n---\ntitle: x\n", true},
+		{"title: My scenario\nconnect\n", false},
+		{"connect\n---\n", false},
+		{"", false},
+	} {
+		if got := IsLesson(tc.src); got != tc.want {
+			t.Errorf("IsLesson(%q) = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
