@@ -1,5 +1,7 @@
 package lessons
 
+import "pop3lab/sim/eavesdrop"
+
 // A ByteLink is a ```bytes block: a button that runs one of the lesson's
 // pop3 scenarios up to a step and opens the byte view on what an
 // eavesdropper learns from the connection that step used. The block
@@ -30,4 +32,4 @@ type ByteLink struct {
 
 // Findings are what a bytes block can show: the things an eavesdropper
 // learns from a connection, as the side-by-side comparison names them.
-var Findings = []string{"password", "user name", "server name", "message sizes"}
+var Findings = eavesdrop.Names
