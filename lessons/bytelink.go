@@ -13,7 +13,9 @@ import "pop3lab/sim/eavesdrop"
 //	caption: The password in the PASS line
 //
 // The app resolves "show" from the annotated bytes of the run, so a
-// lesson never names byte offsets that could drift from the simulation.
+// lesson never names byte offsets that could drift from the simulation;
+// pop3lab lessons check makes sure that the connection the step used
+// gives it away.
 type ByteLink struct {
 	// ID is "SLUG-bytes-N" for the Nth bytes block of the lesson; the
 	// rendered button carries it as data-byte-link.
