@@ -18,8 +18,9 @@ import (
 //     line of the failed check;
 //   - bytes blocks that name no scenario of the lesson or a step past its
 //     end, and those whose show finds nothing in the connection the step
-//     used, as the page would find it (run up to a divergence, the pop3
-//     block's problem, they are not looked at);
+//     used, as the page would find it (a block at or after the step where
+//     its scenario diverges is not looked at: that is the pop3 block's
+//     problem);
 //   - quizzes with a question without a correct answer or an answer
 //     without an explanation, and malformed cards;
 //   - challenges that do not parse, whose setup and reference solution
