@@ -1,5 +1,7 @@
 package lessons
 
+import "pop3lab/sim/eavesdrop"
+
 // A ByteLink is a ```bytes block: a button that runs one of the lesson's
 // pop3 scenarios up to a step and opens the byte view on what an
 // eavesdropper learns from the connection that step used. The block
@@ -11,7 +13,9 @@ package lessons
 //	caption: The password in the PASS line
 //
 // The app resolves "show" from the annotated bytes of the run, so a
-// lesson never names byte offsets that could drift from the simulation.
+// lesson never names byte offsets that could drift from the simulation;
+// pop3lab lessons check makes sure that the connection the step used
+// gives it away.
 type ByteLink struct {
 	// ID is "SLUG-bytes-N" for the Nth bytes block of the lesson; the
 	// rendered button carries it as data-byte-link.
@@ -30,4 +34,4 @@ type ByteLink struct {
 
 // Findings are what a bytes block can show: the things an eavesdropper
 // learns from a connection, as the side-by-side comparison names them.
-var Findings = []string{"password", "user name", "server name", "message sizes"}
+var Findings = eavesdrop.Names

@@ -11,6 +11,7 @@ import (
 
 	"pop3lab/sim"
 	"pop3lab/sim/capture"
+	"pop3lab/sim/eavesdrop"
 	"pop3lab/wasm/view"
 )
 
@@ -152,13 +153,13 @@ func (a *app) comparePlaceholder(i int, m view.SecurityMode) dom.Element {
 }
 
 // compareFindings lists a column's findings in the order drawn.
-func compareFindings(l view.Learned) []struct {
+func compareFindings(l eavesdrop.Learned) []struct {
 	name string
-	f    view.Finding
+	f    eavesdrop.Finding
 } {
 	return []struct {
 		name string
-		f    view.Finding
+		f    eavesdrop.Finding
 	}{{"Password", l.Password}, {"User name", l.User}, {"Server name", l.ServerName}, {"Message sizes", l.Sizes}}
 }
 
@@ -231,7 +232,7 @@ func (a *app) openCompareFinding(col, f int) {
 	theByteView.imported, theByteView.conns = imp, nil
 	theByteView.source = "side by side: " + c.Mode.Name + ", read-only"
 	a.byID("bytes-error").SetTextContent("")
-	var target view.Finding
+	var target eavesdrop.Finding
 	found := compareFindings(c.Learned)
 	if f >= 0 && f < len(found) {
 		target = found[f].f

@@ -1,11 +1,15 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"html"
 	"strings"
 
 	"pop3lab/lessons"
+	"pop3lab/sim"
+	"pop3lab/sim/annotate"
+	"pop3lab/sim/eavesdrop"
 )
 
 var byteLinkKeys = []string{"scenario", "step", "show", "caption"}
@@ -95,6 +99,26 @@ func (d *doc) resolveByteLinks() {
 			d.errorf(bl.stepLine, "bytes: step %d: scenario %d has %d steps", bl.Step, bl.scenarioNumber, steps)
 		}
 	}
+}
+
+// check looks for what the block shows in s, the simulation of its
+// scenario run to its step, as the page does when a learner opens it: in
+// the connection the step used, annotated from its bytes. It returns why
+// the page would have nothing to show, or "".
+func (bl *byteBlock) check(s *sim.Simulation) string {
+	conn := s.LastConn()
+	var recs []annotate.Record
+	if conn > 0 {
+		recs = annotate.Annotate(s.Segments(conn))
+	}
+	_, err := eavesdrop.Find(conn, recs, bl.Show)
+	switch {
+	case errors.Is(err, eavesdrop.ErrNoConnection):
+		return fmt.Sprintf("bytes: by step %d the scenario has made no connection", bl.Step)
+	case err != nil:
+		return fmt.Sprintf("bytes: at step %d %v", bl.Step, err)
+	}
+	return ""
 }
 
 // html renders the block as a button the app enables; on a page without

@@ -16,6 +16,11 @@ import (
 //   - pop3 blocks that do not parse, and those that do but whose run on a
 //     fresh simulation diverges from their expectations, at the markdown
 //     line of the failed check;
+//   - bytes blocks that name no scenario of the lesson or a step past its
+//     end, and those whose show finds nothing in the connection the step
+//     used, as the page would find it (a block at or after the step where
+//     its scenario diverges is not looked at: that is the pop3 block's
+//     problem);
 //   - quizzes with a question without a correct answer or an answer
 //     without an explanation, and malformed cards;
 //   - challenges that do not parse, whose setup and reference solution
@@ -30,9 +35,7 @@ func Check(fsys fs.FS) []Problem {
 	docs, problems := loadDocs(fsys)
 	for _, d := range docs {
 		for _, s := range d.scenarios {
-			if p, ok := runScenario(d.file, s); !ok {
-				problems = append(problems, p)
-			}
+			problems = append(problems, runScenario(d.file, s, d.byteLinks)...)
 		}
 		for _, c := range d.challenges {
 			g, p := runChallenge(d.file, c)
@@ -51,19 +54,31 @@ func Check(fsys fs.FS) []Problem {
 	return problems
 }
 
-// runScenario runs a pop3 block on a fresh simulation and maps a
-// divergence to its markdown line.
-func runScenario(file string, s *scenarioBlock) (Problem, bool) {
-	simulation, err := scenario.Run(s.Parsed(), sim.Options{}, nil)
-	if simulation != nil {
-		simulation.Close()
+// runScenario runs a pop3 block on a fresh simulation, maps a divergence
+// to its markdown line, and checks each of links that runs the block: at
+// its step, as the page does.
+func runScenario(file string, s *scenarioBlock, links []*byteBlock) []Problem {
+	r, err := scenario.NewRunner(s.Parsed(), sim.Options{})
+	if err != nil {
+		return []Problem{{File: file, Line: s.Line, Msg: "pop3: the simulation failed: " + err.Error()}}
 	}
-	if err == nil {
-		return Problem{}, true
+	defer r.Sim.Close()
+	var problems []Problem
+	for !r.Done() {
+		if _, err := r.Next(); err != nil {
+			var div *scenario.Divergence
+			if errors.As(err, &div) {
+				return append(problems, Problem{File: file, Line: s.markdownLine(div.Line), Msg: fmt.Sprintf("pop3: the run diverged at step %d: %s", div.Step, div.Msg)})
+			}
+			return append(problems, Problem{File: file, Line: s.Line, Msg: "pop3: the simulation failed: " + err.Error()})
+		}
+		for _, bl := range links {
+			if bl.Scenario == s.ID && bl.Step == r.StepsDone() {
+				if msg := bl.check(r.Sim); msg != "" {
+					problems = append(problems, Problem{File: file, Line: bl.Line, Msg: msg})
+				}
+			}
+		}
 	}
-	var div *scenario.Divergence
-	if errors.As(err, &div) {
-		return Problem{File: file, Line: s.markdownLine(div.Line), Msg: fmt.Sprintf("pop3: the run diverged at step %d: %s", div.Step, div.Msg)}, false
-	}
-	return Problem{File: file, Line: s.Line, Msg: "pop3: the simulation failed: " + err.Error()}, false
+	return problems
 }

@@ -242,6 +242,47 @@ Inline <img src=x onerror=alert(1)> too, but `+"`<b>`"+` in code is fine.
 		},
 		want: []string{`01-a.md:23: bytes: step 6: scenario 1 has 3 steps`},
 	}, {
+		// The bytes fences are on lines 22, 28, 34 and 40.
+		name: "bytes blocks that find what they show",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, goodScenario+"\n```bytes\nstep: 3\nshow: password\ncaption: PASS\n```\n"+
+				"\n```bytes\nstep: 2\nshow: user name\ncaption: USER\n```\n"),
+		},
+		want: nil,
+	}, {
+		name: "bytes blocks whose show finds nothing at their step",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, goodScenario+"\n```bytes\nstep: 2\nshow: password\ncaption: not yet\n```\n"+
+				"\n```bytes\nstep: 3\nshow: server name\ncaption: no TLS\n```\n"+
+				"\n```bytes\nscenario: 1\nstep: 1\nshow: message sizes\ncaption: no LIST\n```\n"),
+		},
+		want: []string{
+			`01-a.md:22: bytes: at step 2 connection 1 gives no password away (no)`,
+			`01-a.md:28: bytes: at step 3 connection 1 gives no server name away (no ClientHello names it)`,
+			`01-a.md:34: bytes: at step 1 connection 1 gives no message sizes away (no)`,
+		},
+	}, {
+		// Steps: client:, connect, USER, PASS.
+		name: "a bytes block at a step before any connection",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, "```pop3\nclient: tls=none\nconnect\nC: USER alice\nS: +OK Send your password.\n```\n"+
+				"\n```bytes\nstep: 1\nshow: user name\ncaption: too early\n```\n"+
+				"\n```bytes\nstep: 3\nshow: user name\ncaption: USER\n```\n"),
+		},
+		want: []string{`01-a.md:19: bytes: by step 1 the scenario has made no connection`},
+	}, {
+		// The run diverges at step 3: that is the pop3 block's problem,
+		// and a bytes block at or after it is not looked at.
+		name: "a bytes block past a divergence",
+		files: map[string]string{
+			"01-a.md": lessonSource(1, strings.Replace(goodScenario, "5 messages", "4 messages", 1)+
+				"\n```bytes\nstep: 3\nshow: password\ncaption: PASS\n```\n"+
+				"\n```bytes\nstep: 3\nshow: server name\ncaption: no TLS\n```\n"),
+		},
+		want: []string{
+			`01-a.md:19: pop3: the run diverged at step 3: expected "+OK alice's maildrop has 4 messages (2156754 octets).", but the server sent "+OK alice's maildrop has 5 messages (2156754 octets)."`,
+		},
+	}, {
 		name:  "a bad file name",
 		files: map[string]string{"Lesson One.md": lessonSource(1, "Text.\n")},
 		want:  []string{`Lesson One.md: file name: want lower-case letters, digits and hyphens, ending in .md, such as 03-the-commands.md`},

@@ -68,3 +68,14 @@ func TestCourseShape(t *testing.T) {
 		t.Errorf("the review deck has %d cards, the lessons %d", len(review), len(deck))
 	}
 }
+
+// BenchmarkCourseCheck measures Check on the built-in course, as
+// pop3lab lessons check and pop3lab build run it: every pop3 block run
+// on the simulator, each bytes block looked for at its step.
+func BenchmarkCourseCheck(b *testing.B) {
+	for b.Loop() {
+		if ps := Check(CourseFS()); len(ps) > 0 {
+			b.Fatal(ps[0])
+		}
+	}
+}

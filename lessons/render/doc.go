@@ -37,5 +37,6 @@
 //
 // Parse renders one lesson (an author's preview in the browser); Load
 // reads a course folder; Course is the built-in course (package course);
-// Check validates a folder, running every scenario against the simulator.
+// Check validates a folder, running every scenario against the simulator
+// and looking, at each bytes block's step, for what the block shows.
 package render

@@ -2,6 +2,7 @@ package annotate_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/cryptotest"
@@ -244,5 +245,60 @@ func TestOrigin(t *testing.T) {
 	last := recs[len(recs)-1]
 	if last.Origin != wire.Injected || !strings.Contains(last.Span.Note, "attacker injected") {
 		t.Errorf("injected record: origin %v, note %q", last.Origin, last.Span.Note)
+	}
+}
+
+// TestSpanWalk: Walk visits every span, parents first and in byte order,
+// then the spans of decoded bytes, given those bytes and the encoded span
+// they come from.
+func TestSpanWalk(t *testing.T) {
+	plain := annotate.Annotate(goldenScripts["auth-plain"].segments(t))[2].Span
+	tests := []struct {
+		name string
+		root annotate.Span
+		want []string // "label [decoded bytes] @home [start,end)"
+	}{{
+		name: "a leaf",
+		root: annotate.Span{End: 4, Label: "leaf"},
+		want: []string{"leaf @leaf [0,4)"},
+	}, {
+		name: "children in order",
+		root: annotate.Span{End: 3, Label: "root", Children: []annotate.Span{
+			{End: 1, Label: "a", Children: []annotate.Span{{End: 1, Label: "a1"}}},
+			{Start: 1, End: 3, Label: "b"},
+		}},
+		want: []string{"root @root [0,3)", "a @a [0,1)", "a1 @a1 [0,1)", "b @b [1,3)"},
+	}, {
+		name: "AUTH PLAIN's initial response, decoded",
+		root: plain,
+		want: []string{
+			"command AUTH @command AUTH [0,37)",
+			"keyword @keyword [0,4)",
+			"space @space [4,5)",
+			"SASL mechanism @SASL mechanism [5,10)",
+			"space @space [10,11)",
+			`initial response (base64) @initial response (base64) [11,35)`,
+			`authzid "\x00alice\x00wonderland" @initial response (base64) [11,35)`,
+			`NUL "\x00alice\x00wonderland" @initial response (base64) [11,35)`,
+			`authcid "\x00alice\x00wonderland" @initial response (base64) [11,35)`,
+			`NUL "\x00alice\x00wonderland" @initial response (base64) [11,35)`,
+			`password "\x00alice\x00wonderland" @initial response (base64) [11,35)`,
+			"CRLF @CRLF [35,37)",
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			tt.root.Walk(func(s annotate.Span, decoded []byte, home annotate.Span) {
+				line := s.Label
+				if decoded != nil {
+					line += fmt.Sprintf(" %q", decoded)
+				}
+				got = append(got, fmt.Sprintf("%s @%s [%d,%d)", line, home.Label, home.Start, home.End))
+			})
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("Walk:\n got: %s\nwant: %s", strings.Join(got, "\n      "), strings.Join(tt.want, "\n      "))
+			}
+		})
 	}
 }

@@ -53,6 +53,33 @@ func (s Span) Leaves() []Span {
 	return out
 }
 
+// Walk calls fn for s and every span under it, parents before their
+// children, in byte order; then, for a span with Decoded bytes, for the
+// spans of those bytes, which fn receives with decoded set to them. home
+// is the span of the record's own bytes that the span lies in: the span
+// itself, or the encoded span whose decoded part it is. A reader of
+// credentials needs all three: what a field says, from which bytes, and
+// where on the wire to point.
+func (s Span) Walk(fn func(s Span, decoded []byte, home Span)) {
+	s.walk(fn, nil, nil)
+}
+
+func (s Span) walk(fn func(s Span, decoded []byte, home Span), decoded []byte, home *Span) {
+	h := s
+	if home != nil {
+		h = *home
+	}
+	fn(s, decoded, h)
+	for _, c := range s.Children {
+		c.walk(fn, decoded, home)
+	}
+	if d := s.Decoded; d != nil {
+		for _, c := range d.Spans {
+			c.walk(fn, d.Bytes, &h)
+		}
+	}
+}
+
 // Find returns the innermost span that holds byte offset i, and false if
 // none does.
 func (s Span) Find(i int) (Span, bool) {

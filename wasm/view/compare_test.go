@@ -11,11 +11,10 @@ import (
 	"github.com/hack-pad/hackpadfs"
 
 	"pop3lab/sim"
-	"pop3lab/sim/annotate"
 	"pop3lab/sim/client"
+	"pop3lab/sim/eavesdrop"
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/sample"
-	"pop3lab/sim/wire"
 )
 
 // smallMaildrop delivers two short messages, the second with a line that
@@ -34,8 +33,8 @@ func smallMaildrop(serverFS, _ hackpadfs.FS) error {
 }
 
 // learned renders the four findings of a column in one line each.
-func learned(l Learned) string {
-	f := func(name string, x Finding) string {
+func learned(l eavesdrop.Learned) string {
+	f := func(name string, x eavesdrop.Finding) string {
 		yes := "no"
 		if x.Seen {
 			yes = "yes"
@@ -107,7 +106,7 @@ func TestCompare(t *testing.T) {
 					t.Errorf("%s: outcome %q", c.Mode.Name, c.Outcome)
 				}
 				// A finding opens the span it came from.
-				for _, f := range []Finding{c.Learned.Password, c.Learned.User, c.Learned.ServerName} {
+				for _, f := range []eavesdrop.Finding{c.Learned.Password, c.Learned.User, c.Learned.ServerName} {
 					if f.Seen && !findingLocates(c, f) {
 						t.Errorf("%s: finding %+v does not locate a leaf", c.Mode.Name, f)
 					}
@@ -119,7 +118,7 @@ func TestCompare(t *testing.T) {
 
 // findingLocates reports whether f names a leaf span of a record the
 // finding's segment carried.
-func findingLocates(c Column, f Finding) bool {
+func findingLocates(c Column, f eavesdrop.Finding) bool {
 	v := NewByteView(f.Conn, c.Records[f.Conn-1], f.Segment)
 	i, ok := v.Locate(ByteLink{Conn: f.Conn, Segment: f.Segment, Record: f.Record, Start: f.Start})
 	return ok && v.Leaves[i].Span().Start == f.Start
@@ -171,30 +170,6 @@ func TestCompareWire(t *testing.T) {
 	// The plaintext column's first rows, exactly.
 	if got := kinds(cols[0]); !strings.HasPrefix(got, "C->S SYN ×1; S->C POP3 line ×") {
 		t.Errorf("plaintext summary %s", got)
-	}
-}
-
-// TestEavesdropTLSAnswers: the server's encrypted records between two of
-// the client's form one answer, its size their lengths less the TLS 1.3
-// overhead (RFC 8446 §5.2).
-func TestEavesdropTLSAnswers(t *testing.T) {
-	appData := func(dir wire.Dir, n int) annotate.Record {
-		return annotate.Record{Kind: annotate.TLSRecord, Dir: dir, Segments: []int{1}, Bytes: make([]byte, 5+n),
-			Span: annotate.Span{End: 5 + n, Label: "TLS record: application_data (0x17)", Children: []annotate.Span{
-				{End: 5, Label: "record header"}, {Start: 5, End: 5 + n, Label: "encrypted application data"}}}}
-	}
-	recs := []annotate.Record{
-		appData(wire.ServerToClient, 100), appData(wire.ServerToClient, 50),
-		appData(wire.ClientToServer, 30),
-		appData(wire.ServerToClient, 1000),
-	}
-	l := Eavesdrop([][]annotate.Record{recs})
-	want := fmt.Sprintf("roughly, from record lengths: 2 encrypted answers, the largest about %d, %d bytes", 1000-annotate.AEADOverhead, 150-2*annotate.AEADOverhead)
-	if l.Sizes.Value != want || !l.Sizes.Seen {
-		t.Fatalf("sizes %+v, want %q", l.Sizes, want)
-	}
-	if l.Password.Seen || l.User.Seen || l.ServerName.Seen {
-		t.Fatalf("learned %+v", l)
 	}
 }
 

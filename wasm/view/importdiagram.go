@@ -109,7 +109,7 @@ func hasSecret(s annotate.Span) bool {
 	// The APOP digest is not the password, but a captured one can be
 	// replayed (RFC 1939 §7): a credential all the same, as the server
 	// marks it.
-	walkSpans(s, func(s annotate.Span, _ []byte, _ annotate.Span) { found = found || s.Secret || s.Label == "digest" })
+	s.Walk(func(s annotate.Span, _ []byte, _ annotate.Span) { found = found || s.Secret || s.Label == "digest" })
 	return found
 }
 

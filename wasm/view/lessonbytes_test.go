@@ -3,7 +3,6 @@ package view
 import (
 	"testing"
 
-	"pop3lab/lessons"
 	"pop3lab/lessons/render"
 	"pop3lab/sim"
 	"pop3lab/sim/annotate"
@@ -76,21 +75,15 @@ func TestLessonByteLinks(t *testing.T) {
 	}
 }
 
-func TestEavesdropLinkNames(t *testing.T) {
-	for _, name := range lessons.Findings {
-		if _, ok := (Learned{}).Named(name); !ok {
-			t.Errorf("lessons.Findings names %q, which Learned.Named does not know", name)
-		}
-	}
-	if _, ok := (Learned{}).Named("the key"); ok {
-		t.Error(`Named("the key") = true`)
-	}
+// TestEavesdropLinkErrors: a link the lab's connection cannot give says
+// why, in the words the page's notice shows.
+func TestEavesdropLinkErrors(t *testing.T) {
 	tests := []struct {
 		name, src, show, err string
 	}{
 		{"no connection", "title: t\nclient: tls=none\n", "password", "the lab has made no connection yet"},
 		{"nothing given away", "title: t\nclient: tls=none\nconnect\nC: CAPA\n", "password", "connection 1 gives no password away (no)"},
-		{"unknown name", "title: t\nclient: tls=none\nconnect\n", "the key", `the byte view cannot look for "the key"`},
+		{"unknown name", "title: t\nclient: tls=none\nconnect\n", "the key", `no finding is called "the key": want one of ["password" "user name" "server name" "message sizes"]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
