@@ -72,11 +72,33 @@ func checked(e dom.Element) bool { return e.Underlying().Get("checked").Bool() }
 
 func setChecked(e dom.Element, on bool) { e.Underlying().Set("checked", on) }
 
-// scrollToEnd keeps a log showing its newest line.
+// scrollToEnd keeps a log showing its newest line. The scroll waits for
+// the next frame: reading the log's height at once would make the browser
+// lay the page out in the middle of an action's changes, and again for the
+// frame; in the frame the page is laid out once.
 func scrollToEnd(e dom.Element) {
 	u := e.Underlying()
-	u.Set("scrollTop", u.Get("scrollHeight"))
+	for _, p := range pendingScrolls {
+		if p.Equal(u) {
+			return
+		}
+	}
+	pendingScrolls = append(pendingScrolls, u)
+	if len(pendingScrolls) == 1 {
+		js.Global().Call("requestAnimationFrame", scrollFrame)
+	}
 }
+
+// pendingScrolls are the logs to scroll to their end in the next frame.
+var pendingScrolls []js.Value
+
+var scrollFrame = jsFunc(func([]js.Value) any {
+	for _, u := range pendingScrolls {
+		u.Set("scrollTop", u.Get("scrollHeight"))
+	}
+	pendingScrolls = pendingScrolls[:0]
+	return nil
+})
 
 // download offers bytes as a file.
 func (a *app) download(name, mime string, data []byte) {

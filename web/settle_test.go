@@ -3,6 +3,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -73,5 +74,27 @@ func TestNothingMovesAfterReady(t *testing.T) {
 			}
 			screenshot(t, ctx, "settled-"+size.name)
 		})
+	}
+}
+
+// TestLogsFollowTheirNewestLine: the terminal and the wire panel scroll
+// to their newest line after each answer (in the frame after it, so that
+// the page is laid out once per answer), and a learner who types on sees
+// the last answer.
+func TestLogsFollowTheirNewestLine(t *testing.T) {
+	ctx := newTab(t)
+	viewport(t, ctx, 1366, 768)
+	open(t, ctx, "")
+	for _, line := range []string{"USER alice", "PASS wonderland", "LIST", "UIDL", "LIST", "UIDL", "LIST", "UIDL", "STAT"} {
+		typeCommand(t, ctx, line)
+	}
+	for _, id := range []string{"terminal-log", "wire-log"} {
+		if !js[bool](t, ctx, `(e => e.scrollHeight > e.clientHeight)(document.getElementById("`+id+`"))`) {
+			t.Fatalf("#%s does not overflow: nothing to scroll", id)
+		}
+		waitFor(t, ctx, "#"+id+" at its newest line", `(e => e.scrollHeight - e.scrollTop - e.clientHeight < 2)(document.getElementById("`+id+`"))`)
+	}
+	if last := js[string](t, ctx, `document.getElementById("terminal-log").lastElementChild.textContent`); !strings.HasPrefix(last, "S: +OK 5 ") {
+		t.Errorf("the terminal's last line is %q, want the STAT answer", last)
 	}
 }
