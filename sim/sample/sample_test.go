@@ -2,6 +2,8 @@ package sample
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -57,5 +59,24 @@ func TestMessagesCoverTheLessons(t *testing.T) {
 		if !slices.ContainsFunc(msgs, c.ok) {
 			t.Errorf("no sample message has %s", c.what)
 		}
+	}
+}
+
+// TestLargeReportBytes: the large sample is the same octets on every
+// build (its size is in the lessons, its UIDL in saved sessions), made
+// in one allocation of its final size.
+func TestLargeReportBytes(t *testing.T) {
+	m := largeReport()
+	if got := fmt.Sprintf("%d %x", len(m), sha256.Sum256(m)); got != "2125388 a568d010defc75eca910b0103173acc37a8fc001ad108559f1bb92155d6b8864" {
+		t.Errorf("large report: %s", got)
+	}
+	if cap(m) != len(m) {
+		t.Errorf("large report: capacity %d for %d octets", cap(m), len(m))
+	}
+}
+
+func BenchmarkLargeReport(b *testing.B) {
+	for b.Loop() {
+		largeReport()
 	}
 }
