@@ -135,18 +135,6 @@ func (a *app) replaceSim(s *sim.Simulation) {
 func (a *app) restore() {
 	var msg string
 	lasts := view.UntilAction
-	// A first visit starts from the sample state: it is built while the
-	// browser opens its store, whose answer arrives only once the program
-	// waits for it, so the two overlap instead of adding up.
-	sample := make(chan *sim.Simulation, 1)
-	spawn(func() {
-		var s *sim.Simulation // nil: built again below, where a failure is reported
-		defer func() { sample <- s }()
-		if built, err := a.newSim(defaultSeed, nil); err == nil {
-			s = built
-		}
-	})
-	a.store, msg = openStore()
 	seed, actions := uint64(defaultSeed), []sim.Action(nil)
 	var saved []byte // the bytes the sandbox came from
 	if b, ok := journalRead(); ok {
@@ -158,6 +146,22 @@ func (a *app) restore() {
 			seed, actions = defaultSeed, nil
 		}
 	}
+	// Without a journal this is most likely a first visit, which starts
+	// from the sample state: it is built while the browser opens its
+	// store, whose answer arrives only once the program waits for it, so
+	// the two overlap instead of adding up.
+	var sample chan *sim.Simulation
+	if saved == nil {
+		sample = make(chan *sim.Simulation, 1)
+		spawn(func() {
+			var s *sim.Simulation // nil: built again below, where a failure is reported
+			defer func() { sample <- s }()
+			if built, err := a.newSim(defaultSeed, nil); err == nil {
+				s = built
+			}
+		})
+	}
+	a.store, msg = openStore()
 	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)
 		if err == nil && len(b) > 0 {
@@ -184,9 +188,12 @@ func (a *app) restore() {
 		lasts = view.UntilDismissed
 		seed, actions = defaultSeed, nil
 	}
-	var s *sim.Simulation
+	var s, fresh *sim.Simulation
 	var err error
-	if fresh := <-sample; fresh != nil && seed == defaultSeed && len(actions) == 0 {
+	if sample != nil {
+		fresh = <-sample
+	}
+	if fresh != nil && seed == defaultSeed && len(actions) == 0 {
 		s = fresh
 	} else {
 		if fresh != nil {
