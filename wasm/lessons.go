@@ -288,7 +288,7 @@ func (a *app) gradeQuiz(form dom.Element) {
 	if out := form.QuerySelector("output.quiz-result"); out != nil {
 		out.SetTextContent(fmt.Sprintf("%d of %d right", right, len(quiz.Questions)))
 	}
-	if a.preview != nil && lesson == a.preview.Slug {
+	if a.isPreview(lesson) {
 		return // a preview's quiz counts nowhere
 	}
 	a.progress.Score(lesson, id, right, len(quiz.Questions))
@@ -624,6 +624,9 @@ func (a *app) lessonsShown() []*lessons.Lesson {
 	return append([]*lessons.Lesson{a.preview}, a.course...)
 }
 
+// isPreview reports whether slug is the editor's lesson the pane shows.
+func (a *app) isPreview(slug string) bool { return a.preview != nil && slug == a.preview.Slug }
+
 // challengeByID finds a challenge of the lessons shown and its lesson.
 func (a *app) challengeByID(id string) (*lessons.Challenge, string) {
 	for _, l := range a.lessonsShown() {
@@ -663,7 +666,7 @@ func (a *app) startChallenge(id string) {
 	}
 	a.seed = sc.Seed
 	a.challenge = &challengeRun{lesson: lesson, c: c, setup: r.Sim.Actions(), from: len(r.Sim.Events(0)),
-		preview: a.preview != nil && lesson == a.preview.Slug}
+		preview: a.isPreview(lesson)}
 	a.replaceSim(r.Sim)
 	a.save()
 	a.narrate("Challenge: " + c.Title + ". " + c.Goal + " Work in the terminal and the mail client; the lesson pane counts the items as you reach them.")

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed labs/*.pop3
@@ -22,8 +24,14 @@ type Lab struct {
 	Source string
 }
 
-// Labs returns the built-in attack labs in course order.
-func Labs() []Lab {
+// Labs returns the built-in attack labs in course order. They are read
+// and checked once per process: the page lists them before it takes input
+// and looks them up on every lab it starts.
+func Labs() []Lab { return slices.Clone(builtinLabs()) }
+
+var builtinLabs = sync.OnceValue(readLabs)
+
+func readLabs() []Lab {
 	names, err := fs.Glob(labFiles, "labs/*.pop3")
 	if err != nil {
 		panic(err) // the pattern is a constant
@@ -48,7 +56,7 @@ func Labs() []Lab {
 
 // LabByName finds a built-in lab.
 func LabByName(name string) (Lab, bool) {
-	for _, l := range Labs() {
+	for _, l := range builtinLabs() {
 		if l.Name == name {
 			return l, true
 		}
