@@ -18,12 +18,11 @@ import (
 	"pop3lab/wasm/view"
 )
 
-// loadCourse reads the course the site was built with and fills the
-// lesson menu. It runs after the page is interactive, so the first paint
-// does not wait for the course. Without a course, the lesson pane says so
-// in one sentence and the simulator works on.
-func (a *app) loadCourse() {
-	course, err := siteCourse()
+// loadCourse fills the lesson menu with the course siteCourse read, or
+// err. It runs after the page is interactive, so the first paint does not
+// wait for the course. Without a course, the lesson pane says so in one
+// sentence and the simulator works on.
+func (a *app) loadCourse(course []*lessons.Lesson, err error) {
 	if err != nil {
 		a.byID("lesson").AppendChild(a.el("p", "The lessons could not be loaded ("+err.Error()+"); the simulator works without them, and reloading the page tries again.", "class", "lesson-error", "role", "alert"))
 		// Outside tests wait on this to know the course failed.
@@ -61,7 +60,8 @@ func (a *app) loadCourse() {
 // siteCourse reads the course the site was built with: the rendered
 // course document that pop3lab build writes (lessons.CourseFile), an
 // author's own course or the built-in one. It blocks on the download, so
-// it runs on the work queue's goroutine, never in a callback.
+// it runs on afterStart's goroutine, off the work queue (which answers
+// input meanwhile) and never in a callback.
 func siteCourse() ([]*lessons.Lesson, error) {
 	b, ok := fetchText(lessons.CourseFile)
 	if !ok {

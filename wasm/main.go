@@ -18,6 +18,7 @@ import (
 
 	"honnef.co/go/js/dom/v2"
 
+	"pop3lab/lessons"
 	"pop3lab/sim"
 )
 
@@ -43,12 +44,18 @@ func main() {
 	// What the first screen does not need comes after it, one piece per
 	// turn of the browser's event loop, so the page paints and takes
 	// input in between; input that arrives meanwhile goes first.
+	var course []*lessons.Lesson
+	var courseErr error
 	a.afterStart(
-		a.loadCourse,
-		warmCertificate,
-		gcAfterStart,
+		// The download waits off the queue: input is answered meanwhile.
+		startStep{
+			fetch: func() { course, courseErr = siteCourse() },
+			run:   func() { a.loadCourse(course, courseErr) },
+		},
+		startStep{run: warmCertificate},
+		startStep{run: gcAfterStart},
 		// The course is in place.
-		func() { html.Underlying().Get("dataset").Set("settled", "true") },
+		startStep{run: func() { html.Underlying().Get("dataset").Set("settled", "true") }},
 	)
 	for work := range a.queue {
 		guard(work)
@@ -74,19 +81,29 @@ func (a *app) post(work func()) {
 // afterStart runs steps on the work queue one after the other, each after
 // the browser has had a turn of its event loop: it painted, and the work
 // that input posted meanwhile ran before the next step.
-func (a *app) afterStart(steps ...func()) {
+func (a *app) afterStart(steps ...startStep) {
 	spawn(func() {
 		for _, step := range steps {
+			if step.fetch != nil {
+				step.fetch()
+			}
 			yieldToBrowser()
 			done := make(chan struct{})
 			// A goroutine may wait for room in the queue; a callback may not.
 			a.queue <- func() {
 				defer close(done)
-				step()
+				step.run()
 			}
 			<-done
 		}
 	})
+}
+
+// A startStep is a piece of afterStart's work. Its fetch, if any, runs on
+// afterStart's own goroutine and may block there (a download), so that
+// the work queue answers input meanwhile; run then runs on the queue.
+type startStep struct {
+	fetch, run func()
 }
 
 // yieldToBrowser blocks its goroutine until the browser has painted a

@@ -572,6 +572,10 @@ func testHosts(siteDir string) http.Handler {
 	return mux
 }
 
+// courseGate holds back the course of the /slowcourse/ host until a
+// test closes it.
+var courseGate = make(chan struct{})
+
 // loaderHosts are static hosts that behave differently from web.Handler,
 // each at its own prefix.
 var loaderHosts = []struct {
@@ -658,6 +662,21 @@ var loaderHosts = []struct {
 			default:
 				files.ServeHTTP(w, r)
 			}
+		})
+	}},
+	// Holds the course document back until courseGate is closed (30 s at
+	// most): a school network where the course takes its time.
+	{"/slowcourse/pop3lab/", func(files http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/lessons/course.json") {
+				select {
+				case <-courseGate:
+				case <-time.After(30 * time.Second):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			files.ServeHTTP(w, r)
 		})
 	}},
 	// Serves a course document of a version this app does not read.

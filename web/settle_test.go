@@ -5,6 +5,8 @@ package web_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // watchLayout is an init script: the moment the app says it takes input
@@ -97,4 +99,27 @@ func TestLogsFollowTheirNewestLine(t *testing.T) {
 	if last := js[string](t, ctx, `document.getElementById("terminal-log").lastElementChild.textContent`); !strings.HasPrefix(last, "S: +OK 5 ") {
 		t.Errorf("the terminal's last line is %q, want the STAT answer", last)
 	}
+}
+
+// TestTerminalAnswersWhileTheCourseDownloads: the course comes after the
+// page takes input, and while it is still on its way (a slow network)
+// the terminal answers at once; then the course arrives.
+func TestTerminalAnswersWhileTheCourseDownloads(t *testing.T) {
+	ctx := newTab(t)
+	url := site(t).server.URL + "/slowcourse/pop3lab/"
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	waitInteractive(t, ctx)
+	for _, line := range []string{"USER alice", "PASS wonderland", "STAT"} {
+		typeCommand(t, ctx, line)
+	}
+	if !js[bool](t, ctx, `document.getElementById("lesson-select").disabled && document.documentElement.dataset.settled === undefined`) {
+		t.Fatal("the course was in before it was sent: the test shows nothing")
+	}
+	if !strings.Contains(terminalText(t, ctx), "S: +OK 5 ") {
+		t.Fatalf("the terminal did not answer STAT:\n%s", terminalText(t, ctx))
+	}
+	close(courseGate)
+	waitFor(t, ctx, "the course", `document.documentElement.dataset.settled === "true" && !document.getElementById("lesson-select").disabled`)
 }
