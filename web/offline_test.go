@@ -53,9 +53,27 @@ func goOffline(t testing.TB, ctx context.Context) {
 // offline and loads it again: the page, the program and the course come
 // from the service worker, whose scope is the sub-path, and so does the
 // lesson renderer of the editor's preview. The web app manifest makes the
-// page installable.
+// page installable. It does so from pop3lab serve and from a plain static
+// host, which sends index.html on to "./" (a redirect the worker must not
+// keep: the browser refuses a redirected answer to a navigation).
 func TestOfflineAfterOneVisit(t *testing.T) {
-	srv, url := ownSite(t, site(t).siteDir)
+	dir := site(t).siteDir
+	hosts := []struct {
+		name    string
+		handler http.Handler
+	}{
+		{"pop3lab serve", web.Handler(os.DirFS(dir))},
+		{"static host", http.FileServer(http.Dir(dir))},
+	}
+	for _, h := range hosts {
+		t.Run(h.name, func(t *testing.T) {
+			srv, url := hostSite(t, h.handler)
+			offlineAfterOneVisit(t, srv, url)
+		})
+	}
+}
+
+func offlineAfterOneVisit(t *testing.T, srv *httptest.Server, url string) {
 	ctx := newTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
@@ -183,8 +201,15 @@ func TestUpdateWhenBuildChanges(t *testing.T) {
 // site's URL.
 func ownSite(t *testing.T, dir string) (*httptest.Server, string) {
 	t.Helper()
+	return hostSite(t, web.Handler(os.DirFS(dir)))
+}
+
+// hostSite serves a site with handler under the test sub-path on a server
+// of its own, and returns the server and the site's URL.
+func hostSite(t *testing.T, handler http.Handler) (*httptest.Server, string) {
+	t.Helper()
 	mux := http.NewServeMux()
-	mux.Handle(sitePrefix, http.StripPrefix(strings.TrimSuffix(sitePrefix, "/"), web.Handler(os.DirFS(dir))))
+	mux.Handle(sitePrefix, http.StripPrefix(strings.TrimSuffix(sitePrefix, "/"), handler))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, srv.URL + sitePrefix

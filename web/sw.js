@@ -89,16 +89,21 @@ async function precache() {
     if (!r.ok) {
       throw new Error(file + ": " + r.status);
     }
-    await cache.put(file, withoutPreload(r));
+    await cache.put(file, storable(r));
   }));
   await cache.put("app.json", response);
 }
 
-// withoutPreload returns r without its Link header: the page's header
-// preloads the program from the network (see web.Handler), which a visit
-// served from this cache does not fetch.
-function withoutPreload(r) {
-  if (!r.headers.has("Link")) {
+// storable returns r as the cache keeps it for a visit to come:
+//   - without its Link header: the page's header preloads the program from
+//     the network (see web.Handler), which a visit served from this cache
+//     does not fetch;
+//   - as a response of its own when it came after a redirect (a static
+//     host that sends index.html on to "./"): the browser refuses a
+//     redirected response as the answer to a navigation, and the page
+//     would not load at all.
+function storable(r) {
+  if (!r.headers.has("Link") && !r.redirected) {
     return r;
   }
   const headers = new Headers(r.headers);
