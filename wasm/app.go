@@ -159,9 +159,11 @@ func (a *app) restore() {
 			if built, err := a.newSim(defaultSeed, nil); err == nil {
 				s = built
 			}
+			mark("sample-built")
 		})
 	}
 	a.store, msg = openStore()
+	mark("store-open")
 	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)
 		if err == nil && len(b) > 0 {
