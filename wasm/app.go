@@ -67,7 +67,13 @@ type app struct {
 	savePending bool // a save is scheduled
 	liveLines   int  // lines in the classroom log
 
-	store   *store
+	store *store
+	// storeOpening is the store restore started opening beside the replay
+	// of a journal, until takeStore takes it into store.
+	storeOpening *openingStore
+	// unsaved: the sandbox changed while the store was still opening, so
+	// it goes to the store as soon as the store is open.
+	unsaved bool
 	history view.History
 
 	// Rendering state, rebuilt from the event log.
@@ -146,12 +152,26 @@ func (a *app) restore() {
 			seed, actions = defaultSeed, nil
 		}
 	}
-	// Without a journal this is most likely a first visit, which starts
-	// from the sample state: it is built while the browser opens its
-	// store, whose answer arrives only once the program waits for it, so
-	// the two overlap instead of adding up.
+	journaled := saved != nil
+	// The journal is the newest sandbox (see journalKey): with one, the
+	// page replays it and takes input while the browser opens its store,
+	// which the page adopts after it is usable (adoptStore).
+	//
+	// Without one this is most likely a first visit, which starts from
+	// the sample state unless the store holds a session: the sample is
+	// built while the browser opens the store, whose answer arrives only
+	// once the program waits for it, so the two overlap instead of adding
+	// up.
 	var sample chan *sim.Simulation
-	if saved == nil {
+	if journaled {
+		opening := &openingStore{done: make(chan struct{})}
+		a.storeOpening = opening
+		spawn(func() {
+			opening.store, opening.msg = openStore()
+			mark("store-open")
+			close(opening.done)
+		})
+	} else {
 		sample = make(chan *sim.Simulation, 1)
 		spawn(func() {
 			var s *sim.Simulation // nil: built again below, where a failure is reported
@@ -161,9 +181,9 @@ func (a *app) restore() {
 			}
 			mark("sample-built")
 		})
+		a.store, msg = openStore()
+		mark("store-open")
 	}
-	a.store, msg = openStore()
-	mark("store-open")
 	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)
 		if err == nil && len(b) > 0 {
@@ -180,6 +200,7 @@ func (a *app) restore() {
 	// practice) is kept aside for the learner to download, not replayed.
 	if err := view.CheckBudget(actions); err != nil {
 		a.kept = saved
+		a.takeStore(true) // its sentence gives way to this one
 		if a.store != nil {
 			if werr := a.store.write(keptFile, saved); werr == nil {
 				a.store.remove(sessionFile)
@@ -204,6 +225,7 @@ func (a *app) restore() {
 		s, err = a.newSim(seed, actions)
 	}
 	if err != nil {
+		a.takeStore(true) // its sentence gives way to this one
 		msg = "Your saved session could not be replayed, so a fresh one was started."
 		if a.store != nil {
 			a.store.remove(sessionFile)
@@ -219,6 +241,67 @@ func (a *app) restore() {
 	if msg != "" {
 		a.noticeFor(msg, lasts)
 	}
+	if !journaled && msg == "" {
+		// The next visit starts from the journal, without waiting for
+		// the store.
+		a.journal()
+	}
+}
+
+// An openingStore is openStore at work on a goroutine of its own: once
+// done is closed, store and msg hold its results.
+type openingStore struct {
+	done  chan struct{}
+	store *store
+	msg   string
+}
+
+// wait blocks until o is done; a nil o is done at once. It may run off
+// the work queue.
+func (o *openingStore) wait() {
+	if o != nil {
+		<-o.done
+	}
+}
+
+// takeStore takes the store that restore started opening into a.store:
+// waiting for it when wait is set, else only if it is open already. It
+// returns the store's sentence ("" when all went well) and whether it took
+// the store now.
+func (a *app) takeStore(wait bool) (string, bool) {
+	o := a.storeOpening
+	if o == nil {
+		return "", false
+	}
+	if wait {
+		o.wait()
+	} else {
+		select {
+		case <-o.done:
+		default:
+			return "", false
+		}
+	}
+	a.storeOpening = nil
+	a.store = o.store
+	return o.msg, true
+}
+
+// adoptStore is takeStore, without waiting, once the page is usable: it
+// also shows the store's sentence and saves the sandbox if it changed
+// meanwhile.
+func (a *app) adoptStore() {
+	msg, took := a.takeStore(false)
+	if !took {
+		return
+	}
+	if msg != "" {
+		a.notice(msg)
+	}
+	if a.unsaved {
+		a.unsaved = false
+		a.save()
+	}
 }
 
 // saveDelay coalesces saves: IndexedDB writes take milliseconds, and an
@@ -232,9 +315,15 @@ func (a *app) save() {
 	if a.player != nil {
 		return // a lab is not the sandbox
 	}
-	if b, err := view.Save(a.seed, a.sim.Actions()); err != nil || journalWrite(b) != nil {
-		journalClear() // a stale journal must not win over IndexedDB
+	a.journal()
+	if msg, took := a.takeStore(false); took && msg != "" {
+		a.notice(msg)
 	}
+	if a.storeOpening != nil {
+		a.unsaved = true // adoptStore saves it
+		return
+	}
+	a.unsaved = false
 	if a.store == nil || a.savePending {
 		return
 	}
@@ -243,6 +332,13 @@ func (a *app) save() {
 		time.Sleep(saveDelay)
 		a.post(a.saveNow)
 	})
+}
+
+// journal writes the sandbox to the journal at once.
+func (a *app) journal() {
+	if b, err := view.Save(a.seed, a.sim.Actions()); err != nil || journalWrite(b) != nil {
+		journalClear() // a stale journal must not win over IndexedDB
+	}
 }
 
 func (a *app) saveNow() {

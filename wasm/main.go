@@ -51,11 +51,20 @@ func main() {
 	// input in between; input that arrives meanwhile goes first.
 	var course []*lessons.Lesson
 	var courseErr error
+	opening := a.storeOpening // read here: the fetch below runs off the queue
 	a.afterStart(
 		// The download waits off the queue: input is answered meanwhile.
+		// The course's progress is in the store: both are in before it
+		// runs.
 		startStep{
-			fetch: func() { course, courseErr = siteCourse() },
-			run:   func() { a.loadCourse(course, courseErr) },
+			fetch: func() {
+				course, courseErr = siteCourse()
+				opening.wait()
+			},
+			run: func() {
+				a.adoptStore()
+				a.loadCourse(course, courseErr)
+			},
 		},
 		startStep{run: warmCertificate},
 		startStep{run: gcAfterStart},

@@ -123,3 +123,62 @@ func TestTerminalAnswersWhileTheCourseDownloads(t *testing.T) {
 	close(courseGate)
 	waitFor(t, ctx, "the course", `document.documentElement.dataset.settled === "true" && !document.getElementById("lesson-select").disabled`)
 }
+
+// storeGate is an init script that holds back the page's IndexedDB until
+// the test calls window.openStore(): indexedDB.open answers with a stand-in
+// request that makes the real one only then and passes its events on.
+const storeGate = `(() => {
+	const realOpen = IDBFactory.prototype.open;
+	let release;
+	const gate = new Promise((ok) => { release = ok; });
+	window.storeHeld = true;
+	window.openStore = () => { window.storeHeld = false; release(); };
+	IDBFactory.prototype.open = function (...args) {
+		const factory = this;
+		// A real EventTarget that passes for an IDBOpenDBRequest.
+		const standIn = Object.setPrototypeOf(new EventTarget(), IDBOpenDBRequest.prototype);
+		let real = null;
+		for (const name of ["result", "error", "readyState", "transaction", "source"]) {
+			Object.defineProperty(standIn, name, { get: () => real ? real[name] : (name === "readyState" ? "pending" : null) });
+		}
+		gate.then(() => {
+			real = realOpen.apply(factory, args);
+			for (const type of ["success", "error", "upgradeneeded", "blocked"]) {
+				real.addEventListener(type, (e) => {
+					const copy = new Event(type, { cancelable: e.cancelable });
+					copy.oldVersion = e.oldVersion;
+					copy.newVersion = e.newVersion;
+					standIn.dispatchEvent(copy);
+				});
+			}
+		});
+		return standIn;
+	};
+})()`
+
+// TestReturnVisitDoesNotWaitForTheStore holds the browser's store back on
+// a return visit: the page replays the journal and answers the terminal
+// without it, and what the learner typed meanwhile reaches the store once
+// it opens.
+func TestReturnVisitDoesNotWaitForTheStore(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	typeCommand(t, ctx, "USER alice")
+	addInitScript(t, ctx, storeGate)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitInteractive(t, ctx)
+	if !strings.Contains(terminalText(t, ctx), "C: USER alice") {
+		t.Fatalf("the journal's session is not back:\n%s", terminalText(t, ctx))
+	}
+	typeCommand(t, ctx, "PASS wonderland")
+	if !strings.Contains(terminalText(t, ctx), "S: +OK alice's maildrop has ") {
+		t.Fatalf("the terminal did not answer PASS:\n%s", terminalText(t, ctx))
+	}
+	if !js[bool](t, ctx, `window.storeHeld && document.documentElement.dataset.saved === undefined`) {
+		t.Fatal("the store opened before the test let it: the test shows nothing")
+	}
+	js[bool](t, ctx, `(window.openStore(), true)`)
+	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 2)(document.documentElement.dataset)`)
+}
