@@ -80,6 +80,64 @@ func FuzzDotRoundTrip(f *testing.F) {
 	})
 }
 
+// FuzzDotWriter: however the body is cut into writes, DotWriter sends
+// exactly what the octet-by-octet reference of RFC 1939 §3 sends.
+func FuzzDotWriter(f *testing.F) {
+	f.Add([]byte(".\r\n..x\n.y"), []byte{3, 1})
+	f.Add([]byte("a\r\nb\r\n.c\r\n"), []byte{4})
+	f.Add([]byte("a\r"), []byte{1})
+	f.Add([]byte("\n\n.\r\r\n."), []byte{0, 1, 2})
+	f.Fuzz(func(t *testing.T, body, cuts []byte) {
+		var buf bytes.Buffer
+		dw := NewDotWriter(&buf)
+		rest := body
+		for _, c := range cuts {
+			n := min(int(c), len(rest))
+			if w, err := dw.Write(rest[:n]); err != nil || w != n {
+				t.Fatalf("Write = %d, %v", w, err)
+			}
+			rest = rest[n:]
+		}
+		if w, err := dw.Write(rest); err != nil || w != len(rest) {
+			t.Fatalf("Write = %d, %v", w, err)
+		}
+		if err := dw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if want := stuffedForm(body); !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("DotWriter(%q cut at %v) = %q, want %q", body, cuts, buf.Bytes(), want)
+		}
+	})
+}
+
+// stuffedForm is the reference multi-line body, one octet at a time: a
+// "." that begins a line gets another in front, an LF without a CR before
+// it gets one, an unterminated last line gets its line end, then the
+// terminating line.
+func stuffedForm(body []byte) []byte {
+	var out []byte
+	lineStart, prev := true, byte(0)
+	for _, c := range body {
+		if lineStart && c == '.' {
+			out = append(out, '.')
+		}
+		lineStart = c == '\n'
+		if c == '\n' && prev != '\r' {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+		prev = c
+	}
+	switch {
+	case lineStart:
+	case prev == '\r':
+		out = append(out, '\n')
+	default:
+		out = append(out, '\r', '\n')
+	}
+	return append(out, ".\r\n"...)
+}
+
 // wireForm is the reference line-ending normalisation: LF or CRLF ends a
 // line and becomes CRLF; an unterminated last line gets CRLF.
 func wireForm(b []byte) []byte {
