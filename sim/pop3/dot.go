@@ -206,8 +206,23 @@ func (d *DotReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// next reads the next line, or part of a long one, into pending.
+// next reads the next line, or part of a long one, into pending; at the
+// start of a line, every whole line after it that is already buffered and
+// needs no change too (see run).
 func (d *DotReader) next() error {
+	if d.lineStart {
+		if run := d.run(); len(run) > 0 {
+			if d.Wire != nil {
+				if _, err := d.Wire.Write(run); err != nil {
+					return err
+				}
+			}
+			d.r.Discard(len(run))
+			d.lastCR = false
+			d.pending = run
+			return nil
+		}
+	}
 	line, err := d.r.ReadSlice('\n')
 	if d.Wire != nil && len(line) > 0 {
 		if _, werr := d.Wire.Write(line); werr != nil {
@@ -263,6 +278,36 @@ func (d *DotReader) next() error {
 	d.lastCR = line[len(line)-1] == '\r'
 	d.pending = line
 	return nil
+}
+
+// run returns the whole lines at the start of what the reader has
+// buffered (filling it first if it is empty) that come out unchanged: none
+// begins with "." (stuffed, or the terminating line) and, for a strict
+// reader, each ends in CRLF and is within Limit. The slice is valid until
+// the next read. A body then costs one pass per buffer instead of one call
+// per line; every other line takes the line-at-a-time path, which checks
+// and reports it.
+func (d *DotReader) run() []byte {
+	if d.r.Buffered() == 0 {
+		// An error comes back from the ReadSlice that follows.
+		if _, err := d.r.Peek(1); err != nil {
+			return nil
+		}
+	}
+	buf, _ := d.r.Peek(d.r.Buffered())
+	n := 0
+	for n < len(buf) && buf[n] != '.' {
+		i := bytes.IndexByte(buf[n:], '\n')
+		if i < 0 {
+			break
+		}
+		end := n + i + 1
+		if d.Strict && (i == 0 || buf[end-2] != '\r' || d.Limit > 0 && end-n > d.Limit) {
+			break
+		}
+		n = end
+	}
+	return buf[:n]
 }
 
 // quote returns the offending line for a LineError: the part just read,

@@ -203,3 +203,29 @@ func BenchmarkDotWriter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStrictDotReader: a client reading a 10 MB body of CRLF lines,
+// every tenth one stuffed, through a 4 KB buffer as sim/client does.
+func BenchmarkStrictDotReader(b *testing.B) {
+	line := strings.Repeat("a", 74) + "\r\n"
+	var body strings.Builder
+	for i := 0; body.Len() < 10<<20; i++ {
+		if i%10 == 0 {
+			body.WriteString("..") // a line that begins with "."
+		}
+		body.WriteString(line)
+	}
+	body.WriteString(".\r\n")
+	wire := []byte(body.String())
+	src := bytes.NewReader(wire)
+	br := bufio.NewReaderSize(src, 4096)
+	buf := make([]byte, 32<<10)
+	b.SetBytes(int64(len(wire)))
+	for b.Loop() {
+		src.Reset(wire)
+		br.Reset(src)
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{NewStrictDotReader(br, 1000)}, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

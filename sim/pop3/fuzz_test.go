@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzParseCommand: any bytes give a command or one of the documented
@@ -219,6 +220,41 @@ func FuzzStrictDotReader(f *testing.F) {
 		back, err := io.ReadAll(NewStrictDotReader(bufio.NewReaderSize(&sent, 16), 0))
 		if err != nil || !bytes.Equal(back, wireForm(input)) {
 			t.Fatalf("DotWriter(%q) read strictly = %q, %v; want %q", input, back, err, wireForm(input))
+		}
+	})
+}
+
+// FuzzDotReaderChunks: a DotReader gives the same body, the same Wire
+// copy and the same error whether the stream arrives in large chunks (many
+// whole lines buffered at once, read as runs) or one octet at a time (a
+// line at a time), strict or lenient.
+func FuzzDotReaderChunks(f *testing.F) {
+	f.Add([]byte("a\r\nb\r\n..c\r\nd\r\n.\r\n"), 0, true)
+	f.Add([]byte("a\r\nb\nc\r\n.\r\n"), 0, true)
+	f.Add([]byte("a\nb\n.x\n.\n"), 0, false)
+	f.Add([]byte("abc\r\n"+strings.Repeat("y", 40)+"\r\n.\r\n"), 20, true)
+	f.Add([]byte("a\r\n\nb\r\n.\r\n"), 0, true)
+	f.Fuzz(func(t *testing.T, input []byte, limit int, strict bool) {
+		limit = abs(limit) % 100
+		read := func(r io.Reader) ([]byte, []byte, error) {
+			dr := NewDotReader(bufio.NewReaderSize(r, 64))
+			dr.Strict, dr.Limit = strict, limit
+			var wire bytes.Buffer
+			dr.Wire = &wire
+			got, err := io.ReadAll(dr)
+			return got, wire.Bytes(), err
+		}
+		got, wire, err := read(bytes.NewReader(input))
+		lgot, lwire, lerr := read(iotest.OneByteReader(bytes.NewReader(input)))
+		if !bytes.Equal(got, lgot) || !bytes.Equal(wire, lwire) {
+			t.Fatalf("in chunks %q (wire %q), octet by octet %q (wire %q)", got, wire, lgot, lwire)
+		}
+		var le, lle *LineError
+		if errors.As(err, &le) != errors.As(lerr, &lle) || le == nil && err != lerr {
+			t.Fatalf("in chunks: %v, octet by octet: %v", err, lerr)
+		}
+		if le != nil && (le.Err != lle.Err || !bytes.Equal(le.Line, lle.Line)) {
+			t.Fatalf("in chunks: %v %q, octet by octet: %v %q", le.Err, le.Line, lle.Err, lle.Line)
 		}
 	})
 }
