@@ -3,8 +3,11 @@ package maildrop
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+
+	osfs "github.com/hack-pad/hackpadfs/os"
 )
 
 // TestReadHostDirAsOS: the direct listing gives what os.ReadDir and
@@ -58,4 +61,60 @@ func TestReadHostDirAsOS(t *testing.T) {
 	if _, err := readHostDir(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
 		t.Errorf("missing directory: %v, want not-exist", err)
 	}
+}
+
+// TestSessionClosesItsDirectories: a session that read messages from cur/
+// and new/ leaves no file descriptor open once it ends, by Close or by
+// Commit.
+func TestSessionClosesItsDirectories(t *testing.T) {
+	for _, end := range []string{"Close", "Commit"} {
+		t.Run(end, func(t *testing.T) {
+			fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(t.TempDir()), "/"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := newTestStore(fsys)
+			mustDeliver(t, s, "alice", "Subject: one\n\none\n")
+			mustDeliver(t, s, "alice", "Subject: two\n\ntwo\n")
+			before := openFiles(t)
+			m := mustOpen(t, s, "alice")
+			// One message in cur/, one left in new/ (as a failed rename
+			// would leave it): both directories are read from.
+			if got := bodies(t, m); len(got) != 2 {
+				t.Fatalf("%d messages", len(got))
+			}
+			m.msgs[1].dir = dirNew
+			name := m.msgs[1].name
+			if err := os.Rename(filepath.Join(m.hostDir, dirCur, name), filepath.Join(m.hostDir, dirNew, name)); err != nil {
+				t.Fatal(err)
+			}
+			if got := body(t, m, 2); !strings.HasPrefix(got, "Subject: two") {
+				t.Fatalf("message 2 from new/: %q", got)
+			}
+			// The lock file, cur/ and new/.
+			if open := openFiles(t); open != before+3 {
+				t.Fatalf("%d descriptors open during the session, %d before; want the lock file, cur/ and new/ more", open, before)
+			}
+			if end == "Close" {
+				err = m.Close()
+			} else {
+				err = m.Commit()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after := openFiles(t); after != before {
+				t.Fatalf("%d descriptors open after %s, %d before", after, end, before)
+			}
+		})
+	}
+}
+
+// openFiles counts this process's open file descriptors.
+func openFiles(t *testing.T) int {
+	des, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip(err)
+	}
+	return len(des)
 }

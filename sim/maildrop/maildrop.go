@@ -24,6 +24,7 @@ type Maildrop struct {
 	hostDir string
 
 	mu     sync.Mutex
+	dirs   messageDirs // where hostDir is set: cur/ and new/, open
 	msgs   []entry
 	closed bool
 }
@@ -221,8 +222,8 @@ func (m *Maildrop) wireChanged(e *entry, n int) error {
 func (m *Maildrop) readWhole(e *entry, buf []byte) (int, error) {
 	if m.hostDir != "" {
 		// The names come from the directory listing: no separator in
-		// them, so a plain concatenation is the path.
-		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf, int(e.size))
+		// them, so each is a name in its directory.
+		return m.dirs.read(m.hostDir, e.dir, e.name, buf, int(e.size))
 	}
 	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
 	if err != nil {
@@ -306,6 +307,7 @@ func (m *Maildrop) Commit() error {
 		return m.errorf("%w", ErrClosed)
 	}
 	m.closed = true
+	m.dirs.close()
 	defer m.store.unlock(m.user)
 	var recs []journalRecord
 	for i := range m.msgs {
@@ -336,6 +338,7 @@ func (m *Maildrop) Close() error {
 		return m.errorf("%w", ErrClosed)
 	}
 	m.closed = true
+	m.dirs.close()
 	m.store.unlock(m.user)
 	return nil
 }
