@@ -43,7 +43,11 @@ func (d *messageDirs) read(maildir, sub, name string, buf []byte, expect int) (i
 		}
 		d.fd[i], d.opened[i] = fd, true
 	}
-	return readHostFile(d.fd[i], name, maildir+"/"+sub+"/"+name, buf, expect)
+	n, err := readHostFile(d.fd[i], name, buf, expect)
+	if pe, ok := err.(*os.PathError); ok {
+		pe.Path = maildir + "/" + sub + "/" + name
+	}
+	return n, err
 }
 
 // close closes the directories.
@@ -56,8 +60,8 @@ func (d *messageDirs) close() {
 	}
 }
 
-// readHostFile reads the regular file name in the open directory dir (p
-// is its path, for errors) into buf until the file ends or buf is full,
+// readHostFile reads the regular file name in the open directory dir into
+// buf until the file ends or buf is full,
 // and returns the octets read: open, read and close, where os.Open would
 // add four fcntl and an epoll_ctl that fails for a regular file, because
 // it prepares every file for the network poller (more than the read of a
@@ -69,16 +73,16 @@ func (d *messageDirs) close() {
 // that raced the read, which the extra read would miss a moment later
 // too.) It does not follow a symbolic link (the scan lists regular files
 // only, and a file swapped for a link since is not the message it
-// listed). Errors are *os.PathError, so errors.Is(err, fs.ErrNotExist)
-// works as for os.Open.
-func readHostFile(dir int, name, p string, buf []byte, expect int) (int, error) {
+// listed). Errors are *os.PathError with the name as its path, so
+// errors.Is(err, fs.ErrNotExist) works as for os.Open.
+func readHostFile(dir int, name string, buf []byte, expect int) (int, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
 		fd, err = unix.Openat(dir, name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 		return err
 	})
 	if err != nil {
-		return 0, &os.PathError{Op: "open", Path: p, Err: err}
+		return 0, &os.PathError{Op: "open", Path: name, Err: err}
 	}
 	n := 0
 	for n < len(buf) {
@@ -89,7 +93,7 @@ func readHostFile(dir int, name, p string, buf []byte, expect int) (int, error) 
 		})
 		if err != nil {
 			unix.Close(fd)
-			return n, &os.PathError{Op: "read", Path: p, Err: err}
+			return n, &os.PathError{Op: "read", Path: name, Err: err}
 		}
 		asked := len(buf) - n
 		n += m
@@ -98,7 +102,7 @@ func readHostFile(dir int, name, p string, buf []byte, expect int) (int, error) 
 		}
 	}
 	if err := unix.Close(fd); err != nil {
-		return n, &os.PathError{Op: "close", Path: p, Err: err}
+		return n, &os.PathError{Op: "close", Path: name, Err: err}
 	}
 	return n, nil
 }
