@@ -12,4 +12,6 @@ func (d *messageDirs) read(maildir, sub, name string, buf []byte, expect int) (i
 	panic("maildrop: messageDirs.read without hostReads")
 }
 
+func (d *messageDirs) hold(sub string, fd int) {}
+
 func (d *messageDirs) close() {}

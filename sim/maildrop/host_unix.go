@@ -13,8 +13,9 @@ const hostReads = true
 
 // messageDirs holds a session's cur/ and new/ open on the host, so that a
 // message is opened by its name in its open directory: the kernel does not
-// walk the Maildir's whole path again for every message. A directory is
-// opened at the first message read from it and closed with the session.
+// walk the Maildir's whole path again for every message. The scan hands
+// over cur/, which it had open to list it; new/ is opened at the first
+// message read from it. Both are closed with the session.
 // It is opened without following a symbolic link: the scan refused a
 // linked Maildir or subdirectory, and one swapped for a link since is
 // refused too.
@@ -48,6 +49,20 @@ func (d *messageDirs) read(maildir, sub, name string, buf []byte, expect int) (i
 		pe.Path = maildir + "/" + sub + "/" + name
 	}
 	return n, err
+}
+
+// hold takes fd, the open directory sub, as the scan listed it: the
+// session's messages are read from it without opening it again.
+func (d *messageDirs) hold(sub string, fd int) {
+	i := 0
+	if sub == dirNew {
+		i = 1
+	}
+	if d.opened[i] {
+		unix.Close(fd)
+		return
+	}
+	d.fd[i], d.opened[i] = fd, true
 }
 
 // close closes the directories.

@@ -34,7 +34,7 @@ func TestReadHostDirAsOS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := readHostDir(dir)
+	got, err := readHostDir(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestReadHostDirAsOS(t *testing.T) {
 				w.Name(), w.IsDir(), w.Type(), wi.Size(), wi.Mode(), wi.ModTime())
 		}
 	}
-	if _, err := readHostDir(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+	if _, err := readHostDir(filepath.Join(dir, "missing"), nil); !os.IsNotExist(err) {
 		t.Errorf("missing directory: %v, want not-exist", err)
 	}
 }
