@@ -64,8 +64,8 @@ func TestReadHostDirAsOS(t *testing.T) {
 }
 
 // TestSessionClosesItsDirectories: a session that read messages from cur/
-// and new/ leaves no file descriptor open once it ends, by Close or by
-// Commit.
+// and new/ holds both directories open while it runs (cur/ from the scan)
+// and leaves neither open once it ends, by Close or by Commit.
 func TestSessionClosesItsDirectories(t *testing.T) {
 	for _, end := range []string{"Close", "Commit"} {
 		t.Run(end, func(t *testing.T) {
@@ -76,24 +76,25 @@ func TestSessionClosesItsDirectories(t *testing.T) {
 			s := newTestStore(fsys)
 			mustDeliver(t, s, "alice", "Subject: one\n\none\n")
 			mustDeliver(t, s, "alice", "Subject: two\n\ntwo\n")
-			before := openFiles(t)
 			m := mustOpen(t, s, "alice")
-			// One message in cur/, one left in new/ (as a failed rename
-			// would leave it): both directories are read from.
-			if got := bodies(t, m); len(got) != 2 {
-				t.Fatalf("%d messages", len(got))
+			if !m.dirs.opened[0] || m.dirs.opened[1] {
+				t.Fatalf("after the scan: cur/ open %v, new/ open %v; want cur/ only", m.dirs.opened[0], m.dirs.opened[1])
 			}
-			m.msgs[1].dir = dirNew
+			// Message 2 left in new/ (as a failed rename would leave
+			// it): new/ is opened to read it.
 			name := m.msgs[1].name
 			if err := os.Rename(filepath.Join(m.hostDir, dirCur, name), filepath.Join(m.hostDir, dirNew, name)); err != nil {
 				t.Fatal(err)
 			}
-			if got := body(t, m, 2); !strings.HasPrefix(got, "Subject: two") {
-				t.Fatalf("message 2 from new/: %q", got)
+			m.msgs[1].dir = dirNew
+			if got := bodies(t, m); len(got) != 2 || !strings.HasPrefix(got[1], "Subject: two") {
+				t.Fatalf("messages %q", got)
 			}
-			// The lock file, cur/ and new/.
-			if open := openFiles(t); open != before+3 {
-				t.Fatalf("%d descriptors open during the session, %d before; want the lock file, cur/ and new/ more", open, before)
+			fds := m.dirs.fd
+			for i, sub := range []string{dirCur, dirNew} {
+				if !m.dirs.opened[i] || !sameFile(t, fds[i], filepath.Join(m.hostDir, sub)) {
+					t.Fatalf("%s/ is not held open during the session", sub)
+				}
 			}
 			if end == "Close" {
 				err = m.Close()
@@ -103,18 +104,23 @@ func TestSessionClosesItsDirectories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if after := openFiles(t); after != before {
-				t.Fatalf("%d descriptors open after %s, %d before", after, end, before)
+			for i, sub := range []string{dirCur, dirNew} {
+				if m.dirs.opened[i] || sameFile(t, fds[i], filepath.Join(m.hostDir, sub)) {
+					t.Fatalf("%s/ still open after %s", sub, end)
+				}
 			}
 		})
 	}
 }
 
-// openFiles counts this process's open file descriptors.
-func openFiles(t *testing.T) int {
-	des, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skip(err)
+// sameFile reports whether fd is open on the file at p.
+func sameFile(t *testing.T, fd int, p string) bool {
+	var st, want syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return false
 	}
-	return len(des)
+	if err := syscall.Stat(p, &want); err != nil {
+		t.Fatal(err)
+	}
+	return st.Dev == want.Dev && st.Ino == want.Ino
 }
