@@ -15,10 +15,10 @@ const hostReads = true
 // message is opened by its name in its open directory: the kernel does not
 // walk the Maildir's whole path again for every message. The scan hands
 // over cur/, which it had open to list it; new/ is opened at the first
-// message read from it. Both are closed with the session.
-// It is opened without following a symbolic link: the scan refused a
-// linked Maildir or subdirectory, and one swapped for a link since is
-// refused too.
+// message read from it. Both are closed with the session. Neither is
+// opened through a symbolic link (the scan refused a linked Maildir or
+// subdirectory): a directory swapped for a link after the scan is not
+// followed.
 type messageDirs struct {
 	fd     [2]int // cur/, new/
 	opened [2]bool
@@ -76,20 +76,20 @@ func (d *messageDirs) close() {
 }
 
 // readHostFile reads the regular file name in the open directory dir into
-// buf until the file ends or buf is full,
-// and returns the octets read: open, read and close, where os.Open would
-// add four fcntl and an epoll_ctl that fails for a regular file, because
-// it prepares every file for the network poller (more than the read of a
-// 10 KB message costs). A read that returns fewer octets than asked once
-// at least expect are in is taken as the end: a regular file's read stops
-// short only there, so the read that would return 0 is saved. (Where a
-// file system returns short reads anywhere, the read goes on as long as
-// fewer than expect octets are in; what can be missed is only an append
-// that raced the read, which the extra read would miss a moment later
-// too.) It does not follow a symbolic link (the scan lists regular files
-// only, and a file swapped for a link since is not the message it
-// listed). Errors are *os.PathError with the name as its path, so
-// errors.Is(err, fs.ErrNotExist) works as for os.Open.
+// buf until the file ends or buf is full, and returns the octets read:
+// open, read and close, where os.Open would add four fcntl and an
+// epoll_ctl that fails for a regular file, because it prepares every file
+// for the network poller (more than the read of a 10 KB message costs). A
+// read that returns fewer octets than asked once at least expect are in
+// is taken as the end: a regular file's read stops short only there, so
+// the read that would return 0 is saved. (Where a file system returns
+// short reads anywhere, the read goes on as long as fewer than expect
+// octets are in; what can be missed is only an append that raced the
+// read, which the extra read would miss a moment later too.) It does not
+// follow a symbolic link (the scan lists regular files only, and a file
+// swapped for a link since is not the message it listed). Errors are
+// *os.PathError with the name as its path, so errors.Is(err,
+// fs.ErrNotExist) works as for os.Open.
 func readHostFile(dir int, name string, buf []byte, expect int) (int, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
