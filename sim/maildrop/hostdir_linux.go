@@ -21,11 +21,14 @@ const hostDirReads = true
 // without following links (one fstatat(2) with AT_SYMLINK_NOFOLLOW each:
 // the scan needs every message's size and time). os.Open would prepare the directory
 // for the network poller, five calls more. An entry that vanished before
-// its lookup reports that from Info, as an os.ReadDir entry does.
-func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
+// its lookup reports that from Info, as an os.ReadDir entry does. A
+// symbolic link is not followed (the Maildir's directories are never
+// links). With keep, the directory stays open and keep gets it, after a
+// listing without error.
+func readHostDir(p string, keep func(fd int)) ([]hackpadfs.DirEntry, error) {
 	var fd int
 	err := retryEINTR(func() (err error) {
-		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		return err
 	})
 	if err != nil {
@@ -62,7 +65,11 @@ func readHostDir(p string) ([]hackpadfs.DirEntry, error) {
 		}
 		des[i] = info
 	}
-	unix.Close(fd)
+	if keep != nil {
+		keep(fd)
+	} else {
+		unix.Close(fd)
+	}
 	return des, nil
 }
 

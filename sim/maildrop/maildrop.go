@@ -24,6 +24,7 @@ type Maildrop struct {
 	hostDir string
 
 	mu     sync.Mutex
+	dirs   messageDirs // where hostDir is set: cur/ and new/, open
 	msgs   []entry
 	closed bool
 }
@@ -153,10 +154,15 @@ func (m *Maildrop) Open(n int) (io.ReadCloser, error) {
 // read that sends the message is also the one that checks its size
 // (reading one octet more than the scan saw finds a file that grew) and
 // its wire size, with no Stat, no second pass and no rewind. The file is
-// closed before the message is sent.
+// read into the end of the buffer and turned into its wire form towards
+// the start, which checks the wire size on the way, so that the message
+// is sent from the buffer with one write. The file is closed before the
+// message is sent.
 func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 	bufp := wireBufs.Get().(*[]byte)
-	buf := (*bufp)[:e.size+1]
+	full := *bufp
+	off := len(full) - int(e.size) - 1
+	buf := full[off:]
 	got, err := m.readWhole(e, buf)
 	if errors.Is(err, hackpadfs.ErrNotExist) && m.relocate(e) {
 		got, err = m.readWhole(e, buf)
@@ -174,13 +180,41 @@ func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 		wireBufs.Put(bufp)
 		return nil, m.errorf("message %d: %w", n, err)
 	}
+	if e.wire < int64(len(full)) {
+		// off >= e.wire-got: the transform has the room it needs.
+		if toWireInPlace(full, off, got, int(e.wire)) {
+			return newWiredReader(bufp, int(e.wire)), nil
+		}
+		wireBufs.Put(bufp)
+		return nil, m.wireChanged(e, n)
+	}
+	// A wire form larger than the buffer (a file of bare LFs):
+	// counted first, made as it is read.
 	c := newWireCounter()
 	c.add(buf[:got])
 	if wire := c.wire(); wire != e.wire {
 		wireBufs.Put(bufp)
 		return nil, m.contentChanged(e, n, wire)
 	}
-	return newLoadedWireReader(bufp, got, e.wire), nil
+	return newLoadedWireReader(bufp, off, got), nil
+}
+
+// wireChanged fails message n, whose file was found not to have the
+// listed wire size, as contentChanged does, with the wire size counted
+// again from the file.
+func (m *Maildrop) wireChanged(e *entry, n int) error {
+	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
+	if err != nil {
+		return m.errorf("message %d: content changed: %w", n, ErrGone)
+	}
+	_, wire, err := wireSize(f)
+	_ = f.Close()
+	if err != nil || wire == e.wire {
+		// Unreadable now, or changed back meanwhile: it is not the
+		// message that was read; the name stays.
+		return m.errorf("message %d: content changed while it was read: %w", n, ErrGone)
+	}
+	return m.contentChanged(e, n, wire)
 }
 
 // readWhole reads the file of e into buf until it ends or buf is full
@@ -188,8 +222,8 @@ func (m *Maildrop) openWhole(e *entry, n int) (io.ReadCloser, error) {
 func (m *Maildrop) readWhole(e *entry, buf []byte) (int, error) {
 	if m.hostDir != "" {
 		// The names come from the directory listing: no separator in
-		// them, so a plain concatenation is the path.
-		return readHostFile(m.hostDir+"/"+e.dir+"/"+e.name, buf, int(e.size))
+		// them, so each is a name in its directory.
+		return m.dirs.read(m.hostDir, e.dir, e.name, buf, int(e.size))
 	}
 	f, err := m.store.fsys.Open(path.Join(m.dir, e.path()))
 	if err != nil {
@@ -273,6 +307,7 @@ func (m *Maildrop) Commit() error {
 		return m.errorf("%w", ErrClosed)
 	}
 	m.closed = true
+	m.dirs.close()
 	defer m.store.unlock(m.user)
 	var recs []journalRecord
 	for i := range m.msgs {
@@ -303,6 +338,7 @@ func (m *Maildrop) Close() error {
 		return m.errorf("%w", ErrClosed)
 	}
 	m.closed = true
+	m.dirs.close()
 	m.store.unlock(m.user)
 	return nil
 }

@@ -15,10 +15,15 @@ import (
 // is sent, and an untouched message arrives whole.
 func TestOpenChecksWhatItSends(t *testing.T) {
 	for _, size := range []struct {
-		name  string
-		lines int
-	}{{"small", 10}, {"larger than a wire buffer", 2 * wireBufSize / 20}} {
-		original := "Subject: x\n\n" + strings.Repeat("0123456789abcdefghi\n", size.lines)
+		name string
+		body string
+	}{
+		{"small", strings.Repeat("0123456789abcdefghi\n", 10)},
+		{"larger than a wire buffer", strings.Repeat("0123456789abcdefghi\n", 2*wireBufSize/20)},
+		// Smaller than a wire buffer, but not its wire form.
+		{"short lines, wire form larger than a wire buffer", strings.Repeat("i\n0\n", wireBufSize/5)},
+	} {
+		original := "Subject: x\n\n" + size.body
 		edits := []struct {
 			name    string
 			edit    func(string) string
@@ -38,11 +43,20 @@ func TestOpenChecksWhatItSends(t *testing.T) {
 					m := mustOpen(t, s, "alice")
 					defer m.Close()
 					msg := m.Messages()[0]
-					writeFile(t, fsys, "alice/cur/"+msg.Name, ed.edit(original))
+					edited := ed.edit(original)
+					writeFile(t, fsys, "alice/cur/"+msg.Name, edited)
 					r, err := m.Open(1)
 					if ed.wantErr {
 						if !errors.Is(err, ErrGone) {
 							t.Fatalf("Open: %v, want ErrGone", err)
+						}
+						// The next session lists the edited message
+						// with its real size.
+						m.Close()
+						next := mustOpen(t, s, "alice")
+						defer next.Close()
+						if got, want := next.Messages()[0].Size, int64(len(refWire([]byte(edited)))); got != want {
+							t.Fatalf("next session lists %d octets, want %d", got, want)
 						}
 						return
 					}

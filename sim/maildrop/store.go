@@ -276,7 +276,7 @@ func (s *Store) peek(user string) ([]entry, string, error) {
 	if err := s.refuseSymlinks(dir); err != nil {
 		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
 	}
-	msgs, err := s.scan(dir, false)
+	msgs, err := s.scan(dir, false, nil)
 	if err != nil {
 		return nil, "", fmt.Errorf("maildrop %s: %w", user, err)
 	}
@@ -342,11 +342,15 @@ func (s *Store) open(user string) (*Maildrop, error) {
 	if err := s.rollForward(dir); err != nil {
 		return nil, err
 	}
-	msgs, err := s.scan(dir, true)
-	if err != nil {
+	m := &Maildrop{store: s, user: user, dir: dir, hostDir: s.hostDir(dir)}
+	if m.msgs, err = s.scan(dir, true, &m.dirs); err != nil {
+		m.dirs.close()
 		return nil, err
 	}
-	return &Maildrop{store: s, user: user, dir: dir, hostDir: s.hostDir(dir), msgs: msgs}, nil
+	if m.hostDir == "" {
+		m.dirs.close() // messages are read through hackpadfs
+	}
+	return m, nil
 }
 
 // maildirSubdirs are the subdirectories of a Maildir.
@@ -416,6 +420,12 @@ func (s *Store) lstatNoLink(p string) (hackpadfs.FileInfo, error) {
 // readDir lists a directory, again if an entry vanished while it was
 // being listed (see readDirAttempts).
 func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
+	return s.readDirKeep(p, nil)
+}
+
+// readDirKeep is readDir that, where the host's directory is listed
+// directly, hands the open directory to keep (see readHostDir).
+func (s *Store) readDirKeep(p string, keep func(fd int)) ([]hackpadfs.DirEntry, error) {
 	host := ""
 	if hostDirReads {
 		host = s.hostPath(p)
@@ -424,7 +434,7 @@ func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
 	for range readDirAttempts {
 		var des []hackpadfs.DirEntry
 		if host != "" {
-			des, err = readHostDir(host)
+			des, err = readHostDir(host, keep)
 		} else {
 			des, err = hackpadfs.ReadDir(s.fsys, p)
 		}
@@ -437,12 +447,17 @@ func (s *Store) readDir(p string) ([]hackpadfs.DirEntry, error) {
 
 // scan lists cur/ and new/ and returns the messages in session order with
 // their unique-ids. Message bodies are read only for files whose name does
-// not carry trustworthy sizes.
-func (s *Store) scan(dir string, fix bool) ([]entry, error) {
+// not carry trustworthy sizes. With dirs (a session's scan), cur/ stays
+// open there where the host's directory is listed directly.
+func (s *Store) scan(dir string, fix bool, dirs *messageDirs) ([]entry, error) {
+	var keep func(fd int)
+	if dirs != nil {
+		keep = func(fd int) { dirs.hold(dirCur, fd) }
+	}
 	// List cur/ before new/: messages move from new/ to cur/, and listing
 	// in this order can miss one moved meanwhile by another agent (it
 	// shows up next time) but never lists one twice.
-	cur, err := s.readDir(path.Join(dir, dirCur))
+	cur, err := s.readDirKeep(path.Join(dir, dirCur), keep)
 	if err != nil {
 		return nil, err
 	}

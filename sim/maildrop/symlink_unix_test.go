@@ -133,3 +133,38 @@ func TestMessageSwappedForSymlink(t *testing.T) {
 		t.Fatalf("Open of a message swapped for a link read %q", b)
 	}
 }
+
+// TestMessageDirSwappedForSymlink: cur/ replaced by a symbolic link to a
+// directory outside the store after the scan, holding a file of the same
+// name and size: RETR does not follow the link. It reads the message from
+// the directory the session listed (which it holds open), and nothing of
+// the target.
+func TestMessageDirSwappedForSymlink(t *testing.T) {
+	root := t.TempDir()
+	msg := "Subject: real\n\nreal\n"
+	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, "store")), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestStore(fsys)
+	mustDeliver(t, s, "alice", msg)
+	m := mustOpen(t, s, "alice")
+	defer m.Close()
+	outside := filepath.Join(root, "outside")
+	if err := os.MkdirAll(outside, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, m.Messages()[0].Name), []byte(strings.Replace(msg, "real", "leak", 2)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cur := filepath.Join(root, "store", "alice", "cur")
+	if err := os.Rename(cur, cur+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, cur); err != nil {
+		t.Fatal(err)
+	}
+	if got := body(t, m, 1); got != strings.ReplaceAll(msg, "\n", "\r\n") {
+		t.Fatalf("RETR after cur/ was swapped for a link read %q", got)
+	}
+}

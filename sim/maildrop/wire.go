@@ -138,31 +138,32 @@ func newWireReader(src io.ReadCloser) *wireReader {
 	return &wireReader{src: src, bufp: bufp, buf: *bufp, last: noByte}
 }
 
-// newLoadedWireReader returns a wire reader for a whole message that
-// already lies in (*bufp)[:n], a buffer from wireBufs, and whose wire form
-// is wire octets. If the wire form fits in the buffer it is made there, so
-// that WriteTo sends the message with one write.
-func newLoadedWireReader(bufp *[]byte, n int, wire int64) *wireReader {
-	r := &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: n, last: noByte, srcErr: io.EOF}
-	if wire <= int64(len(r.buf)) && toWireInPlace(r.buf, n, int(wire)) {
-		r.w, r.done, r.wired = int(wire), true, true
-	}
-	return r
+// newLoadedWireReader returns a wire reader for a whole raw message that
+// already lies in (*bufp)[off:off+n], a buffer from wireBufs: it makes
+// the wire form as it is read, from that buffer.
+func newLoadedWireReader(bufp *[]byte, off, n int) *wireReader {
+	return &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, r: off, w: off + n, last: noByte, srcErr: io.EOF}
 }
 
-// toWireInPlace turns the raw message in buf[:n] into its wire form of
-// wire octets in buf[:wire]. It moves the message to the end of buf first
-// and then writes the wire form from the start, a line at a time: the
-// writes stay behind the reads as long as the CRs added (wire-n) fit in
-// the room the move made (len(buf)-n). It reports false, with buf in an
-// unknown state, if the sizes do not agree.
-func toWireInPlace(buf []byte, n, wire int) bool {
-	if n > wire || wire > len(buf) {
+// newWiredReader returns a wire reader for a message whose wire form
+// already lies in (*bufp)[:wire] (see toWireInPlace): WriteTo sends it
+// with one write.
+func newWiredReader(bufp *[]byte, wire int) *wireReader {
+	return &wireReader{src: readFileDone{}, bufp: bufp, buf: *bufp, w: wire, last: noByte, srcErr: io.EOF, done: true, wired: true}
+}
+
+// toWireInPlace turns the raw message in buf[off:off+n] into its wire
+// form of wire octets in buf[:wire], a line at a time from the start. The
+// writes stay behind the reads as long as the CRs added so far fit in the
+// room before the message: off >= wire-n suffices for a message whose
+// wire form really is wire octets. It reports false, with buf in an
+// unknown state, if the wire form is not wire octets: the transform is
+// also the check of the wire size.
+func toWireInPlace(buf []byte, off, n, wire int) bool {
+	if n > wire || wire > len(buf) || off+n > len(buf) {
 		return false
 	}
-	off := len(buf) - n
-	copy(buf[off:], buf[:n])
-	src := buf[off:]
+	src := buf[off : off+n]
 	d := 0 // octets of wire form written
 	for s := 0; s < n; {
 		j := bytes.IndexByte(src[s:], '\n')
@@ -178,6 +179,9 @@ func toWireInPlace(buf []byte, n, wire int) bool {
 		}
 		k := s + j
 		if k > 0 && src[k-1] == '\r' {
+			if d+(k+1-s) > wire {
+				return false
+			}
 			d += copy(buf[d:], src[s:k+1])
 		} else {
 			// A bare LF: one more octet, which must not reach what

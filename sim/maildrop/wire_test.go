@@ -300,8 +300,19 @@ func TestWireReaderWriteTo(t *testing.T) {
 		}
 		wr.Close()
 
+		// As Open loads a message: at the end of the buffer, then made
+		// wire form in place or, in the other half of the cases, as it
+		// is read.
 		bufp := wireBufs.Get().(*[]byte)
-		loaded := newLoadedWireReader(bufp, copy(*bufp, in), int64(len(want)))
+		off := len(*bufp) - len(in) - 1
+		copy((*bufp)[off:], in)
+		loaded := newLoadedWireReader(bufp, off, len(in))
+		if i%2 == 0 {
+			if !toWireInPlace(*bufp, off, len(in), len(want)) {
+				t.Fatalf("case %d: toWireInPlace failed", i)
+			}
+			loaded = newWiredReader(bufp, len(want))
+		}
 		got.Reset()
 		if _, err := io.Copy(&got, loaded); err != nil {
 			t.Fatal(err)
@@ -345,28 +356,48 @@ func TestWireCounterPieces(t *testing.T) {
 	}
 }
 
-// TestToWireInPlace: the in-place transform of a loaded message gives the
-// reference wire form, in a buffer just large enough and in a larger one,
-// and refuses a wire size that does not match instead of writing past it.
+// TestToWireInPlace: the in-place transform of a message loaded at the
+// end of a buffer gives the reference wire form, in a buffer just large
+// enough and in larger ones, and refuses a wire size that does not match
+// (so that Open fails the message) without writing over what it has still
+// to read or past the buffer.
 func TestToWireInPlace(t *testing.T) {
-	for _, in := range []string{"", "a", "a\n", "\n", "\n\n", "a\r\nb\nc", "a\r", "\r", ".\n..\r\n", "\r\n\r\n", "x\r\r\n\n"} {
+	for _, in := range []string{"", "a", "a\n", "\n", "\n\n", "a\r\nb\nc", "a\r", "\r", ".\n..\r\n", "\r\n\r\n", "x\r\r\n\n", "ab\ncd\nef"} {
 		want := refWire([]byte(in))
 		for _, delta := range []int{0, -1, 1, 2} {
 			size := len(want) + delta
 			if size < 0 {
 				continue
 			}
-			for _, room := range []int{0, 3} {
-				buf := make([]byte, max(size, len(in))+room)
-				copy(buf, in)
-				ok := toWireInPlace(buf, len(in), size)
+			for _, room := range []int{0, 1, 3} {
+				// The room before the message is what the listed
+				// size says it needs, and room more.
+				off := max(size-len(in), 0) + room
+				buf := make([]byte, off+len(in)+room)
+				copy(buf[off:], in)
+				ok := toWireInPlace(buf, off, len(in), size)
 				if ok != (delta == 0) {
-					t.Errorf("%q with wire size %d (want %d): ok = %v", in, size, len(want), ok)
+					t.Errorf("%q with wire size %d (want %d), %d octets before it: ok = %v", in, size, len(want), off, ok)
 				}
 				if ok && string(buf[:size]) != string(want) {
 					t.Errorf("%q: %q, want %q", in, buf[:size], want)
 				}
 			}
+		}
+	}
+}
+
+// TestToWireInPlaceRoom: with less room before the message than its CRs
+// need, the transform refuses instead of writing over what it has still
+// to read.
+func TestToWireInPlaceRoom(t *testing.T) {
+	in := "a\nb\nc\n"
+	want := refWire([]byte(in))
+	for off := 0; off < len(want)-len(in); off++ {
+		buf := make([]byte, off+len(in))
+		copy(buf[off:], in)
+		if toWireInPlace(buf, off, len(in), len(want)) {
+			t.Errorf("%d octets of room for %d CRs: ok", off, len(want)-len(in))
 		}
 	}
 }

@@ -21,8 +21,10 @@ var ErrDotWriterClosed = errors.New("pop3: write to a closed multi-line body")
 // sent as CRLF. Close ends an unterminated last line with CRLF and writes
 // the terminating ".\r\n"; it does not close the underlying writer.
 //
-// DotWriter makes several small writes per line: give it a buffered
-// writer.
+// A run of lines that needs neither change (CRLF text, the wire form of a
+// message) goes out in one write, so that a message costs one copy into a
+// buffered writer instead of one call per line; the small writes for a
+// stuffed "." or a CRLF still want a buffered writer underneath.
 type DotWriter struct {
 	w         io.Writer
 	lineStart bool // the next byte begins a line
@@ -35,7 +37,8 @@ func NewDotWriter(w io.Writer) *DotWriter {
 	return &DotWriter{w: w, lineStart: true}
 }
 
-// Write dot-stuffs p and writes it. It returns len(p) on success.
+// Write dot-stuffs p and writes it. It returns len(p) on success; on an
+// error, the octets of p whose stuffed form was written in full.
 func (d *DotWriter) Write(p []byte) (int, error) {
 	if d.closed {
 		return 0, ErrDotWriterClosed
@@ -48,28 +51,44 @@ func (d *DotWriter) Write(p []byte) (int, error) {
 			}
 		}
 		d.lineStart = false
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			if _, err := d.w.Write(p); err != nil {
-				return total - len(p), err
+		// The run is p[:end]: whole lines that end in CRLF and are not
+		// followed by a line beginning with ".", sent unchanged.
+		end := 0
+		bare := false
+		for {
+			i := bytes.IndexByte(p[end:], '\n')
+			if i < 0 {
+				// The run reaches the end of p within a line.
+				if _, err := d.w.Write(p); err != nil {
+					return total - len(p), err
+				}
+				d.lastCR = p[len(p)-1] == '\r'
+				return total, nil
 			}
-			d.lastCR = p[len(p)-1] == '\r'
-			return total, nil
+			k := end + i
+			if (k == 0 && !d.lastCR) || (k > 0 && p[k-1] != '\r') {
+				bare = true
+				end = k
+				break
+			}
+			end = k + 1
+			if end == len(p) || p[end] == '.' {
+				break
+			}
 		}
-		hasCR := (i > 0 && p[i-1] == '\r') || (i == 0 && d.lastCR)
-		if hasCR {
-			if _, err := d.w.Write(p[:i+1]); err != nil {
+		if end > 0 {
+			if _, err := d.w.Write(p[:end]); err != nil {
 				return total - len(p), err
 			}
-		} else {
-			if _, err := d.w.Write(p[:i]); err != nil {
-				return total - len(p), err
-			}
+		}
+		if bare {
+			// A bare LF: send it as CRLF.
 			if _, err := d.w.Write(crlf); err != nil {
 				return total - len(p), err
 			}
+			end++
 		}
-		p = p[i+1:]
+		p = p[end:]
 		d.lineStart, d.lastCR = true, false
 	}
 	return total, nil
@@ -187,8 +206,23 @@ func (d *DotReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// next reads the next line, or part of a long one, into pending.
+// next reads the next line, or part of a long one, into pending; at the
+// start of a line, every whole line after it that is already buffered and
+// needs no change too (see run).
 func (d *DotReader) next() error {
+	if d.lineStart {
+		if run := d.run(); len(run) > 0 {
+			if d.Wire != nil {
+				if _, err := d.Wire.Write(run); err != nil {
+					return err
+				}
+			}
+			d.r.Discard(len(run))
+			d.lastCR = false
+			d.pending = run
+			return nil
+		}
+	}
 	line, err := d.r.ReadSlice('\n')
 	if d.Wire != nil && len(line) > 0 {
 		if _, werr := d.Wire.Write(line); werr != nil {
@@ -244,6 +278,36 @@ func (d *DotReader) next() error {
 	d.lastCR = line[len(line)-1] == '\r'
 	d.pending = line
 	return nil
+}
+
+// run returns the whole lines at the start of what the reader has
+// buffered (filling it first if it is empty) that come out unchanged: none
+// begins with "." (stuffed, or the terminating line) and, for a strict
+// reader, each ends in CRLF and is within Limit. The slice is valid until
+// the next read. A body then costs one pass per buffer instead of one call
+// per line; every other line takes the line-at-a-time path, which checks
+// and reports it.
+func (d *DotReader) run() []byte {
+	if d.r.Buffered() == 0 {
+		// An error comes back from the ReadSlice that follows.
+		if _, err := d.r.Peek(1); err != nil {
+			return nil
+		}
+	}
+	buf, _ := d.r.Peek(d.r.Buffered())
+	n := 0
+	for n < len(buf) && buf[n] != '.' {
+		i := bytes.IndexByte(buf[n:], '\n')
+		if i < 0 {
+			break
+		}
+		end := n + i + 1
+		if d.Strict && (i == 0 || buf[end-2] != '\r' || d.Limit > 0 && end-n > d.Limit) {
+			break
+		}
+		n = end
+	}
+	return buf[:n]
 }
 
 // quote returns the offending line for a LineError: the part just read,

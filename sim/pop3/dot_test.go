@@ -3,7 +3,9 @@ package pop3
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -25,6 +27,20 @@ func TestDotWriter(t *testing.T) {
 		{"dot mid-line across writes", []string{"a", ".b\r\n"}, "a.b\r\n.\r\n"},
 		{"trailing CR", []string{"a\r"}, "a\r\n.\r\n"},
 		{"lone CR inside", []string{"a\rb\r\n"}, "a\rb\r\n.\r\n"},
+		{"CRLF lines in one write", []string{"a\r\nb\r\nc\r\n"}, "a\r\nb\r\nc\r\n.\r\n"},
+		{"dot after a run of CRLF lines", []string{"a\r\nb\r\n.c\r\nd\r\n"}, "a\r\nb\r\n..c\r\nd\r\n.\r\n"},
+		{"bare LF inside CRLF lines", []string{"a\r\nb\nc\r\n"}, "a\r\nb\r\nc\r\n.\r\n"},
+		{"dot after a bare LF", []string{"a\n.b\n"}, "a\r\n..b\r\n.\r\n"},
+		{"a lone dot line", []string{".\n"}, "..\r\n.\r\n"},
+		{"a line of dots", []string{"...\r\n"}, "....\r\n.\r\n"},
+		{"terminator inside the text", []string{"x\r\n.\r\ny"}, "x\r\n..\r\ny\r\n.\r\n"},
+		{"empty lines", []string{"\n\r\n\n"}, "\r\n\r\n\r\n.\r\n"},
+		{"LF alone at the start", []string{"\n.a"}, "\r\n..a\r\n.\r\n"},
+		{"CR, then LF and a dot", []string{"a\r", "\n", ".b"}, "a\r\n..b\r\n.\r\n"},
+		{"LF at the start of a write after a line end", []string{"a\r\n", "\nb"}, "a\r\n\r\nb\r\n.\r\n"},
+		{"CRLFs split between CR and LF", []string{"\r", "\n\r", "\n"}, "\r\n\r\n.\r\n"},
+		{"empty write", []string{"", "a"}, "a\r\n.\r\n"},
+		{"CR then CR LF", []string{"a\r\r\n"}, "a\r\r\n.\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,6 +63,82 @@ func TestDotWriter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDotWriterRuns: lines that need no change go out in one write, so a
+// message costs one copy into the buffered writer, not one per line; a
+// stuffed dot or a bare LF splits the run there.
+func TestDotWriterRuns(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  []string
+	}{
+		{"CRLF lines", "a\r\nb\r\nc\r\n", []string{"a\r\nb\r\nc\r\n"}},
+		{"unterminated last line", "a\r\nb", []string{"a\r\nb"}},
+		{"dot-stuffing (RFC 1939 §3)", "a\r\n.b\r\nc\r\n", []string{"a\r\n", ".", ".b\r\nc\r\n"}},
+		{"bare LF", "a\r\nb\nc\r\n", []string{"a\r\nb", "\r\n", "c\r\n"}},
+		{"bare LF first", "\nb\r\n", []string{"\r\n", "b\r\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w recordingWriter
+			n, err := NewDotWriter(&w).Write([]byte(tt.input))
+			if err != nil || n != len(tt.input) {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+			if !slices.Equal(w.writes, tt.want) {
+				t.Fatalf("writes %q, want %q", w.writes, tt.want)
+			}
+		})
+	}
+}
+
+// recordingWriter keeps every write it gets.
+type recordingWriter struct{ writes []string }
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	w.writes = append(w.writes, string(p))
+	return len(p), nil
+}
+
+// TestDotWriterWriteError: a failed write is reported, with the octets of
+// the input sent in full before it.
+func TestDotWriterWriteError(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		okays int // writes that succeed before the failing one
+		want  int
+	}{
+		{"first run", "a\r\nb\r\n", 0, 0},
+		{"stuffed dot", "a\r\n.b\r\n", 1, 3},
+		{"after the stuffed dot", "a\r\n.b\r\n", 2, 3},
+		{"CRLF for a bare LF", "a\nb\n", 1, 0},
+		{"after a bare LF", "a\nb\n", 2, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &failingWriter{okays: tt.okays}
+			n, err := NewDotWriter(w).Write([]byte(tt.input))
+			if err != errWriteFailed || n != tt.want {
+				t.Fatalf("Write = %d, %v; want %d, %v", n, err, tt.want, errWriteFailed)
+			}
+		})
+	}
+}
+
+var errWriteFailed = errors.New("write failed")
+
+// failingWriter accepts okays writes, then fails.
+type failingWriter struct{ okays int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.okays == 0 {
+		return 0, errWriteFailed
+	}
+	w.okays--
+	return len(p), nil
 }
 
 func TestDotReader(t *testing.T) {
@@ -92,14 +184,48 @@ func TestDotRoundTrip(t *testing.T) {
 	}
 }
 
+// BenchmarkDotWriter: a 10 MB body of CRLF lines, every other one to be
+// stuffed, and the same without dots (the usual message).
 func BenchmarkDotWriter(b *testing.B) {
-	line := strings.Repeat("a", 74) + "\r\n" + "." + strings.Repeat("b", 73) + "\r\n"
-	msg := []byte(strings.Repeat(line, 10<<20/len(line)))
-	w := bufio.NewWriterSize(io.Discard, 32*1024)
-	b.SetBytes(int64(len(msg)))
+	for _, bc := range []struct{ name, line string }{
+		{"stuffed", strings.Repeat("a", 74) + "\r\n" + "." + strings.Repeat("b", 73) + "\r\n"},
+		{"plain", strings.Repeat("a", 74) + "\r\n" + strings.Repeat("b", 74) + "\r\n"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			msg := []byte(strings.Repeat(bc.line, 10<<20/len(bc.line)))
+			w := bufio.NewWriterSize(io.Discard, 32*1024)
+			b.SetBytes(int64(len(msg)))
+			for b.Loop() {
+				dw := NewDotWriter(w)
+				dw.Write(msg)
+				dw.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkStrictDotReader: a client reading a 10 MB body of CRLF lines,
+// every tenth one stuffed, through a 4 KB buffer as sim/client does.
+func BenchmarkStrictDotReader(b *testing.B) {
+	line := strings.Repeat("a", 74) + "\r\n"
+	var body strings.Builder
+	for i := 0; body.Len() < 10<<20; i++ {
+		if i%10 == 0 {
+			body.WriteString("..") // a line that begins with "."
+		}
+		body.WriteString(line)
+	}
+	body.WriteString(".\r\n")
+	wire := []byte(body.String())
+	src := bytes.NewReader(wire)
+	br := bufio.NewReaderSize(src, 4096)
+	buf := make([]byte, 32<<10)
+	b.SetBytes(int64(len(wire)))
 	for b.Loop() {
-		dw := NewDotWriter(w)
-		dw.Write(msg)
-		dw.Close()
+		src.Reset(wire)
+		br.Reset(src)
+		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{NewStrictDotReader(br, 1000)}, buf); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzParseCommand: any bytes give a command or one of the documented
@@ -78,6 +79,64 @@ func FuzzDotRoundTrip(f *testing.F) {
 			t.Fatalf("%d octets left after the terminator", buf.Len())
 		}
 	})
+}
+
+// FuzzDotWriter: however the body is cut into writes, DotWriter sends
+// exactly what the octet-by-octet reference of RFC 1939 §3 sends.
+func FuzzDotWriter(f *testing.F) {
+	f.Add([]byte(".\r\n..x\n.y"), []byte{3, 1})
+	f.Add([]byte("a\r\nb\r\n.c\r\n"), []byte{4})
+	f.Add([]byte("a\r"), []byte{1})
+	f.Add([]byte("\n\n.\r\r\n."), []byte{0, 1, 2})
+	f.Fuzz(func(t *testing.T, body, cuts []byte) {
+		var buf bytes.Buffer
+		dw := NewDotWriter(&buf)
+		rest := body
+		for _, c := range cuts {
+			n := min(int(c), len(rest))
+			if w, err := dw.Write(rest[:n]); err != nil || w != n {
+				t.Fatalf("Write = %d, %v", w, err)
+			}
+			rest = rest[n:]
+		}
+		if w, err := dw.Write(rest); err != nil || w != len(rest) {
+			t.Fatalf("Write = %d, %v", w, err)
+		}
+		if err := dw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if want := stuffedForm(body); !bytes.Equal(buf.Bytes(), want) {
+			t.Fatalf("DotWriter(%q cut at %v) = %q, want %q", body, cuts, buf.Bytes(), want)
+		}
+	})
+}
+
+// stuffedForm is the reference multi-line body, one octet at a time: a
+// "." that begins a line gets another in front, an LF without a CR before
+// it gets one, an unterminated last line gets its line end, then the
+// terminating line.
+func stuffedForm(body []byte) []byte {
+	var out []byte
+	lineStart, prev := true, byte(0)
+	for _, c := range body {
+		if lineStart && c == '.' {
+			out = append(out, '.')
+		}
+		lineStart = c == '\n'
+		if c == '\n' && prev != '\r' {
+			out = append(out, '\r')
+		}
+		out = append(out, c)
+		prev = c
+	}
+	switch {
+	case lineStart:
+	case prev == '\r':
+		out = append(out, '\n')
+	default:
+		out = append(out, '\r', '\n')
+	}
+	return append(out, ".\r\n"...)
 }
 
 // wireForm is the reference line-ending normalisation: LF or CRLF ends a
@@ -161,6 +220,41 @@ func FuzzStrictDotReader(f *testing.F) {
 		back, err := io.ReadAll(NewStrictDotReader(bufio.NewReaderSize(&sent, 16), 0))
 		if err != nil || !bytes.Equal(back, wireForm(input)) {
 			t.Fatalf("DotWriter(%q) read strictly = %q, %v; want %q", input, back, err, wireForm(input))
+		}
+	})
+}
+
+// FuzzDotReaderChunks: a DotReader gives the same body, the same Wire
+// copy and the same error whether the stream arrives in large chunks (many
+// whole lines buffered at once, read as runs) or one octet at a time (a
+// line at a time), strict or lenient.
+func FuzzDotReaderChunks(f *testing.F) {
+	f.Add([]byte("a\r\nb\r\n..c\r\nd\r\n.\r\n"), 0, true)
+	f.Add([]byte("a\r\nb\nc\r\n.\r\n"), 0, true)
+	f.Add([]byte("a\nb\n.x\n.\n"), 0, false)
+	f.Add([]byte("abc\r\n"+strings.Repeat("y", 40)+"\r\n.\r\n"), 20, true)
+	f.Add([]byte("a\r\n\nb\r\n.\r\n"), 0, true)
+	f.Fuzz(func(t *testing.T, input []byte, limit int, strict bool) {
+		limit = abs(limit) % 100
+		read := func(r io.Reader) ([]byte, []byte, error) {
+			dr := NewDotReader(bufio.NewReaderSize(r, 64))
+			dr.Strict, dr.Limit = strict, limit
+			var wire bytes.Buffer
+			dr.Wire = &wire
+			got, err := io.ReadAll(dr)
+			return got, wire.Bytes(), err
+		}
+		got, wire, err := read(bytes.NewReader(input))
+		lgot, lwire, lerr := read(iotest.OneByteReader(bytes.NewReader(input)))
+		if !bytes.Equal(got, lgot) || !bytes.Equal(wire, lwire) {
+			t.Fatalf("in chunks %q (wire %q), octet by octet %q (wire %q)", got, wire, lgot, lwire)
+		}
+		var le, lle *LineError
+		if errors.As(err, &le) != errors.As(lerr, &lle) || le == nil && err != lerr {
+			t.Fatalf("in chunks: %v, octet by octet: %v", err, lerr)
+		}
+		if le != nil && (le.Err != lle.Err || !bytes.Equal(le.Line, lle.Line)) {
+			t.Fatalf("in chunks: %v %q, octet by octet: %v %q", le.Err, le.Line, lle.Err, lle.Line)
 		}
 	})
 }

@@ -585,7 +585,7 @@ func (s *session) sendMessage(n int, copyBody func(io.Writer, io.Reader) error, 
 		}
 	}
 	err = s.withMessage(n, func(r io.Reader) error {
-		s.replyBody(true, "", fmt.Sprintf("%d octets", size), size)
+		s.replyBody(true, "", strconv.FormatInt(size, 10)+" octets", size)
 		dw := s.bodyWriter()
 		if err := copyBody(dw, r); err != nil {
 			// The +OK is out and the body cannot be finished: the

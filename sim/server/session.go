@@ -31,9 +31,10 @@ type session struct {
 
 	in        *countingReader // the transport's input, counted
 	lines     *pop3.LineReader
-	br        *bufio.Reader // under lines, from readBuffers
-	lineStart int64         // input offset of the line being read
-	w         *bufio.Writer // nil between commands: see out
+	br        *bufio.Reader  // under lines, from readBuffers
+	lineStart int64          // input offset of the line being read
+	w         *bufio.Writer  // nil between commands: see out
+	dl        deadlineWriter // under w: conn, with the write deadline
 
 	// addr is the remote address the connection caps count by; Server.mu
 	// guards unauthCounted: whether the session counts as not logged in.
@@ -64,6 +65,7 @@ func newSession(srv *Server, c net.Conn, id uint64) *session {
 // STLS, when what was buffered of the plaintext is dropped.
 func (s *session) setConn(c net.Conn) {
 	s.conn = c
+	s.dl = deadlineWriter{s, c}
 	s.in = &countingReader{r: c}
 	if s.br == nil {
 		s.br = readBuffers.Get().(*bufio.Reader)
@@ -108,7 +110,7 @@ var writeBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, w
 func (s *session) out() *bufio.Writer {
 	if s.w == nil {
 		s.w = writeBuffers.Get().(*bufio.Writer)
-		s.w.Reset(deadlineWriter{s, s.conn})
+		s.w.Reset(&s.dl) // a pointer: no allocation for every command
 	}
 	return s.w
 }
