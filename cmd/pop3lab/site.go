@@ -403,11 +403,13 @@ func compressProgram(out, name string, write func(name string, data []byte) erro
 
 // notOffline are the files of a built site that the service worker does
 // not list: the programs uncompressed and their brotli copies (the worker
-// keeps the gzip copies, or the app as this visit downloaded it), and the
-// manifest and worker themselves.
+// keeps the gzip copies, or the app as this visit downloaded it), the
+// manifest and worker themselves, and the course's markdown, which is
+// there for authors to start from (the page reads course.json): a first
+// visit does not download it.
 var notOffline = map[string]bool{
 	"app.wasm": true, "app.wasm.br": true, "author.wasm": true, "author.wasm.br": true,
-	"app.json": true, web.ServiceWorker: true,
+	"app.json": true, web.ServiceWorker: true, "lessons/sources.json": true,
 }
 
 // offlineFiles lists the files of the site in out that the service worker

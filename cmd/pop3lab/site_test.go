@@ -158,7 +158,8 @@ func TestBuildCommand(t *testing.T) {
 	}
 
 	// The service worker's list: every file but the raw program, the
-	// manifest and the worker; the program as the loader asks for it.
+	// manifest, the worker and the course's markdown; the program as the
+	// loader asks for it.
 	if len(m.Build) != 16 || m.Version != m.SHA256[:16] {
 		t.Errorf("app.json build %q, version %q (sha256 %s)", m.Build, m.Version, m.SHA256)
 	}
@@ -171,13 +172,13 @@ func TestBuildCommand(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"index.html", "loader.js", "wasm_exec.js", "manifest.webmanifest", "classroom.json",
-		"lessons/index.json", "lessons/course.json", "lessons/sources.json", "app.wasm.gz?v=" + m.Version,
+		"lessons/index.json", "lessons/course.json", "app.wasm.gz?v=" + m.Version,
 		"author.wasm.gz?v=" + m.Author.Version} {
 		if !listed[want] {
 			t.Errorf("app.json files lack %s: %q", want, m.Files)
 		}
 	}
-	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "author.wasm", "author.wasm?v=" + m.Author.Version, "author.wasm.br", "author.wasm.gz", "app.json", "sw.js"} {
+	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "author.wasm", "author.wasm?v=" + m.Author.Version, "author.wasm.br", "author.wasm.gz", "app.json", "sw.js", "lessons/sources.json"} {
 		if listed[unwanted] {
 			t.Errorf("app.json files list %s", unwanted)
 		}
