@@ -3,10 +3,11 @@ package maildrop
 // Reading from the host's own file system. When the Store's file system is
 // hackpadfs os (`pop3lab pop3 --data DIR`), a message smaller than one wire
 // buffer is read with three system calls: open (by its name in the
-// session's open cur/ or new/), read, close (host_unix.go). os.Open would add four fcntl and an epoll_ctl that
-// fails for a regular file, because it prepares every file for the
-// network poller: more than the read of a 10 KB message costs. On Linux
-// the Maildir's directories are listed likewise (hostdir_linux.go).
+// session's open cur/ or new/), read, close (host_unix.go). os.Open would
+// add four fcntl and an epoll_ctl that fails for a regular file, because
+// it prepares every file for the network poller: more than the read of a
+// 10 KB message costs. On Linux the Maildir's directories are listed
+// likewise (hostdir_linux.go).
 // Elsewhere (mem, indexeddb, js/wasm) files and directories are read
 // through hackpadfs.
 

@@ -28,19 +28,11 @@ type messageDirs struct {
 // (dirCur or dirNew) at the host path maildir into buf, as readHostFile
 // does.
 func (d *messageDirs) read(maildir, sub, name string, buf []byte, expect int) (int, error) {
-	i := 0
-	if sub == dirNew {
-		i = 1
-	}
+	i := dirSlot(sub)
 	if !d.opened[i] {
-		p := maildir + "/" + sub
-		var fd int
-		err := retryEINTR(func() (err error) {
-			fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-			return err
-		})
+		fd, err := openHostDir(maildir + "/" + sub)
 		if err != nil {
-			return 0, &os.PathError{Op: "open", Path: p, Err: err}
+			return 0, err
 		}
 		d.fd[i], d.opened[i] = fd, true
 	}
@@ -54,15 +46,35 @@ func (d *messageDirs) read(maildir, sub, name string, buf []byte, expect int) (i
 // hold takes fd, the open directory sub, as the scan listed it: the
 // session's messages are read from it without opening it again.
 func (d *messageDirs) hold(sub string, fd int) {
-	i := 0
-	if sub == dirNew {
-		i = 1
-	}
+	i := dirSlot(sub)
 	if d.opened[i] {
 		unix.Close(fd)
 		return
 	}
 	d.fd[i], d.opened[i] = fd, true
+}
+
+// dirSlot is the index of the subdirectory sub (dirCur or dirNew) in a
+// messageDirs.
+func dirSlot(sub string) int {
+	if sub == dirNew {
+		return 1
+	}
+	return 0
+}
+
+// openHostDir opens the directory at the host path p for reading, without
+// following a symbolic link. Errors are *os.PathError.
+func openHostDir(p string) (int, error) {
+	var fd int
+	err := retryEINTR(func() (err error) {
+		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		return 0, &os.PathError{Op: "open", Path: p, Err: err}
+	}
+	return fd, nil
 }
 
 // close closes the directories.

@@ -26,13 +26,9 @@ const hostDirReads = true
 // links). With keep, the directory stays open and keep gets it, after a
 // listing without error.
 func readHostDir(p string, keep func(fd int)) ([]hackpadfs.DirEntry, error) {
-	var fd int
-	err := retryEINTR(func() (err error) {
-		fd, err = unix.Open(p, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-		return err
-	})
+	fd, err := openHostDir(p)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: p, Err: err}
+		return nil, err
 	}
 	var names []string
 	bufp := wireBufs.Get().(*[]byte)

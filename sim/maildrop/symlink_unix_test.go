@@ -109,13 +109,7 @@ func TestMessageSwappedForSymlink(t *testing.T) {
 	if err := os.WriteFile(outsideFile, []byte(strings.Replace(msg, "real", "leak", 2)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, "store")), "/"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newTestStore(fsys)
-	mustDeliver(t, s, "alice", msg)
-	m := mustOpen(t, s, "alice")
+	m := openHostMaildrop(t, root, msg)
 	defer m.Close()
 	if m.hostDir == "" {
 		t.Fatal("the os backend does not read messages directly")
@@ -142,13 +136,7 @@ func TestMessageSwappedForSymlink(t *testing.T) {
 func TestMessageDirSwappedForSymlink(t *testing.T) {
 	root := t.TempDir()
 	msg := "Subject: real\n\nreal\n"
-	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, "store")), "/"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newTestStore(fsys)
-	mustDeliver(t, s, "alice", msg)
-	m := mustOpen(t, s, "alice")
+	m := openHostMaildrop(t, root, msg)
 	defer m.Close()
 	outside := filepath.Join(root, "outside")
 	if err := os.MkdirAll(outside, 0o700); err != nil {
@@ -167,4 +155,17 @@ func TestMessageDirSwappedForSymlink(t *testing.T) {
 	if got := body(t, m, 1); got != strings.ReplaceAll(msg, "\n", "\r\n") {
 		t.Fatalf("RETR after cur/ was swapped for a link read %q", got)
 	}
+}
+
+// openHostMaildrop delivers msg to alice in a store on the host's file
+// system at root/store and opens her maildrop.
+func openHostMaildrop(t *testing.T, root, msg string) *Maildrop {
+	t.Helper()
+	fsys, err := osfs.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(filepath.Join(root, "store")), "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestStore(fsys)
+	mustDeliver(t, s, "alice", msg)
+	return mustOpen(t, s, "alice")
 }
