@@ -162,16 +162,9 @@ func (a *app) restore() {
 	// built while the browser opens the store, whose answer arrives only
 	// once the program waits for it, so the two overlap instead of adding
 	// up.
+	a.storeOpening = startOpeningStore()
 	var sample chan *sim.Simulation
-	if journaled {
-		opening := &openingStore{done: make(chan struct{})}
-		a.storeOpening = opening
-		spawn(func() {
-			opening.store, opening.msg = openStore()
-			mark("store-open")
-			close(opening.done)
-		})
-	} else {
+	if !journaled {
 		sample = make(chan *sim.Simulation, 1)
 		spawn(func() {
 			var s *sim.Simulation // nil: built again below, where a failure is reported
@@ -181,8 +174,7 @@ func (a *app) restore() {
 			}
 			mark("sample-built")
 		})
-		a.store, msg = openStore()
-		mark("store-open")
+		msg, _ = a.takeStore(true)
 	}
 	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)
@@ -248,48 +240,91 @@ func (a *app) restore() {
 	}
 }
 
+// storeAnswerLimit is how long the page waits for the browser to open its
+// store. A store that has not answered by then (a broken IndexedDB, one
+// that never calls back) is not used for the rest of the visit: the page
+// works on without it, instead of waiting for ever.
+const storeAnswerLimit = 10 * time.Second
+
+// storeSilent is the sentence for a store that did not answer in time.
+const storeSilent = "The browser's storage did not answer, so course progress from this visit will not be kept; the simulator and the lessons work on, and reloading the page tries the storage again."
+
 // An openingStore is openStore at work on a goroutine of its own: once
 // done is closed, store and msg hold its results.
 type openingStore struct {
-	done  chan struct{}
-	store *store
-	msg   string
+	done     chan struct{}
+	deadline time.Time // waits for it end here (storeAnswerLimit)
+	store    *store
+	msg      string
 }
 
-// wait blocks until o is done; a nil o is done at once. It may run off
-// the work queue.
-func (o *openingStore) wait() {
-	if o != nil {
-		<-o.done
+// startOpeningStore starts opening the browser's store.
+func startOpeningStore() *openingStore {
+	o := &openingStore{done: make(chan struct{}), deadline: time.Now().Add(storeAnswerLimit)}
+	spawn(func() {
+		o.store, o.msg = openStore()
+		mark("store-open")
+		close(o.done)
+	})
+	return o
+}
+
+// wait blocks until o is done or its deadline has passed, and reports
+// whether it is done; a nil o is done at once. It may run off the work
+// queue.
+func (o *openingStore) wait() bool {
+	if o == nil {
+		return true
+	}
+	select {
+	case <-o.done:
+		return true
+	case <-time.After(time.Until(o.deadline)):
+	}
+	select {
+	case <-o.done:
+		return true
+	default:
+		return false
 	}
 }
 
 // takeStore takes the store that restore started opening into a.store:
-// waiting for it when wait is set, else only if it is open already. It
-// returns the store's sentence ("" when all went well) and whether it took
-// the store now.
+// waiting for it when wait is set (up to its deadline), else only if it
+// is open already. It returns the store's sentence ("" when all went
+// well) and whether it settled the store now. A store that has not
+// answered by its deadline is settled as none, with storeSilent.
 func (a *app) takeStore(wait bool) (string, bool) {
 	o := a.storeOpening
 	if o == nil {
 		return "", false
 	}
+	var done bool
 	if wait {
-		o.wait()
+		done = o.wait()
 	} else {
 		select {
 		case <-o.done:
+			done = true
 		default:
-			return "", false
 		}
 	}
 	a.storeOpening = nil
-	a.store = o.store
-	return o.msg, true
+	switch {
+	case done:
+		a.store = o.store
+		return o.msg, true
+	case wait || !time.Now().Before(o.deadline):
+		return storeSilent, true
+	}
+	a.storeOpening = o // still opening, and still in time
+	return "", false
 }
 
 // adoptStore is takeStore, without waiting, once the page is usable: it
 // also shows the store's sentence and saves the sandbox if it changed
-// meanwhile.
+// meanwhile. A store still silent after its deadline is given up here,
+// with storeSilent.
 func (a *app) adoptStore() {
 	msg, took := a.takeStore(false)
 	if !took {

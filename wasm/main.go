@@ -59,7 +59,7 @@ func main() {
 		startStep{
 			fetch: func() {
 				course, courseErr = siteCourse()
-				opening.wait()
+				opening.wait() // at most until its deadline: adoptStore then goes on without it
 			},
 			run: func() {
 				a.adoptStore()

@@ -5,6 +5,7 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -181,4 +182,60 @@ func TestReturnVisitDoesNotWaitForTheStore(t *testing.T) {
 	}
 	js[bool](t, ctx, `(window.openStore(), true)`)
 	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 2)(document.documentElement.dataset)`)
+}
+
+// TestStoreThatNeverAnswers holds the browser's store back for good, on a
+// first visit and on a return visit: the page gives up on it after its
+// time limit and works on without it (the terminal answers, the course
+// arrives), says so in one sentence, and does not take the store in when
+// it answers later.
+func TestStoreThatNeverAnswers(t *testing.T) {
+	const silent = "The browser's storage did not answer, so course progress from this visit will not be kept; the simulator and the lessons work on, and reloading the page tries the storage again."
+	for _, c := range []struct {
+		name      string
+		returning bool // a visit before, whose journal the page replays
+	}{
+		{"first visit", false},
+		{"return visit", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newTab(t)
+			if c.returning {
+				open(t, ctx, "")
+				typeCommand(t, ctx, "USER alice")
+				addInitScript(t, ctx, storeGate)
+				if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				addInitScript(t, ctx, storeGate)
+				if err := chromedp.Do(ctx, chromedp.Navigate(siteURL(t, ""))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitInteractive(t, ctx)
+			waitFor(t, ctx, "the course", `document.documentElement.dataset.settled === "true" && !document.getElementById("lesson-select").disabled`)
+			if got := js[string](t, ctx, `document.getElementById("notice").textContent`); got != silent {
+				t.Errorf("notice %q, want %q", got, silent)
+			}
+			screenshot(t, ctx, "store-silent-"+strings.ReplaceAll(c.name, " ", "-"))
+			if !js[bool](t, ctx, `window.storeHeld`) {
+				t.Fatal("the store opened: the test shows nothing")
+			}
+			if c.returning && !strings.Contains(terminalText(t, ctx), "C: USER alice") {
+				t.Fatalf("the journal's session is not back:\n%s", terminalText(t, ctx))
+			}
+			js[bool](t, ctx, `(window.openStore(), true)`)
+			typeCommand(t, ctx, "USER bob")
+			if !strings.Contains(terminalText(t, ctx), "C: USER bob") {
+				t.Fatalf("the terminal did not take USER bob:\n%s", terminalText(t, ctx))
+			}
+			// A save goes 100 ms after an action; give the store time to
+			// answer and the page time to (wrongly) write to it.
+			time.Sleep(time.Second)
+			if saved := js[string](t, ctx, `String(document.documentElement.dataset.saved)`); saved != "undefined" {
+				t.Errorf("the page wrote to the store it gave up on: dataset.saved = %s", saved)
+			}
+		})
+	}
 }
