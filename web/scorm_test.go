@@ -68,6 +68,15 @@ func TestSCORMPackageInLMS(t *testing.T) {
 	root := filepath.Join(tmp, "lms")
 	unzip(t, zipPath, filepath.Join(root, "pkg"))
 	validateManifest(t, filepath.Join(root, "pkg"))
+	// An LMS serves each file as it is: the package has no brotli copies,
+	// and its app.json names none, so the loader does not ask for one.
+	brs, _ := filepath.Glob(filepath.Join(root, "pkg", "*.br"))
+	if len(brs) != 0 {
+		t.Errorf("the package has brotli copies, which an LMS never sends: %q", brs)
+	}
+	if manifest, err := os.ReadFile(filepath.Join(root, "pkg", "app.json")); err != nil || strings.Contains(string(manifest), `"br"`) {
+		t.Errorf("app.json of the package names a brotli copy (%v):\n%s", err, manifest)
+	}
 	os.WriteFile(filepath.Join(root, "scorm12.js"), runtimeJS, 0o644)
 
 	course, err := render.Course()

@@ -39,7 +39,7 @@ func buildSCORM(ctx context.Context, zipPath string, course courseChoice, stdout
 	}
 	defer os.RemoveAll(tmp)
 	site := filepath.Join(tmp, "site")
-	if err := buildSite(ctx, site, course, stdout, stderr); err != nil {
+	if err := buildSite(ctx, site, course, lms, stdout, stderr); err != nil {
 		return err
 	}
 	n, err := writeSCORM(site, zipPath)

@@ -50,10 +50,10 @@ type siteManifest struct {
 type programFiles struct {
 	Wasm    string `json:"wasm"`
 	Gz      string `json:"gz"`
-	Br      string `json:"br"`
+	Br      string `json:"br,omitempty"` // none in a SCORM package (see siteHost)
 	Size    int64  `json:"size"`
 	GzSize  int64  `json:"gzSize"`
-	BrSize  int64  `json:"brSize"`
+	BrSize  int64  `json:"brSize,omitempty"`
 	SHA256  string `json:"sha256"`
 	Version string `json:"version"`
 }
@@ -61,11 +61,25 @@ type programFiles struct {
 // The site's programs: the app, and the lesson renderer it loads for the
 // editor's preview (it links the markdown renderer, which the app does
 // not). Each is NAME.wasm, compiled from the package, with NAME.wasm.gz
-// and NAME.wasm.br beside it.
+// and (for a web server) NAME.wasm.br beside it.
 var sitePrograms = []struct{ name, pkg string }{
 	{"app", "./wasm"},
 	{"author", "./wasm/author"},
 }
+
+// A siteHost is what is to serve a built site, which decides its files.
+type siteHost int
+
+const (
+	// webServer is pop3lab serve or a static host: the site has the
+	// programs' brotli copies, which pop3lab serve sends as
+	// Content-Encoding: br.
+	webServer siteHost = iota
+	// lms is a learning management system, which serves each file of a
+	// SCORM package as it is: it would never send a brotli copy, so the
+	// package has none (4 MB less to upload).
+	lms
+)
 
 // modulePath is the module whose ./wasm package `pop3lab build` compiles.
 const modulePath = "pop3lab"
@@ -106,7 +120,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return buildSCORM(ctx, *out, courseChoice{*lessons, *addLessons}, stdout, stderr)
 	}
-	return buildSite(ctx, *out, courseChoice{*lessons, *addLessons}, stdout, stderr)
+	return buildSite(ctx, *out, courseChoice{*lessons, *addLessons}, webServer, stdout, stderr)
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -141,14 +155,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		defer os.RemoveAll(tmp)
 		site = tmp
-		if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, stdout, stderr); err != nil {
+		if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, webServer, stdout, stderr); err != nil {
 			return err
 		}
 	default:
 		info, err := os.Stat(site)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, stdout, stderr); err != nil {
+			if err := buildSite(ctx, site, courseChoice{*lessons, *addLessons}, webServer, stdout, stderr); err != nil {
 				return err
 			}
 		case err != nil:
@@ -217,9 +231,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // buildSite writes the static site into out: the page shell, app.wasm
 // compiled from ./wasm of the pop3lab module and author.wasm from
 // ./wasm/author (see sitePrograms), wasm_exec.js of the toolchain that
-// compiled them, their gzip and brotli copies, app.json and the rendered
-// lessons.
-func buildSite(ctx context.Context, out string, course courseChoice, stdout, stderr io.Writer) error {
+// compiled them, their gzip copies and, for a webServer host, their brotli
+// copies, app.json and the rendered lessons.
+func buildSite(ctx context.Context, out string, course courseChoice, host siteHost, stdout, stderr io.Writer) error {
 	start := time.Now()
 	cwd, err := os.Getwd()
 	if err != nil {
@@ -299,7 +313,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 
 	var programs []programFiles
 	for _, p := range sitePrograms {
-		pf, err := compressProgram(out, p.name+".wasm", write)
+		pf, err := compressProgram(out, p.name+".wasm", host == webServer, write)
 		if err != nil {
 			return err
 		}
@@ -356,14 +370,19 @@ func buildSite(ctx context.Context, out string, course courseChoice, stdout, std
 		fmt.Fprintf(stdout, "  %-20s %10s  %s\n", f.name, formatSize(f.size), note)
 	}
 	for _, p := range programs {
+		if p.Br == "" {
+			fmt.Fprintf(stdout, "%s: %s raw, %s gzip\n", p.Wasm, formatSize(p.Size), formatSize(p.GzSize))
+			continue
+		}
 		fmt.Fprintf(stdout, "%s: %s raw, %s gzip, %s brotli\n", p.Wasm, formatSize(p.Size), formatSize(p.GzSize), formatSize(p.BrSize))
 	}
 	return nil
 }
 
-// compressProgram writes the gzip and brotli copies of the program name
-// in out (with write) and returns the program's files.
-func compressProgram(out, name string, write func(name string, data []byte) error) (programFiles, error) {
+// compressProgram writes the gzip copy of the program name in out (with
+// write), and its brotli copy when brotli is set, and returns the
+// program's files.
+func compressProgram(out, name string, brotli bool, write func(name string, data []byte) error) (programFiles, error) {
 	wasm, err := os.ReadFile(filepath.Join(out, name))
 	if err != nil {
 		return programFiles{}, err
@@ -372,11 +391,15 @@ func compressProgram(out, name string, write func(name string, data []byte) erro
 	// gzip.
 	brDone := make(chan error, 1)
 	var br []byte
-	go func() {
-		var err error
-		br, err = brotliBest(wasm)
-		brDone <- err
-	}()
+	if brotli {
+		go func() {
+			var err error
+			br, err = brotliBest(wasm)
+			brDone <- err
+		}()
+	} else {
+		brDone <- nil
+	}
 	gz, err := web.GzipBest(wasm)
 	if err != nil {
 		<-brDone
@@ -388,16 +411,19 @@ func compressProgram(out, name string, write func(name string, data []byte) erro
 	if err := write(name+".gz", gz); err != nil {
 		return programFiles{}, err
 	}
-	if err := write(name+".br", br); err != nil {
-		return programFiles{}, err
-	}
 	sum := sha256.Sum256(wasm)
 	p := programFiles{
-		Wasm: name, Gz: name + ".gz", Br: name + ".br",
-		Size: int64(len(wasm)), GzSize: int64(len(gz)), BrSize: int64(len(br)),
+		Wasm: name, Gz: name + ".gz",
+		Size: int64(len(wasm)), GzSize: int64(len(gz)),
 		SHA256: hex.EncodeToString(sum[:]),
 	}
 	p.Version = p.SHA256[:16]
+	if brotli {
+		if err := write(name+".br", br); err != nil {
+			return programFiles{}, err
+		}
+		p.Br, p.BrSize = name+".br", int64(len(br))
+	}
 	return p, nil
 }
 
