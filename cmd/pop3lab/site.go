@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -311,13 +312,29 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		return fmt.Errorf("writing the page shell: %w", err)
 	}
 
+	// The programs compress side by side: brotli at its best quality
+	// takes a minute on the app alone.
+	copies := make([]compressed, len(sitePrograms))
+	errs := make([]error, len(sitePrograms))
+	var wg sync.WaitGroup
+	for i, p := range sitePrograms {
+		wg.Go(func() { copies[i], errs[i] = compressProgram(out, p.name+".wasm", host == webServer) })
+	}
+	wg.Wait()
 	var programs []programFiles
-	for _, p := range sitePrograms {
-		pf, err := compressProgram(out, p.name+".wasm", host == webServer, write)
-		if err != nil {
+	for i, c := range copies {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if err := write(c.files.Gz, c.gz); err != nil {
 			return err
 		}
-		programs = append(programs, pf)
+		if c.files.Br != "" {
+			if err := write(c.files.Br, c.br); err != nil {
+				return err
+			}
+		}
+		programs = append(programs, c.files)
 	}
 	// No classroom on a static host; `serve --classroom` answers this
 	// name itself. The file keeps the page's probe from failing with 404.
@@ -379,16 +396,20 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 	return nil
 }
 
-// compressProgram writes the gzip copy of the program name in out (with
-// write), and its brotli copy when brotli is set, and returns the
-// program's files.
-func compressProgram(out, name string, brotli bool, write func(name string, data []byte) error) (programFiles, error) {
+// compressed is a program of the site with its compressed copies.
+type compressed struct {
+	files  programFiles
+	gz, br []byte // br is nil when the site has no brotli copies
+}
+
+// compressProgram makes the gzip copy of the program name in out, and its
+// brotli copy when brotli is set.
+func compressProgram(out, name string, brotli bool) (compressed, error) {
 	wasm, err := os.ReadFile(filepath.Join(out, name))
 	if err != nil {
-		return programFiles{}, err
+		return compressed{}, err
 	}
-	// Brotli at its best quality takes a minute on 17 MB: it runs beside
-	// gzip.
+	// Brotli runs beside gzip.
 	brDone := make(chan error, 1)
 	var br []byte
 	if brotli {
@@ -403,28 +424,25 @@ func compressProgram(out, name string, brotli bool, write func(name string, data
 	gz, err := web.GzipBest(wasm)
 	if err != nil {
 		<-brDone
-		return programFiles{}, err
+		return compressed{}, err
 	}
 	if err := <-brDone; err != nil {
-		return programFiles{}, fmt.Errorf("brotli: %w", err)
-	}
-	if err := write(name+".gz", gz); err != nil {
-		return programFiles{}, err
+		return compressed{}, fmt.Errorf("brotli: %w", err)
 	}
 	sum := sha256.Sum256(wasm)
-	p := programFiles{
-		Wasm: name, Gz: name + ".gz",
-		Size: int64(len(wasm)), GzSize: int64(len(gz)),
-		SHA256: hex.EncodeToString(sum[:]),
+	c := compressed{
+		files: programFiles{
+			Wasm: name, Gz: name + ".gz",
+			Size: int64(len(wasm)), GzSize: int64(len(gz)),
+			SHA256: hex.EncodeToString(sum[:]),
+		},
+		gz: gz, br: br,
 	}
-	p.Version = p.SHA256[:16]
+	c.files.Version = c.files.SHA256[:16]
 	if brotli {
-		if err := write(name+".br", br); err != nil {
-			return programFiles{}, err
-		}
-		p.Br, p.BrSize = name+".br", int64(len(br))
+		c.files.Br, c.files.BrSize = name+".br", int64(len(br))
 	}
-	return p, nil
+	return c, nil
 }
 
 // notOffline are the files of a built site that the service worker does
