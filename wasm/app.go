@@ -309,16 +309,15 @@ func (a *app) takeStore(wait bool) (string, bool) {
 		default:
 		}
 	}
+	if !done && !wait && time.Now().Before(o.deadline) {
+		return "", false // still opening, and still in time
+	}
 	a.storeOpening = nil
-	switch {
-	case done:
-		a.store = o.store
-		return o.msg, true
-	case wait || !time.Now().Before(o.deadline):
+	if !done {
 		return storeSilent, true
 	}
-	a.storeOpening = o // still opening, and still in time
-	return "", false
+	a.store = o.store
+	return o.msg, true
 }
 
 // adoptStore is takeStore, without waiting, once the page is usable: it
