@@ -278,9 +278,13 @@ func (o *openingStore) wait() bool {
 	}
 	select {
 	case <-o.done:
-		return true
 	case <-time.After(time.Until(o.deadline)):
 	}
+	return o.answered()
+}
+
+// answered reports whether o is done, without waiting.
+func (o *openingStore) answered() bool {
 	select {
 	case <-o.done:
 		return true
@@ -299,15 +303,9 @@ func (a *app) takeStore(wait bool) (string, bool) {
 	if o == nil {
 		return "", false
 	}
-	var done bool
-	if wait {
+	done := o.answered()
+	if !done && wait {
 		done = o.wait()
-	} else {
-		select {
-		case <-o.done:
-			done = true
-		default:
-		}
 	}
 	if !done && !wait && time.Now().Before(o.deadline) {
 		return "", false // still opening, and still in time

@@ -387,11 +387,11 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		fmt.Fprintf(stdout, "  %-20s %10s  %s\n", f.name, formatSize(f.size), note)
 	}
 	for _, p := range programs {
-		if p.Br == "" {
-			fmt.Fprintf(stdout, "%s: %s raw, %s gzip\n", p.Wasm, formatSize(p.Size), formatSize(p.GzSize))
-			continue
+		line := fmt.Sprintf("%s: %s raw, %s gzip", p.Wasm, formatSize(p.Size), formatSize(p.GzSize))
+		if p.Br != "" {
+			line += fmt.Sprintf(", %s brotli", formatSize(p.BrSize))
 		}
-		fmt.Fprintf(stdout, "%s: %s raw, %s gzip, %s brotli\n", p.Wasm, formatSize(p.Size), formatSize(p.GzSize), formatSize(p.BrSize))
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }
@@ -410,24 +410,19 @@ func compressProgram(out, name string, brotli bool) (compressed, error) {
 		return compressed{}, err
 	}
 	// Brotli runs beside gzip.
-	brDone := make(chan error, 1)
 	var br []byte
+	var brErr error
+	var wg sync.WaitGroup
 	if brotli {
-		go func() {
-			var err error
-			br, err = brotliBest(wasm)
-			brDone <- err
-		}()
-	} else {
-		brDone <- nil
+		wg.Go(func() { br, brErr = brotliBest(wasm) })
 	}
 	gz, err := web.GzipBest(wasm)
+	wg.Wait()
 	if err != nil {
-		<-brDone
 		return compressed{}, err
 	}
-	if err := <-brDone; err != nil {
-		return compressed{}, fmt.Errorf("brotli: %w", err)
+	if brErr != nil {
+		return compressed{}, fmt.Errorf("brotli: %w", brErr)
 	}
 	sum := sha256.Sum256(wasm)
 	c := compressed{
