@@ -113,7 +113,9 @@ func RunOffLoopback(t *testing.T, suite func(t *testing.T, tr Transport)) {
 // RunWhole runs suite over every transport that carries a connection in
 // whole chunks, leaving out LinkMSS5: for suites that move megabytes,
 // which 5-octet segments make slow under js/wasm, while the other
-// transports carry the same bytes.
+// transports carry the same bytes; and for suites whose point is that one
+// write reaches the peer's buffer in one piece (a command pipelined after
+// STLS).
 func RunWhole(t *testing.T, suite func(t *testing.T, tr Transport)) {
 	t.Helper()
 	for _, tr := range Transports() {
