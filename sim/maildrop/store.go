@@ -65,6 +65,12 @@ type Store struct {
 	nameMu    sync.Mutex
 	lastMicro int64
 	counter   uint64
+
+	// swept holds, per user, when this Store last swept the Maildir's
+	// tmp/ (under mu); wallClock is the real clock the sweep compares
+	// file times with (time.Now; a test sets its own).
+	swept     map[string]time.Time
+	wallClock func() time.Time
 }
 
 // NewStore returns a Store for the maildrops under root on fsys. root is a
@@ -82,6 +88,9 @@ func NewStore(fsys hackpadfs.FS, root string, opts Options) *Store {
 		rand:   opts.Rand,
 		host:   opts.Hostname,
 		locked: make(map[string]func()),
+		swept:  make(map[string]time.Time),
+
+		wallClock: time.Now,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -336,7 +345,9 @@ func (s *Store) open(user string) (*Maildrop, error) {
 		return nil, err
 	}
 	s.holdProcessLock(user, release)
-	s.sweepTmp(dir)
+	if s.sweepDue(user) {
+		s.sweepTmp(dir)
+	}
 	// An UPDATE that failed half-way is finished before anything is
 	// listed, so the session never sees a subset of those deletions.
 	if err := s.rollForward(dir); err != nil {
@@ -634,6 +645,26 @@ func (s *Store) journalTempName() (string, error) {
 // remove tmp/ files not touched for 36 hours.
 const staleTmpAge = 36 * time.Hour
 
+// sweepInterval is how long a Store leaves a Maildir's tmp/ alone after
+// sweeping it: a file there becomes stale only after staleTmpAge, so one
+// sweep an hour removes every leftover within 37 hours, and a mail client
+// that logs in every minute does not list tmp/ every time.
+const sweepInterval = time.Hour
+
+// sweepDue reports whether user's tmp/ is due for a sweep (its first open
+// by this Store, or sweepInterval after the last), and if so notes the
+// sweep as done now.
+func (s *Store) sweepDue(user string) bool {
+	now := s.wallClock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if last, ok := s.swept[user]; ok && now.Sub(last) < sweepInterval && !now.Before(last) {
+		return false
+	}
+	s.swept[user] = now
+	return true
+}
+
 // sweepTmp removes stale files from the Maildir's tmp/. The file times
 // are set by the file system's clock, so they are compared with the real
 // clock, not Options.Now. Failures are ignored: a leftover costs nothing
@@ -644,7 +675,7 @@ func (s *Store) sweepTmp(dir string) {
 	if err != nil {
 		return
 	}
-	cutoff := time.Now().Add(-staleTmpAge)
+	cutoff := s.wallClock().Add(-staleTmpAge)
 	for _, de := range des {
 		if !de.Type().IsRegular() {
 			continue

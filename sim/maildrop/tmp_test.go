@@ -51,3 +51,49 @@ func TestStaleTmpDoesNotBreakCommit(t *testing.T) {
 		}
 	})
 }
+
+// TestTmpSweepInterval: a Store sweeps a Maildir's tmp/ at its first open
+// and then at most once per sweepInterval, on the real clock, so that a
+// client logging in every minute does not list tmp/ each time; a clock
+// set back sweeps again. Each step opens alice's maildrop after a stale
+// file was put in tmp/ and says whether that open removed it.
+func TestTmpSweepInterval(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, fsys hackpadfs.FS) {
+		s := newTestStore(fsys)
+		mustDeliver(t, s, "alice", "Subject: one\n\nbody\n")
+		start := time.Now()
+		steps := []struct {
+			at      time.Duration // since the first open
+			removed bool
+		}{
+			{0, true},            // the first open by this Store
+			{time.Minute, false}, // within the interval
+			{sweepInterval - time.Second, false},
+			{sweepInterval, true}, // the interval has passed since the first sweep
+			{sweepInterval + time.Minute, false},
+			{2*sweepInterval + time.Second, true},
+			{time.Minute, true}, // the clock went back: sweep again
+		}
+		for i, step := range steps {
+			now := start.Add(step.at)
+			s.wallClock = func() time.Time { return now }
+			name := fmt.Sprintf("alice/tmp/left.%d.lab", i)
+			writeFile(t, fsys, name, "half a delivery")
+			old := now.Add(-staleTmpAge - time.Hour)
+			if err := hackpadfs.Chtimes(fsys, name, old, old); err != nil {
+				t.Fatal(err)
+			}
+			m := mustOpen(t, s, "alice")
+			m.Close()
+			_, err := hackpadfs.Stat(fsys, name)
+			if removed := err != nil; removed != step.removed {
+				t.Fatalf("step %d (open at +%v): stale file removed = %v, want %v (stat: %v)", i, step.at, removed, step.removed, err)
+			}
+			if !step.removed {
+				if err := hackpadfs.Remove(fsys, name); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
