@@ -82,14 +82,13 @@ func NewStore(fsys hackpadfs.FS, root string, opts Options) *Store {
 		root = ""
 	}
 	s := &Store{
-		fsys:   fsys,
-		root:   root,
-		now:    opts.Now,
-		rand:   opts.Rand,
-		host:   opts.Hostname,
-		locked: make(map[string]func()),
-		swept:  make(map[string]time.Time),
-
+		fsys:      fsys,
+		root:      root,
+		now:       opts.Now,
+		rand:      opts.Rand,
+		host:      opts.Hostname,
+		locked:    make(map[string]func()),
+		swept:     make(map[string]time.Time),
 		wallClock: time.Now,
 	}
 	if s.now == nil {
