@@ -403,8 +403,8 @@ type compressed struct {
 }
 
 // compressProgram makes the gzip copy of the program name in out, and its
-// brotli copy when brotli is set.
-func compressProgram(out, name string, brotli bool) (compressed, error) {
+// brotli copy when withBrotli is set.
+func compressProgram(out, name string, withBrotli bool) (compressed, error) {
 	wasm, err := os.ReadFile(filepath.Join(out, name))
 	if err != nil {
 		return compressed{}, err
@@ -413,7 +413,7 @@ func compressProgram(out, name string, brotli bool) (compressed, error) {
 	var br []byte
 	var brErr error
 	var wg sync.WaitGroup
-	if brotli {
+	if withBrotli {
 		wg.Go(func() { br, brErr = brotliBest(wasm) })
 	}
 	gz, err := web.GzipBest(wasm)
@@ -434,7 +434,7 @@ func compressProgram(out, name string, brotli bool) (compressed, error) {
 		gz: gz, br: br,
 	}
 	c.files.Version = c.files.SHA256[:16]
-	if brotli {
+	if withBrotli {
 		c.files.Br, c.files.BrSize = name+".br", int64(len(br))
 	}
 	return c, nil
