@@ -62,18 +62,26 @@ type client struct {
 }
 
 func newClient(t *testing.T, conn net.Conn) *client {
-	c := &client{t: t, conn: conn, r: bufio.NewReader(conn), out: make(chan []byte, 64), wdone: make(chan struct{})}
+	c := &client{t: t, conn: conn, r: bufio.NewReader(conn)}
+	c.startWriter(conn)
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	t.Cleanup(func() { c.close() })
+	return c
+}
+
+// startWriter starts the goroutine that writes what the test sends to w,
+// on a fresh channel.
+func (c *client) startWriter(w io.Writer) {
+	out, done := make(chan []byte, 64), make(chan struct{})
+	c.out, c.wdone = out, done
 	go func() {
-		defer close(c.wdone)
-		for b := range c.out {
-			if _, err := conn.Write(b); err != nil {
+		defer close(done)
+		for b := range out {
+			if _, err := w.Write(b); err != nil {
 				return
 			}
 		}
 	}()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
-	t.Cleanup(func() { c.close() })
-	return c
 }
 
 func (c *client) close() {

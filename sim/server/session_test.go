@@ -196,24 +196,16 @@ func (c *client) startTLS(cfg *tls.Config) {
 	}
 	close(c.out)
 	<-c.wdone
-	// A fresh channel before the handshake, so that the cleanup's close
-	// after a failed handshake does not close the old one twice.
-	c.out = make(chan []byte, 64)
-	c.wdone = make(chan struct{})
 	tc := tls.Client(c.conn, cfg)
+	// The writer's fresh channel comes before the handshake, so that the
+	// cleanup's close after a failed handshake does not close the old one
+	// twice. Nothing is written until the handshake is done.
+	c.startWriter(tc)
 	if err := tc.Handshake(); err != nil {
 		c.t.Fatalf("TLS handshake: %v", err)
 	}
 	c.conn = tc
 	c.r = bufio.NewReader(tc)
-	go func(out chan []byte, done chan struct{}) {
-		defer close(done)
-		for b := range out {
-			if _, err := tc.Write(b); err != nil {
-				return
-			}
-		}
-	}(c.out, c.wdone)
 }
 
 func TestSTLS(t *testing.T) {
