@@ -28,6 +28,9 @@ func TestLabs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if sc.Title != lab.Title || sc.Summary != lab.Summary {
+				t.Fatalf("listed as %q / %q, parsed as %q / %q", lab.Title, lab.Summary, sc.Title, sc.Summary)
+			}
 			s, err := Run(sc, sim.Options{}, nil)
 			if s != nil {
 				defer s.Close()

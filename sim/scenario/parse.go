@@ -6,9 +6,11 @@ import (
 	"pop3lab/sim/server"
 	"pop3lab/sim/wording"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -91,10 +93,18 @@ type Check struct {
 	// Text is the expected line, the pattern source, or for expect: the
 	// subject ("tap", "state", "server", "local", "closed", "tls").
 	Text string
-	// Pattern is the compiled pattern, anchored at both ends.
-	Pattern *regexp.Regexp
 	// Args are expect:'s arguments after the subject, unquoted.
 	Args []string
+	// pattern is the S~ pattern, anchored at both ends, compiled on its
+	// first match: Parse only checks it, since checking the editor's
+	// scenario on every change and listing the labs need no more.
+	pattern func() *regexp.Regexp
+}
+
+// Matches reports whether line is what an S~ check expects: the whole
+// line matches its pattern. For other checks it reports false.
+func (c Check) Matches(line string) bool {
+	return c.pattern != nil && c.pattern().MatchString(line)
 }
 
 // Error is a problem at one line of a scenario.
@@ -134,14 +144,32 @@ var (
 
 // Parse reads a scenario. On failure it returns an ErrorList naming every
 // bad line and what was expected there.
-func Parse(src string) (*Scenario, error) {
+func Parse(src string) (*Scenario, error) { return parse(src, false) }
+
+// ParseHeader reads only a scenario's header: the Scenario it returns has
+// the Title, Summary and Seed that Parse would give, and no Steps. It
+// stops at the first step, so it checks no more than the lines up to
+// there, and costs little for listing scenarios (the page lists the labs
+// before it takes input; a lab's patterns compile when it runs).
+func ParseHeader(src string) (*Scenario, error) { return parse(src, true) }
+
+func parse(src string, headerOnly bool) (*Scenario, error) {
 	if len(src) > MaxSize {
 		return nil, ErrorList{{Line: 1, Msg: fmt.Sprintf("scenario is %d bytes; the limit is %d", len(src), MaxSize)}}
 	}
 	p := &parser{sc: &Scenario{}}
-	for i, raw := range strings.Split(src, "\n") {
-		p.line = i + 1
+	line := 0
+	for raw := range strings.SplitSeq(src, "\n") {
+		line++
+		p.line = line
 		p.parseLine(strings.TrimSuffix(raw, "\r"))
+		if headerOnly && p.started {
+			p.sc.Steps = nil
+			break
+		}
+	}
+	if headerOnly {
+		p.note = ""
 	}
 	if p.note != "" {
 		// Closing words: a step that only narrates.
@@ -189,12 +217,14 @@ func (p *parser) parseLine(line string) {
 		return
 	case strings.HasPrefix(line, "S~"):
 		src := strings.TrimSpace(strings.TrimPrefix(line, "S~"))
-		re, err := regexp.Compile(`^(?:` + src + `)$`)
-		if err != nil {
+		anchored := `^(?:` + src + `)$`
+		// The errors of regexp.Compile are those of syntax.Parse, with
+		// the same flags; compiling can no longer fail after it.
+		if _, err := syntax.Parse(anchored, syntax.Perl); err != nil {
 			p.errorf("S~ pattern does not compile: %v", err)
 			return
 		}
-		p.addCheck(Check{Kind: CheckPattern, Text: src, Pattern: re})
+		p.addCheck(Check{Kind: CheckPattern, Text: src, pattern: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(anchored) })})
 		return
 	}
 	key, value, hasColon := strings.Cut(trimmed, ":")

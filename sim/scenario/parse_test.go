@@ -56,7 +56,7 @@ func TestParseScenario(t *testing.T) {
 	if connect.Line != 8 || connect.Note != "Open a plaintext connection to port 110." || len(connect.Checks) != 1 || connect.Checks[0].Kind != CheckPattern {
 		t.Fatalf("connect step = %+v", connect)
 	}
-	if !connect.Checks[0].Pattern.MatchString("+OK POP3 server ready <1.2@localhost>") || connect.Checks[0].Pattern.MatchString("x+OK POP3 server ready <1@x>") {
+	if !connect.Checks[0].Matches("+OK POP3 server ready <1.2@localhost>") || connect.Checks[0].Matches("x+OK POP3 server ready <1@x>") {
 		t.Fatal("S~ pattern is not anchored as a whole line")
 	}
 	user := sc.Steps[2]
@@ -172,6 +172,50 @@ func FuzzParse(f *testing.F) {
 			if s.Line < 1 || s.Line > lines {
 				t.Fatalf("step at line %d of %d", s.Line, lines)
 			}
+			for _, c := range s.Checks {
+				c.Matches("+OK") // a pattern Parse accepted compiles (else this panics)
+			}
+		}
+		h, err := ParseHeader(src)
+		if err != nil {
+			t.Fatalf("Parse accepts the source, ParseHeader says %v", err)
+		}
+		if h.Title != sc.Title || h.Summary != sc.Summary || h.Seed != sc.Seed || h.Steps != nil {
+			t.Fatalf("ParseHeader = %q %q %d %d steps, Parse's header = %q %q %d", h.Title, h.Summary, h.Seed, len(h.Steps), sc.Title, sc.Summary, sc.Seed)
 		}
 	})
+}
+
+// TestParseHeader: the header alone, without the lines after the first
+// step, which ParseHeader does not read.
+func TestParseHeader(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      Scenario
+		err       string
+	}{
+		{"whole header", "# a lab\ntitle: T\nsummary: S\nseed: 7\n\nconnect\nS~ .*", Scenario{Title: "T", Summary: "S", Seed: 7}, ""},
+		{"note before the first step", "title: T\nnote: first\ntitle: U\nconnect", Scenario{Title: "U"}, ""},
+		{"only notes", "summary: S\nnote: the end", Scenario{Summary: "S"}, ""},
+		{"stops at the first step", "title: T\nC: USER alice\nS~ (\nbogus", Scenario{Title: "T"}, ""},
+		{"bad seed", "title: T\nseed: -1\nconnect", Scenario{}, `line 2: seed: want a non-negative whole number, got "-1"`},
+		{"bad line before the first step", "title: T\nbogus\nconnect", Scenario{}, `line 2: unknown line "bogus"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := ParseHeader(tt.src)
+			if tt.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+					t.Fatalf("error %v, want it to start with %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc.Title != tt.want.Title || sc.Summary != tt.want.Summary || sc.Seed != tt.want.Seed || sc.Steps != nil {
+				t.Fatalf("ParseHeader = %+v, want %+v", *sc, tt.want)
+			}
+		})
+	}
 }

@@ -165,7 +165,7 @@ func (r *Runner) check(i int, st Step, res sim.Result) error {
 			}
 			got := lines[at]
 			at++
-			if c.Kind == CheckLine && got != c.Text || c.Kind == CheckPattern && !c.Pattern.MatchString(got) {
+			if c.Kind == CheckLine && got != c.Text || c.Kind == CheckPattern && !c.Matches(got) {
 				return diverge(c, "expected %s, but the server sent %q", describeCheck(c), got)
 			}
 		case CheckSkipRest:
