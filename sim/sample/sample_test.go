@@ -3,7 +3,12 @@ package sample
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"slices"
 	"testing"
 
@@ -67,11 +72,43 @@ func TestMessagesCoverTheLessons(t *testing.T) {
 // in one allocation of its final size.
 func TestLargeReportBytes(t *testing.T) {
 	m := largeReport()
-	if got := fmt.Sprintf("%d %x", len(m), sha256.Sum256(m)); got != "2125388 a568d010defc75eca910b0103173acc37a8fc001ad108559f1bb92155d6b8864" {
+	if got := fmt.Sprintf("%d %x", len(m), sha256.Sum256(m)); got != "2125388 b7ebde3ddae91faa6daa1cb9c230bb7a525c09bd81cbe829e5052605435f52c4" {
 		t.Errorf("large report: %s", got)
 	}
 	if cap(m) != len(m) {
 		t.Errorf("large report: capacity %d for %d octets", cap(m), len(m))
+	}
+	for i, line := range bytes.Split(m, []byte("\n")) {
+		if len(line) > 76 {
+			t.Fatalf("line %d has %d characters; MIME allows 76", i+1, len(line))
+		}
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := multipart.NewReader(msg.Body, params["boundary"])
+	var attachment []byte
+	for {
+		p, err := parts.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FileName() != "" {
+			if attachment, err = io.ReadAll(base64.NewDecoder(base64.StdEncoding, p)); err != nil {
+				t.Fatalf("attachment: %v", err)
+			}
+		}
+	}
+	if len(attachment) != LargeAttachmentSize {
+		t.Errorf("attachment: %d octets, want %d", len(attachment), LargeAttachmentSize)
 	}
 }
 
