@@ -52,7 +52,7 @@ func (c *wireCounter) add(p []byte) {
 		// No CR (the Unix convention of Maildir files): every LF is
 		// bare but one that follows a CR ending the previous piece,
 		// and both scans are vectorised.
-		bare := int64(bytes.Count(p, lf))
+		bare := int64(countLF(p))
 		if p[0] == '\n' && c.last == '\r' {
 			bare--
 		}
