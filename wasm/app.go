@@ -158,10 +158,17 @@ func (a *app) restore() {
 	// which the page adopts after it is usable (adoptStore).
 	//
 	// Without one this is most likely a first visit, which starts from
-	// the sample state unless the store holds a session: the sample is
-	// built while the browser opens the store, whose answer arrives only
-	// once the program waits for it, so the two overlap instead of adding
-	// up.
+	// the sample state unless the store holds a session. The page asks
+	// the browser first whether its database exists at all: when it does
+	// not (a first visit), there is nothing to wait for, and the store is
+	// adopted after the page is usable, as with a journal. Otherwise the
+	// page waits for the store. The sample is built meanwhile: the
+	// browser's answers arrive only once the program waits for them, so
+	// the two overlap instead of adding up.
+	var storeExists func() bool
+	if !journaled {
+		storeExists = probeStore(time.Now().Add(storeAnswerLimit)) // asked before the store's open can create the database
+	}
 	a.storeOpening = startOpeningStore()
 	var sample chan *sim.Simulation
 	if !journaled {
@@ -174,7 +181,10 @@ func (a *app) restore() {
 			}
 			mark("sample-built")
 		})
-		msg, _ = a.takeStore(true)
+		if storeExists() {
+			msg, _ = a.takeStore(true)
+		}
+		mark("store-checked")
 	}
 	if saved == nil && a.store != nil {
 		b, err := a.store.read(sessionFile)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"syscall/js"
+	"time"
 
 	"github.com/hack-pad/hackpadfs"
 	"github.com/hack-pad/hackpadfs/indexeddb"
@@ -58,6 +59,59 @@ func openStore() (*store, string) {
 		return nil, "This browser refuses to store data for the page, so your session will not survive a reload."
 	}
 	return newStore(fsys), "The data this page saved in your browser could not be read, so it was replaced with a fresh store."
+}
+
+// probeStore asks the browser whether the page's database exists
+// (indexedDB.databases()) and returns a function that waits for the
+// answer, until deadline at most. The function reports false only when
+// the browser answered that there is no such database, so no saved
+// session to wait for; true when there is one or the browser cannot tell
+// (no databases(), an error, no answer in time). The question goes out
+// at once: the browser answers it while the program builds the sample.
+func probeStore(deadline time.Time) (exists func() bool) {
+	unknown := func() bool { return true }
+	idb := js.Global().Get("indexedDB")
+	if !idb.Truthy() || idb.Get("databases").Type() != js.TypeFunction {
+		return unknown
+	}
+	answer := make(chan bool, 1) // one of the two callbacks sends, once
+	var onList, onErr js.Func
+	onList = jsFunc(func(args []js.Value) any {
+		found := true // until the list says otherwise: an answer that cannot be read counts as "it exists"
+		defer func() { answer <- found }()
+		if len(args) > 0 && args[0].InstanceOf(js.Global().Get("Array")) {
+			found = false
+			for i := 0; !found && i < args[0].Length(); i++ {
+				found = args[0].Index(i).Get("name").Equal(js.ValueOf(dbName))
+			}
+		}
+		return nil
+	})
+	onErr = jsFunc(func([]js.Value) any { answer <- true; return nil })
+	asked := func() (ok bool) {
+		defer func() {
+			if recover() != nil {
+				ok = false // databases() threw (a page without storage access)
+			}
+		}()
+		idb.Call("databases").Call("then", onList, onErr)
+		return true
+	}()
+	if !asked {
+		onList.Release()
+		onErr.Release()
+		return unknown
+	}
+	return func() bool {
+		select {
+		case found := <-answer:
+			onList.Release()
+			onErr.Release()
+			return found
+		case <-time.After(time.Until(deadline)):
+			return true // the callbacks stay: the promise may still settle
+		}
+	}
 }
 
 // deleteDatabase deletes an IndexedDB database and waits for the result.

@@ -184,6 +184,45 @@ func TestReturnVisitDoesNotWaitForTheStore(t *testing.T) {
 	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 2)(document.documentElement.dataset)`)
 }
 
+// TestFirstVisitDoesNotWaitForTheStore: on a first visit the browser has
+// no database for the page, so the page takes input while its store is
+// still opening, and the store gets what was typed meanwhile.
+func TestFirstVisitDoesNotWaitForTheStore(t *testing.T) {
+	ctx := newTab(t)
+	addInitScript(t, ctx, storeGate)
+	if err := chromedp.Do(ctx, chromedp.Navigate(siteURL(t, ""))); err != nil {
+		t.Fatal(err)
+	}
+	waitInteractive(t, ctx)
+	typeCommand(t, ctx, "USER alice")
+	if !strings.Contains(terminalText(t, ctx), "S: +OK Send your password.") {
+		t.Fatalf("the terminal did not answer USER:\n%s", terminalText(t, ctx))
+	}
+	if !js[bool](t, ctx, `window.storeHeld && document.documentElement.dataset.saved === undefined`) {
+		t.Fatal("the store opened before the test let it: the test shows nothing")
+	}
+	js[bool](t, ctx, `(window.openStore(), true)`)
+	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 1)(document.documentElement.dataset)`)
+}
+
+// TestSessionOnlyInTheStoreComesBack: without a journal (the browser
+// refused it, or it was cleared) the page finds its database, waits for
+// the store and replays the session the store holds.
+func TestSessionOnlyInTheStoreComesBack(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	typeCommand(t, ctx, "USER alice")
+	waitFor(t, ctx, "the session in the store", `(d => d.saved === d.step && Number(d.step) >= 1)(document.documentElement.dataset)`)
+	js[bool](t, ctx, `(localStorage.removeItem("pop3lab-session"), true)`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitInteractive(t, ctx)
+	if got := terminalText(t, ctx); !strings.Contains(got, "C: USER alice") || !strings.Contains(got, "S: +OK Send your password.") {
+		t.Fatalf("the store's session is not back:\n%s", got)
+	}
+}
+
 // TestStoreThatNeverAnswers holds the browser's store back for good, on a
 // first visit and on a return visit: the page gives up on it after its
 // time limit and works on without it (the terminal answers, the course
