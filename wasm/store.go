@@ -77,13 +77,14 @@ func probeStore(deadline time.Time) (exists func() bool) {
 	answer := make(chan bool, 1) // one of the two callbacks sends, once
 	var onList, onErr js.Func
 	onList = jsFunc(func(args []js.Value) any {
-		found := true // until the list says otherwise: an answer that cannot be read counts as "it exists"
-		defer func() { answer <- found }()
+		exists := true // until the whole list says otherwise: an answer that cannot be read counts as "it exists"
+		defer func() { answer <- exists }()
 		if len(args) > 0 && args[0].InstanceOf(js.Global().Get("Array")) {
-			found = false
-			for i := 0; !found && i < args[0].Length(); i++ {
-				found = args[0].Index(i).Get("name").Equal(js.ValueOf(dbName))
+			listed := false
+			for i := 0; !listed && i < args[0].Length(); i++ {
+				listed = args[0].Index(i).Get("name").Equal(js.ValueOf(dbName))
 			}
+			exists = listed
 		}
 		return nil
 	})

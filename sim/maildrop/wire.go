@@ -51,7 +51,8 @@ func (c *wireCounter) add(p []byte) {
 	if bytes.IndexByte(p, '\r') < 0 {
 		// No CR (the Unix convention of Maildir files): every LF is
 		// bare but one that follows a CR ending the previous piece,
-		// and both scans are vectorised.
+		// and both scans are quick (vectorised natively, eight octets
+		// at a time under js/wasm).
 		bare := int64(countLF(p))
 		if p[0] == '\n' && c.last == '\r' {
 			bare--

@@ -136,7 +136,8 @@ Content-Transfer-Encoding: base64
 		return z ^ z>>31
 	}
 	for digits > 0 {
-		line := out[at : at+min(lineDigits, digits)]
+		n := min(lineDigits, digits)
+		line := out[at : at+n]
 		for len(line) >= 10 {
 			d := line[:10:10]
 			z := next()
@@ -147,7 +148,6 @@ Content-Transfer-Encoding: base64
 		for i, z := 0, next(); i < len(line); i, z = i+1, z>>6 {
 			line[i] = alphabet[z&63]
 		}
-		n := min(lineDigits, digits)
 		at += n
 		out[at] = '\n'
 		at++

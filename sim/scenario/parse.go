@@ -95,17 +95,53 @@ type Check struct {
 	Text string
 	// Args are expect:'s arguments after the subject, unquoted.
 	Args []string
-	// pattern is the S~ pattern, anchored at both ends, compiled on its
-	// first match: Parse only checks it, since checking the editor's
-	// scenario on every change and listing the labs need no more.
-	pattern func() *regexp.Regexp
 }
 
 // Matches reports whether line is what an S~ check expects: the whole
-// line matches its pattern. For other checks it reports false.
+// line matches the pattern in Text. For other checks it reports false.
+// Parse only checks that a pattern compiles; it is compiled here, at its
+// first match, since checking the editor's scenario on every change and
+// listing the labs need no more.
 func (c Check) Matches(line string) bool {
-	return c.pattern != nil && c.pattern().MatchString(line)
+	if c.Kind != CheckPattern {
+		return false
+	}
+	re := compiledPattern(c.Text)
+	return re != nil && re.MatchString(line)
 }
+
+// maxPatterns bounds the compiled patterns kept: the built-in labs have
+// a few dozen; an author trying patterns in the editor makes more.
+const maxPatterns = 256
+
+// patterns holds compiled S~ patterns by source, so that a lab run again
+// does not compile them again.
+var patterns struct {
+	sync.Mutex
+	bySource map[string]*regexp.Regexp
+}
+
+// compiledPattern returns src compiled and anchored at both ends, or nil
+// when it does not compile (a Check that Parse did not make).
+func compiledPattern(src string) *regexp.Regexp {
+	patterns.Lock()
+	defer patterns.Unlock()
+	if re, ok := patterns.bySource[src]; ok {
+		return re
+	}
+	re, err := regexp.Compile(anchored(src))
+	if err != nil {
+		return nil
+	}
+	if patterns.bySource == nil || len(patterns.bySource) >= maxPatterns {
+		patterns.bySource = map[string]*regexp.Regexp{}
+	}
+	patterns.bySource[src] = re
+	return re
+}
+
+// anchored is the S~ pattern src as it must match: the whole line.
+func anchored(src string) string { return `^(?:` + src + `)$` }
 
 // Error is a problem at one line of a scenario.
 type Error struct {
@@ -217,14 +253,13 @@ func (p *parser) parseLine(line string) {
 		return
 	case strings.HasPrefix(line, "S~"):
 		src := strings.TrimSpace(strings.TrimPrefix(line, "S~"))
-		anchored := `^(?:` + src + `)$`
 		// The errors of regexp.Compile are those of syntax.Parse, with
 		// the same flags; compiling can no longer fail after it.
-		if _, err := syntax.Parse(anchored, syntax.Perl); err != nil {
+		if _, err := syntax.Parse(anchored(src), syntax.Perl); err != nil {
 			p.errorf("S~ pattern does not compile: %v", err)
 			return
 		}
-		p.addCheck(Check{Kind: CheckPattern, Text: src, pattern: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(anchored) })})
+		p.addCheck(Check{Kind: CheckPattern, Text: src})
 		return
 	}
 	key, value, hasColon := strings.Cut(trimmed, ":")
