@@ -3,6 +3,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,52 +159,65 @@ const storeGate = `(() => {
 	};
 })()`
 
-// TestReturnVisitDoesNotWaitForTheStore holds the browser's store back on
-// a return visit: the page replays the journal and answers the terminal
-// without it, and what the learner typed meanwhile reaches the store once
-// it opens.
-func TestReturnVisitDoesNotWaitForTheStore(t *testing.T) {
-	ctx := newTab(t)
-	open(t, ctx, "")
-	typeCommand(t, ctx, "USER alice")
-	addInitScript(t, ctx, storeGate)
-	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
-		t.Fatal(err)
+// TestVisitDoesNotWaitForTheStore holds the browser's store back. On a
+// first visit the browser has no database for the page, on a return visit
+// the page replays the journal: either way the page answers the terminal
+// without the store, and what the learner typed meanwhile reaches the
+// store once it opens.
+func TestVisitDoesNotWaitForTheStore(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		returning bool
+		steps     int // actions the store must end up holding
+	}{
+		{"first visit", false, 1},
+		{"return visit", true, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := newTab(t)
+			loadHoldingTheStore(t, ctx, c.returning)
+			waitInteractive(t, ctx)
+			if c.returning {
+				if !strings.Contains(terminalText(t, ctx), "C: USER alice") {
+					t.Fatalf("the journal's session is not back:\n%s", terminalText(t, ctx))
+				}
+				typeCommand(t, ctx, "PASS wonderland")
+				if !strings.Contains(terminalText(t, ctx), "S: +OK alice's maildrop has ") {
+					t.Fatalf("the terminal did not answer PASS:\n%s", terminalText(t, ctx))
+				}
+			} else {
+				typeCommand(t, ctx, "USER alice")
+				if !strings.Contains(terminalText(t, ctx), "S: +OK Send your password.") {
+					t.Fatalf("the terminal did not answer USER:\n%s", terminalText(t, ctx))
+				}
+			}
+			if !js[bool](t, ctx, `window.storeHeld && document.documentElement.dataset.saved === undefined`) {
+				t.Fatal("the store opened before the test let it: the test shows nothing")
+			}
+			js[bool](t, ctx, `(window.openStore(), true)`)
+			waitFor(t, ctx, "the session in the store", fmt.Sprintf(`(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= %d)(document.documentElement.dataset)`, c.steps))
+		})
 	}
-	waitInteractive(t, ctx)
-	if !strings.Contains(terminalText(t, ctx), "C: USER alice") {
-		t.Fatalf("the journal's session is not back:\n%s", terminalText(t, ctx))
-	}
-	typeCommand(t, ctx, "PASS wonderland")
-	if !strings.Contains(terminalText(t, ctx), "S: +OK alice's maildrop has ") {
-		t.Fatalf("the terminal did not answer PASS:\n%s", terminalText(t, ctx))
-	}
-	if !js[bool](t, ctx, `window.storeHeld && document.documentElement.dataset.saved === undefined`) {
-		t.Fatal("the store opened before the test let it: the test shows nothing")
-	}
-	js[bool](t, ctx, `(window.openStore(), true)`)
-	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 2)(document.documentElement.dataset)`)
 }
 
-// TestFirstVisitDoesNotWaitForTheStore: on a first visit the browser has
-// no database for the page, so the page takes input while its store is
-// still opening, and the store gets what was typed meanwhile.
-func TestFirstVisitDoesNotWaitForTheStore(t *testing.T) {
-	ctx := newTab(t)
+// loadHoldingTheStore loads the page with the browser's store held back
+// (storeGate): on a return visit, after a first visit that typed USER
+// alice into the journal.
+func loadHoldingTheStore(t *testing.T, ctx context.Context, returning bool) {
+	t.Helper()
+	if returning {
+		open(t, ctx, "")
+		typeCommand(t, ctx, "USER alice")
+		addInitScript(t, ctx, storeGate)
+		if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	addInitScript(t, ctx, storeGate)
 	if err := chromedp.Do(ctx, chromedp.Navigate(siteURL(t, ""))); err != nil {
 		t.Fatal(err)
 	}
-	waitInteractive(t, ctx)
-	typeCommand(t, ctx, "USER alice")
-	if !strings.Contains(terminalText(t, ctx), "S: +OK Send your password.") {
-		t.Fatalf("the terminal did not answer USER:\n%s", terminalText(t, ctx))
-	}
-	if !js[bool](t, ctx, `window.storeHeld && document.documentElement.dataset.saved === undefined`) {
-		t.Fatal("the store opened before the test let it: the test shows nothing")
-	}
-	js[bool](t, ctx, `(window.openStore(), true)`)
-	waitFor(t, ctx, "the session in the store", `(d => d.settled === "true" && d.saved === d.step && Number(d.step) >= 1)(document.documentElement.dataset)`)
 }
 
 // TestSessionOnlyInTheStoreComesBack: without a journal (the browser
@@ -239,19 +254,7 @@ func TestStoreThatNeverAnswers(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := newTab(t)
-			if c.returning {
-				open(t, ctx, "")
-				typeCommand(t, ctx, "USER alice")
-				addInitScript(t, ctx, storeGate)
-				if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				addInitScript(t, ctx, storeGate)
-				if err := chromedp.Do(ctx, chromedp.Navigate(siteURL(t, ""))); err != nil {
-					t.Fatal(err)
-				}
-			}
+			loadHoldingTheStore(t, ctx, c.returning)
 			waitInteractive(t, ctx)
 			waitFor(t, ctx, "the course", `document.documentElement.dataset.settled === "true" && !document.getElementById("lesson-select").disabled`)
 			if got := js[string](t, ctx, `document.getElementById("notice").textContent`); got != silent {

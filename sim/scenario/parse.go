@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -99,45 +98,15 @@ type Check struct {
 
 // Matches reports whether line is what an S~ check expects: the whole
 // line matches the pattern in Text. For other checks it reports false.
-// Parse only checks that a pattern compiles; it is compiled here, at its
-// first match, since checking the editor's scenario on every change and
-// listing the labs need no more.
+// Parse only checks that a pattern compiles; it is compiled here, when a
+// run matches it, since checking the editor's scenario on every change
+// and listing the labs need no more.
 func (c Check) Matches(line string) bool {
 	if c.Kind != CheckPattern {
 		return false
 	}
-	re := compiledPattern(c.Text)
-	return re != nil && re.MatchString(line)
-}
-
-// maxPatterns bounds the compiled patterns kept: the built-in labs have
-// a few dozen; an author trying patterns in the editor makes more.
-const maxPatterns = 256
-
-// patterns holds compiled S~ patterns by source, so that a lab run again
-// does not compile them again.
-var patterns struct {
-	sync.Mutex
-	bySource map[string]*regexp.Regexp
-}
-
-// compiledPattern returns src compiled and anchored at both ends, or nil
-// when it does not compile (a Check that Parse did not make).
-func compiledPattern(src string) *regexp.Regexp {
-	patterns.Lock()
-	defer patterns.Unlock()
-	if re, ok := patterns.bySource[src]; ok {
-		return re
-	}
-	re, err := regexp.Compile(anchored(src))
-	if err != nil {
-		return nil
-	}
-	if patterns.bySource == nil || len(patterns.bySource) >= maxPatterns {
-		patterns.bySource = map[string]*regexp.Regexp{}
-	}
-	patterns.bySource[src] = re
-	return re
+	re, err := regexp.Compile(anchored(c.Text))
+	return err == nil && re.MatchString(line) // err: a Check that Parse did not make
 }
 
 // anchored is the S~ pattern src as it must match: the whole line.
