@@ -269,7 +269,7 @@ func (s *Simulation) newClientConn(c *connection, implicitTLS bool) *client.Conn
 		conn = client.NewConn(c.link.Client())
 	}
 	conn.Now = s.clock.Now
-	conn.TLSConfig = s.clientTLS()
+	conn.TLS = s.clientTLS()
 	return conn
 }
 
@@ -334,7 +334,7 @@ func (s *Simulation) mailSettings() client.Settings {
 	return client.Settings{
 		Username: cs.User, Password: cs.Password, Auth: cs.Auth, TLS: cs.TLS,
 		LeaveOnServer: cs.LeaveOnServer, DeleteAfterDays: cs.DeleteAfterDays,
-		TLSConfig: s.clientTLS(),
+		TLSClient: s.clientTLS(),
 	}
 }
 

@@ -3,6 +3,8 @@ package sim
 import (
 	"runtime"
 	"testing"
+
+	"pop3lab/sim/secure/stdtls"
 )
 
 // session200 is a 200-action sandbox history: a login, 195 transaction
@@ -20,7 +22,7 @@ func session200() []Action {
 // from the seed (target: under 50 ms natively, 200 ms under Node).
 func BenchmarkReplay200(b *testing.B) {
 	acts := session200()
-	if _, err := SharedCertificate(); err != nil {
+	if _, err := stdtls.SharedCertificate(); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -37,7 +39,7 @@ func BenchmarkReplay200(b *testing.B) {
 func BenchmarkEvents(b *testing.B) {
 	acts := []Action{{Kind: ActConnect}, typed("USER alice"), typed("PASS wonderland"), typed("LIST"),
 		typed("RETR 1"), typed("RETR 2"), typed("RETR 3"), typed("RETR 4"), typed("QUIT")}
-	SharedCertificate()
+	stdtls.SharedCertificate()
 	events := 0
 	for b.Loop() {
 		s, err := Replay(Options{Seed: 1}, acts)
@@ -53,7 +55,7 @@ func BenchmarkEvents(b *testing.B) {
 // BenchmarkMemoryPerSimulation reports the heap a fresh simulation with
 // the sample maildrop holds.
 func BenchmarkMemoryPerSimulation(b *testing.B) {
-	SharedCertificate()
+	stdtls.SharedCertificate()
 	var total uint64
 	for b.Loop() {
 		var before, after runtime.MemStats
@@ -74,7 +76,7 @@ func BenchmarkMemoryPerSimulation(b *testing.B) {
 // BenchmarkGetMail measures a mail client's Get mail of the whole sample
 // maildrop (2.1 MB, over STLS), the heaviest action a learner can click.
 func BenchmarkGetMail(b *testing.B) {
-	SharedCertificate()
+	stdtls.SharedCertificate()
 	for b.Loop() {
 		s, err := New(Options{Seed: 1})
 		if err != nil {

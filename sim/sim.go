@@ -2,9 +2,6 @@ package sim
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +16,8 @@ import (
 	"pop3lab/sim/client"
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/sample"
+	"pop3lab/sim/secure"
 	"pop3lab/sim/server"
-	"pop3lab/sim/tlscert"
 	"pop3lab/sim/wire"
 )
 
@@ -32,7 +29,7 @@ var (
 )
 
 // ServerName is the mail server's host name, in its certificate.
-const ServerName = "mail.pop3lab.example"
+const ServerName = secure.ServerName
 
 // Ports of POP3 (RFC 1939) and POP3S (RFC 8314).
 const (
@@ -58,10 +55,11 @@ type Options struct {
 	// the sample maildrop. The server's Maildirs are at the root of its
 	// file system, one per user; the client's local mailbox likewise.
 	Setup func(serverFS, clientFS hackpadfs.FS) error
-	// Certificate is the server's TLS certificate; nil uses one made once
-	// per process (making one costs ~50 ms under WebAssembly), when the
-	// first TLS handshake needs it.
-	Certificate *tls.Certificate
+	// TLS is the TLS layer: the server's certificate and the clients
+	// that trust it. Nil: the process's default (secure.Default; natively
+	// crypto/tls with a certificate made once per process, when the
+	// first handshake needs it).
+	TLS secure.Layer
 	// Start is where the virtual clock starts; zero: 2026-11-26 09:00 UTC.
 	Start time.Time
 	// ClientAddr and ServerAddr are the addresses of the learner's machine
@@ -107,7 +105,7 @@ type Simulation struct {
 	srv                *server.Server
 	srvSettings        ServerSettings
 	clientTLSOnce      sync.Once
-	clientTLSConfig    *tls.Config                   // trusts exactly the server's certificate
+	clientTLSStart     secure.Client                 // trusts exactly the server's certificate
 	keyLog             keyLog                        // the clients' TLS secrets, for pcapng
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
@@ -145,21 +143,6 @@ type connection struct {
 	// lastInbound is the Seq of the newest client data segment.
 	lastInbound int
 	served      chan struct{} // closed when the server's session has ended
-}
-
-var (
-	sharedCertOnce sync.Once
-	sharedCert     tls.Certificate
-	sharedCertErr  error
-)
-
-// SharedCertificate returns the process-wide ephemeral self-signed
-// certificate of the simulated server.
-func SharedCertificate() (tls.Certificate, error) {
-	sharedCertOnce.Do(func() {
-		sharedCert, sharedCertErr = tlscert.SelfSigned(rand.Reader, time.Now(), ServerName)
-	})
-	return sharedCert, sharedCertErr
 }
 
 // New builds a simulation.
@@ -274,13 +257,7 @@ func (s *Simulation) buildServer() {
 		cfg.AuthFailureDelay = -1
 	}
 	if st.TLS {
-		cfg.TLSConfig = &tls.Config{
-			GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
-				cert, err := s.certificate()
-				return &cert, err
-			},
-			CurvePreferences: []tls.CurveID{tls.X25519},
-		}
+		cfg.TLS = s.tlsLayer().Server()
 	}
 	if s.srv != nil {
 		// Sessions already open keep the old server; new ones get this.
@@ -312,38 +289,21 @@ func (s *Simulation) useDevice(name string) error {
 	return nil
 }
 
-// certificate is the simulated server's TLS certificate: the one in
-// Options, else the process's shared one, made on first use.
-func (s *Simulation) certificate() (tls.Certificate, error) {
-	if s.opts.Certificate != nil {
-		return *s.opts.Certificate, nil
+// tlsLayer is the layer of the options, else the process's default.
+func (s *Simulation) tlsLayer() secure.Layer {
+	if s.opts.TLS != nil {
+		return s.opts.TLS
 	}
-	return SharedCertificate()
+	return secure.Default()
 }
 
-// clientTLS is the clients' TLS configuration: it trusts exactly the
-// simulated server's certificate (pinning). It is made when a client first
-// needs it; if the certificate cannot be made, it trusts nothing, so the
-// handshake fails with the reason.
-func (s *Simulation) clientTLS() *tls.Config {
+// clientTLS is the clients' TLS: it trusts exactly the server's
+// certificate, and its key log goes to the simulation's.
+func (s *Simulation) clientTLS() secure.Client {
 	s.clientTLSOnce.Do(func() {
-		cert, _ := s.certificate() // the server's handshake reports the error
-		s.clientTLSConfig = pinned(cert)
-		s.clientTLSConfig.KeyLogWriter = &s.keyLog
+		s.clientTLSStart = s.tlsLayer().Client(&s.keyLog)
 	})
-	return s.clientTLSConfig
-}
-
-func pinned(cert tls.Certificate) *tls.Config {
-	pool := x509.NewCertPool()
-	if cert.Leaf != nil {
-		pool.AddCert(cert.Leaf)
-	} else if len(cert.Certificate) > 0 {
-		if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil {
-			pool.AddCert(leaf)
-		}
-	}
-	return &tls.Config{RootCAs: pool, ServerName: ServerName, CurvePreferences: []tls.CurveID{tls.X25519}}
+	return s.clientTLSStart
 }
 
 // dial opens a new simulated connection to port and starts the server's

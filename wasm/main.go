@@ -19,13 +19,17 @@ import (
 	"honnef.co/go/js/dom/v2"
 
 	"pop3lab/lessons"
-	"pop3lab/sim"
+	"pop3lab/sim/secure"
 )
 
 func main() {
 	start := time.Now()
 	mark("start")
 	gcAfterStart := startupGC()
+	tlsLayer := newBridgeLayer()
+	if tlsLayer != nil {
+		secure.Register(tlsLayer)
+	}
 	a := newApp()
 	a.restore()
 	mark("restored")
@@ -66,7 +70,11 @@ func main() {
 				a.loadCourse(course, courseErr)
 			},
 		},
-		startStep{run: warmCertificate},
+		startStep{run: func() {
+			if tlsLayer != nil {
+				tlsLayer.warm()
+			}
+		}},
 		startStep{run: gcAfterStart},
 		// The course is in place.
 		startStep{run: func() { html.Underlying().Get("dataset").Set("settled", "true") }},
@@ -170,11 +178,3 @@ func startupGC() func() {
 // startupMemoryLimit is where the garbage collector runs all the same
 // during start-up (a long saved session replays then).
 const startupMemoryLimit = 256 << 20
-
-// warmCertificate makes the simulated server's TLS certificate now, after
-// the page is usable, so the first STLS does not wait for it.
-func warmCertificate() {
-	if _, err := sim.SharedCertificate(); err != nil {
-		panic(err) // guard turns it into a notice
-	}
-}

@@ -490,6 +490,86 @@
     }
   };
 
+  // pop3labTLS carries the messages between the app and its TLS layer,
+  // tls.wasm (app.json's "tls"): a third Go program, crypto/tls, which
+  // the app does not link so that the first visit downloads less. The app
+  // calls listen (its receiver) and send; tls.wasm, started at the first
+  // send or preload, calls serve (its receiver) and reply. Every message
+  // is delivered from a microtask of its own queue, never from inside the
+  // program that sent it, so neither program is entered while it is
+  // calling the other. If tls.wasm cannot be loaded, the app gets
+  // {op: "failed", text} (every connection so far fails with it) and the
+  // next send tries again.
+  globalThis.pop3labTLS = (function () {
+    var toLayer = [];
+    var toApp = [];
+    var layer = null;
+    var app = null;
+    var loading = null;
+    var due = false;
+
+    function deliver() {
+      due = false;
+      while ((layer && toLayer.length) || (app && toApp.length)) {
+        if (layer && toLayer.length) {
+          layer(toLayer.shift());
+        }
+        if (app && toApp.length) {
+          app(toApp.shift());
+        }
+      }
+    }
+
+    function schedule() {
+      if (!due && ((layer && toLayer.length) || (app && toApp.length))) {
+        due = true;
+        queueMicrotask(deliver);
+      }
+    }
+
+    function load() {
+      if (loading) {
+        return;
+      }
+      loading = (async function () {
+        var manifest = manifestLoaded ? await manifestLoaded : null;
+        if (!manifest || !manifest.tls || !manifest.tls.wasm) {
+          throw new Error("the site has no TLS layer (app.json names no tls.wasm)");
+        }
+        var fetched = await fetchProgram(manifest.tls, quiet);
+        if (fetched.program === null) {
+          throw new Error("the site has no " + manifest.tls.wasm);
+        }
+        var compiled = await compile(fetched.program, fetched.url);
+        compiled.run().then(lost, lost);
+        if (layer === null) {
+          throw new Error(fetched.url.split("?")[0] + " started but does not listen");
+        }
+      })();
+      loading.catch(function (err) {
+        lost(err);
+      });
+    }
+
+    // lost forgets the layer: messages on their way to it are dropped,
+    // and the app learns why.
+    function lost(err) {
+      loading = null;
+      layer = null;
+      toLayer = [];
+      toApp.push({ op: "failed", text: String(err && err.message ? err.message : err || "the TLS layer stopped") });
+      schedule();
+    }
+
+    return {
+      listen: function (fn) { app = fn; schedule(); },
+      send: function (m) { toLayer.push(m); load(); schedule(); },
+      preload: function () { load(); },
+      serve: function (fn) { layer = fn; schedule(); },
+      reply: function (m) { toApp.push(m); schedule(); }
+    };
+  })();
+
   // worker registers the service worker (sw.js, scoped to the site's
   // directory) that keeps the site for offline use, sets
   // dataset.offline to "ready" once a worker is active, and shows the

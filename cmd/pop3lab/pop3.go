@@ -21,6 +21,7 @@ import (
 
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/sample"
+	"pop3lab/sim/secure/stdtls"
 	"pop3lab/sim/server"
 	"pop3lab/sim/tlscert"
 )
@@ -214,7 +215,7 @@ func launchPOP3(opts pop3Options, fsys hackpadfs.FS, users server.Users, logw io
 		Hostname:                     opts.hostname,
 		Store:                        maildrop.NewStore(fsys, "", maildrop.Options{}),
 		Users:                        users,
-		TLSConfig:                    tlsConfig,
+		TLS:                          stdtls.Server(tlsConfig),
 		AllowInsecureAuth:            opts.allowInsecureAuth,
 		IdleTimeout:                  opts.idleTimeout,
 		AuthFailureDelay:             authDelay(opts.authFailureDelay),

@@ -31,7 +31,8 @@ import (
 // with a progress bar when the host sends no Content-Length, or compresses
 // nothing (the fields of programFiles, at the top level), and the same for
 // the lesson renderer, Author, which the page loads only for the editor's
-// lesson preview.
+// lesson preview, and the TLS layer, TLS, which it loads after it is usable
+// (the first handshake waits for it).
 //
 // Build and Files are for the service worker (web/sw.js): the hash of the
 // whole build, also written into sw.js so that a new build is a new worker,
@@ -40,6 +41,7 @@ import (
 type siteManifest struct {
 	programFiles
 	Author programFiles `json:"author"`
+	TLS    programFiles `json:"tls"`
 	Build  string       `json:"build"`
 	Files  []string     `json:"files"`
 }
@@ -59,13 +61,16 @@ type programFiles struct {
 	Version string `json:"version"`
 }
 
-// The site's programs: the app, and the lesson renderer it loads for the
+// The site's programs: the app, the lesson renderer it loads for the
 // editor's preview (it links the markdown renderer, which the app does
-// not). Each is NAME.wasm, compiled from the package, with NAME.wasm.gz
+// not), and its TLS layer (crypto/tls, which the app does not link either,
+// so that the first visit downloads less before the terminal takes
+// input). Each is NAME.wasm, compiled from the package, with NAME.wasm.gz
 // and (for a web server) NAME.wasm.br beside it.
 var sitePrograms = []struct{ name, pkg string }{
 	{"app", "./wasm"},
 	{"author", "./wasm/author"},
+	{"tls", "./wasm/tls"},
 }
 
 // A siteHost is what is to serve a built site, which decides its files.
@@ -230,8 +235,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // buildSite writes the static site into out: the page shell, app.wasm
-// compiled from ./wasm of the pop3lab module and author.wasm from
-// ./wasm/author (see sitePrograms), wasm_exec.js of the toolchain that
+// compiled from ./wasm of the pop3lab module, author.wasm from
+// ./wasm/author and tls.wasm from ./wasm/tls (see sitePrograms),
+// wasm_exec.js of the toolchain that
 // compiled them, their gzip copies and, for a webServer host, their brotli
 // copies, app.json and the rendered lessons.
 func buildSite(ctx context.Context, out string, course courseChoice, host siteHost, stdout, stderr io.Writer) error {
@@ -348,7 +354,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 	if err := renderLessons(out, course); err != nil {
 		return fmt.Errorf("lessons: %w", err)
 	}
-	manifest := siteManifest{programFiles: programs[0], Author: programs[1]}
+	manifest := siteManifest{programFiles: programs[0], Author: programs[1], TLS: programs[2]}
 	if manifest.Files, manifest.Build, err = offlineFiles(out, manifest); err != nil {
 		return fmt.Errorf("listing the files for offline use: %w", err)
 	}
@@ -448,6 +454,7 @@ func compressProgram(out, name string, withBrotli bool) (compressed, error) {
 // visit does not download it.
 var notOffline = map[string]bool{
 	"app.wasm": true, "app.wasm.br": true, "author.wasm": true, "author.wasm.br": true,
+	"tls.wasm": true, "tls.wasm.br": true,
 	"app.json": true, web.ServiceWorker: true, "lessons/sources.json": true,
 }
 
@@ -474,7 +481,7 @@ func offlineFiles(out string, m siteManifest) (files []string, build string, err
 			return err
 		}
 		url := name
-		for _, p := range []programFiles{m.programFiles, m.Author} {
+		for _, p := range []programFiles{m.programFiles, m.Author, m.TLS} {
 			if name == p.Gz || name == p.Wasm {
 				url += "?v=" + p.Version
 			}

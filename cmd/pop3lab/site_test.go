@@ -85,8 +85,8 @@ func TestFindModuleRoot(t *testing.T) {
 	}
 }
 
-// TestBuildCommand builds a site from a throwaway pop3lab module whose ./wasm
-// and ./wasm/author are tiny programs, with the real Go toolchain, and
+// TestBuildCommand builds a site from a throwaway pop3lab module whose ./wasm,
+// ./wasm/author and ./wasm/tls are tiny programs, with the real Go toolchain, and
 // checks every file.
 func TestBuildCommand(t *testing.T) {
 	mod := t.TempDir()
@@ -95,6 +95,8 @@ func TestBuildCommand(t *testing.T) {
 	os.WriteFile(filepath.Join(mod, "wasm", "main.go"), []byte("package main\n\nfunc main() { println(\"hello\") }\n"), 0o644)
 	os.MkdirAll(filepath.Join(mod, "wasm", "author"), 0o755)
 	os.WriteFile(filepath.Join(mod, "wasm", "author", "main.go"), []byte("package main\n\nfunc main() { println(\"author\") }\n"), 0o644)
+	os.MkdirAll(filepath.Join(mod, "wasm", "tls"), 0o755)
+	os.WriteFile(filepath.Join(mod, "wasm", "tls", "main.go"), []byte("package main\n\nfunc main() { println(\"tls\") }\n"), 0o644)
 	os.MkdirAll(filepath.Join(mod, "deep", "er"), 0o755)
 	t.Chdir(filepath.Join(mod, "deep", "er")) // build finds the module root above
 	out := filepath.Join(t.TempDir(), "site")
@@ -134,27 +136,33 @@ func TestBuildCommand(t *testing.T) {
 	if m.Wasm != "app.wasm" || m.Gz != "app.wasm.gz" || m.Size != int64(len(wasm)) || m.GzSize != int64(len(gz)) || len(m.SHA256) != 64 {
 		t.Errorf("app.json = %+v; app.wasm has %d bytes, app.wasm.gz %d", m, len(wasm), len(gz))
 	}
-	// The lesson renderer, the second program, in the same form.
-	author := readFile(t, out, "author.wasm")
-	authorGz := readFile(t, out, "author.wasm.gz")
-	authorBr := readFile(t, out, "author.wasm.br")
-	if zr, err := gzip.NewReader(bytes.NewReader(authorGz)); err != nil {
-		t.Error(err)
-	} else if inflated, err := io.ReadAll(zr); err != nil || !bytes.Equal(inflated, author) || bytes.Equal(author, wasm) {
-		t.Errorf("author.wasm.gz does not inflate to author.wasm, or that is app.wasm (%v)", err)
-	}
-	if unbr, err := io.ReadAll(brotli.NewReader(bytes.NewReader(authorBr))); err != nil || !bytes.Equal(unbr, author) {
-		t.Errorf("author.wasm.br does not decode to author.wasm (%v)", err)
-	}
-	authorSum := sha256.Sum256(author)
-	wantAuthor := programFiles{Wasm: "author.wasm", Gz: "author.wasm.gz", Br: "author.wasm.br",
-		Size: int64(len(author)), GzSize: int64(len(authorGz)), BrSize: int64(len(authorBr)),
-		SHA256: hex.EncodeToString(authorSum[:]), Version: hex.EncodeToString(authorSum[:])[:16]}
-	if m.Author != wantAuthor {
-		t.Errorf("app.json author = %+v, want %+v", m.Author, wantAuthor)
-	}
-	if !strings.Contains(stdout.String(), "author.wasm: ") {
-		t.Errorf("build does not report the lesson renderer's sizes:\n%s", stdout.String())
+	// The lesson renderer and the TLS layer, the other programs, in the
+	// same form.
+	for _, tt := range []struct {
+		name string
+		got  programFiles
+	}{{"author", m.Author}, {"tls", m.TLS}} {
+		prog := readFile(t, out, tt.name+".wasm")
+		progGz := readFile(t, out, tt.name+".wasm.gz")
+		progBr := readFile(t, out, tt.name+".wasm.br")
+		if zr, err := gzip.NewReader(bytes.NewReader(progGz)); err != nil {
+			t.Error(err)
+		} else if inflated, err := io.ReadAll(zr); err != nil || !bytes.Equal(inflated, prog) || bytes.Equal(prog, wasm) {
+			t.Errorf("%s.wasm.gz does not inflate to %[1]s.wasm, or that is app.wasm (%v)", tt.name, err)
+		}
+		if unbr, err := io.ReadAll(brotli.NewReader(bytes.NewReader(progBr))); err != nil || !bytes.Equal(unbr, prog) {
+			t.Errorf("%s.wasm.br does not decode to %[1]s.wasm (%v)", tt.name, err)
+		}
+		sum := sha256.Sum256(prog)
+		want := programFiles{Wasm: tt.name + ".wasm", Gz: tt.name + ".wasm.gz", Br: tt.name + ".wasm.br",
+			Size: int64(len(prog)), GzSize: int64(len(progGz)), BrSize: int64(len(progBr)),
+			SHA256: hex.EncodeToString(sum[:]), Version: hex.EncodeToString(sum[:])[:16]}
+		if tt.got != want {
+			t.Errorf("app.json %s = %+v, want %+v", tt.name, tt.got, want)
+		}
+		if !strings.Contains(stdout.String(), tt.name+".wasm: ") {
+			t.Errorf("build does not report the sizes of %s.wasm:\n%s", tt.name, stdout.String())
+		}
 	}
 
 	// The service worker's list: every file but the raw program, the
@@ -173,12 +181,12 @@ func TestBuildCommand(t *testing.T) {
 	}
 	for _, want := range []string{"index.html", "loader.js", "wasm_exec.js", "manifest.webmanifest", "classroom.json",
 		"lessons/index.json", "lessons/course.json", "app.wasm.gz?v=" + m.Version,
-		"author.wasm.gz?v=" + m.Author.Version} {
+		"author.wasm.gz?v=" + m.Author.Version, "tls.wasm.gz?v=" + m.TLS.Version} {
 		if !listed[want] {
 			t.Errorf("app.json files lack %s: %q", want, m.Files)
 		}
 	}
-	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "author.wasm", "author.wasm?v=" + m.Author.Version, "author.wasm.br", "author.wasm.gz", "app.json", "sw.js", "lessons/sources.json"} {
+	for _, unwanted := range []string{"app.wasm", "app.wasm?v=" + m.Version, "app.wasm.br", "author.wasm", "author.wasm?v=" + m.Author.Version, "author.wasm.br", "author.wasm.gz", "tls.wasm", "tls.wasm.br", "app.json", "sw.js", "lessons/sources.json"} {
 		if listed[unwanted] {
 			t.Errorf("app.json files list %s", unwanted)
 		}

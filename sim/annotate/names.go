@@ -1,9 +1,7 @@
 package annotate
 
 import (
-	"crypto/tls"
 	"fmt"
-	"strings"
 )
 
 // Names of TLS code points, as the IANA TLS registries spell them.
@@ -112,16 +110,50 @@ func suiteName(id uint16) string {
 	case isGREASE(id):
 		return fmt.Sprintf("GREASE (0x%04x)", id)
 	}
-	name := tls.CipherSuiteName(id)
-	if strings.HasPrefix(name, "0x") {
+	s, ok := cipherSuites[id]
+	switch {
+	case !ok:
 		return fmt.Sprintf("unknown (0x%04x)", id)
+	case s.insecure:
+		return fmt.Sprintf("%s (0x%04x, insecure)", s.name, id)
 	}
-	for _, s := range tls.InsecureCipherSuites() {
-		if s.ID == id {
-			return fmt.Sprintf("%s (0x%04x, insecure)", name, id)
-		}
-	}
-	return fmt.Sprintf("%s (0x%04x)", name, id)
+	return fmt.Sprintf("%s (0x%04x)", s.name, id)
+}
+
+// cipherSuites are the suites crypto/tls implements, by their IANA
+// number, with its names (tls.CipherSuites and tls.InsecureCipherSuites;
+// TestCipherSuitesAreCryptoTLSs keeps them equal). The table is here, not
+// asked of crypto/tls, because the browser app does not link crypto/tls
+// (see package secure).
+var cipherSuites = map[uint16]struct {
+	name     string
+	insecure bool
+}{
+	0x1301: {"TLS_AES_128_GCM_SHA256", false},
+	0x1302: {"TLS_AES_256_GCM_SHA384", false},
+	0x1303: {"TLS_CHACHA20_POLY1305_SHA256", false},
+	0xc009: {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", false},
+	0xc00a: {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", false},
+	0xc013: {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", false},
+	0xc014: {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", false},
+	0xc02b: {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", false},
+	0xc02c: {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", false},
+	0xc02f: {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", false},
+	0xc030: {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", false},
+	0xcca8: {"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", false},
+	0xcca9: {"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", false},
+	0x0005: {"TLS_RSA_WITH_RC4_128_SHA", true},
+	0x000a: {"TLS_RSA_WITH_3DES_EDE_CBC_SHA", true},
+	0x002f: {"TLS_RSA_WITH_AES_128_CBC_SHA", true},
+	0x0035: {"TLS_RSA_WITH_AES_256_CBC_SHA", true},
+	0x003c: {"TLS_RSA_WITH_AES_128_CBC_SHA256", true},
+	0x009c: {"TLS_RSA_WITH_AES_128_GCM_SHA256", true},
+	0x009d: {"TLS_RSA_WITH_AES_256_GCM_SHA384", true},
+	0xc007: {"TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", true},
+	0xc011: {"TLS_ECDHE_RSA_WITH_RC4_128_SHA", true},
+	0xc012: {"TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", true},
+	0xc023: {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", true},
+	0xc027: {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", true},
 }
 
 // versionName names a protocol version as it appears on the wire.

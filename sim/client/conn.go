@@ -3,7 +3,6 @@ package client
 import (
 	"bufio"
 	"bytes"
-	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"pop3lab/sim/pop3"
+	"pop3lab/sim/secure"
 )
 
 // Limits on what a server may send. A response that breaks one is a
@@ -55,11 +55,12 @@ type Conn struct {
 	Now func() time.Time
 	// MaxBody bounds every multi-line body; NewConn sets DefaultMaxBody.
 	MaxBody int64
-	// TLSConfig is used when a Raw line sends STLS. Nil: Raw refuses STLS.
-	TLSConfig *tls.Config
+	// TLS starts TLS when a Raw line sends STLS. Nil: Raw refuses STLS.
+	TLS secure.Client
 
 	raw       net.Conn         // the transport as given
-	conn      net.Conn         // raw, or a *tls.Conn on it
+	conn      net.Conn         // raw, or tls
+	tls       secure.Conn      // nil before TLS
 	lines     *pop3.LineReader // strict; lines.R also feeds bodies
 	greeting  pop3.Status
 	greetLine string
@@ -80,11 +81,12 @@ func NewConn(c net.Conn) *Conn {
 }
 
 // NewConnTLS is NewConn for implicit TLS (POP3S, port 995; RFC 8314 §3.3):
-// it wraps c in a TLS client with cfg. The handshake runs in ReadGreeting,
-// before the greeting is read.
-func NewConnTLS(c net.Conn, cfg *tls.Config) *Conn {
+// it wraps c in the TLS client tlsClient. The handshake runs in
+// ReadGreeting, before the greeting is read.
+func NewConnTLS(c net.Conn, tlsClient secure.Client) *Conn {
 	cn := NewConn(c)
-	cn.setConn(tls.Client(c, cfg))
+	cn.tls = tlsClient(c)
+	cn.setConn(cn.tls)
 	return cn
 }
 
@@ -100,13 +102,14 @@ func Dial(c net.Conn) (*Conn, error) {
 	return cn, nil
 }
 
-// DialTLS is Dial for implicit TLS: handshake with cfg, then the greeting.
-func DialTLS(c net.Conn, cfg *tls.Config) (*Conn, error) {
-	if cfg == nil {
+// DialTLS is Dial for implicit TLS: the handshake of tlsClient, then the
+// greeting.
+func DialTLS(c net.Conn, tlsClient secure.Client) (*Conn, error) {
+	if tlsClient == nil {
 		c.Close()
-		return nil, ErrNoTLSConfig
+		return nil, ErrNoTLSClient
 	}
-	cn := NewConnTLS(c, cfg)
+	cn := NewConnTLS(c, tlsClient)
 	if err := cn.ReadGreeting(); err != nil {
 		cn.Close()
 		return nil, err
@@ -125,7 +128,7 @@ func (c *Conn) ReadGreeting() error {
 	if c.greeted {
 		return errors.New("pop3 client: greeting already read")
 	}
-	if tc, ok := c.conn.(*tls.Conn); ok {
+	if tc := c.tls; tc != nil {
 		tc.SetDeadline(c.deadline())
 		if err := tc.Handshake(); err != nil {
 			return c.fail(fmt.Errorf("pop3 client: TLS handshake: %w", err))
@@ -151,12 +154,15 @@ func (c *Conn) Greeting() (pop3.Status, string) { return c.greeting, c.greetLine
 // ("<1896.697170952@dbc.mtview.ca.us>"), or "" if there was none.
 func (c *Conn) Timestamp() string { return c.timestamp }
 
-// TLS returns the TLS state when the connection is encrypted.
-func (c *Conn) TLS() (tls.ConnectionState, bool) {
-	if tc, ok := c.conn.(*tls.Conn); ok {
-		return tc.ConnectionState(), true
+// TLSState returns what the TLS handshake agreed, and whether the
+// connection is a TLS one (true for a NewConnTLS connection from the
+// start, before its handshake ran).
+func (c *Conn) TLSState() (secure.State, bool) {
+	if c.tls == nil {
+		return secure.State{}, false
 	}
-	return tls.ConnectionState{}, false
+	st, _ := c.tls.State()
+	return st, true
 }
 
 // Err returns the error that made the connection unusable, or nil.
@@ -318,31 +324,32 @@ func (c *Conn) AuthPlain(user, password string, initialResponse bool) error {
 // read as if they were (CVE-2011-0411 family). RFC 2595 §4: after TLS the
 // client must forget what it knew of the server's capabilities and ask
 // CAPA again.
-func (c *Conn) StartTLS(cfg *tls.Config) error {
-	if cfg == nil {
-		return ErrNoTLSConfig
+func (c *Conn) StartTLS(tlsClient secure.Client) error {
+	if tlsClient == nil {
+		return ErrNoTLSClient
 	}
-	if _, ok := c.TLS(); ok {
+	if _, ok := c.TLSState(); ok {
 		return errors.New("pop3 client: TLS is already active")
 	}
 	if _, err := c.simple("STLS", "STLS"); err != nil {
 		return err
 	}
-	return c.upgrade(cfg)
+	return c.upgrade(tlsClient)
 }
 
-func (c *Conn) upgrade(cfg *tls.Config) error {
+func (c *Conn) upgrade(tlsClient secure.Client) error {
 	if c.lines.R.Buffered() > 0 {
 		c.fail(ErrInjection)
 		c.conn.Close()
 		return ErrInjection
 	}
-	tc := tls.Client(c.raw, cfg)
+	tc := tlsClient(c.raw)
 	tc.SetDeadline(c.deadline())
 	if err := tc.Handshake(); err != nil {
 		c.conn.Close()
 		return c.fail(fmt.Errorf("pop3 client: TLS handshake after STLS: %w", err))
 	}
+	c.tls = tc
 	c.setConn(tc)
 	return nil
 }

@@ -447,7 +447,7 @@ func TestRawSTLSWithoutConfig(t *testing.T) {
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		e := newEnv(t, nil, pop3test.Messages...)
 		c := dialConn(t, tr.Dialer(t, e.srv, false))
-		if _, err := c.Raw("STLS"); !errors.Is(err, ErrNoTLSConfig) {
+		if _, err := c.Raw("STLS"); !errors.Is(err, ErrNoTLSClient) {
 			t.Fatalf("got %v", err)
 		}
 		if cmds := e.events.commands(); len(cmds) != 0 {

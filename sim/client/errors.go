@@ -21,8 +21,8 @@ var (
 	// them would be the STARTTLS injection flaw (RFC 2595 §4,
 	// CVE-2011-0411 family), so the connection is abandoned.
 	ErrInjection = errors.New("pop3 client: plaintext received after +OK to STLS, before TLS (possible injection)")
-	// ErrNoTLSConfig: TLS was needed and no *tls.Config was given.
-	ErrNoTLSConfig = errors.New("pop3 client: TLS needs a tls.Config")
+	// ErrNoTLSClient: TLS was needed and no TLS client was given.
+	ErrNoTLSClient = errors.New("pop3 client: TLS needs a TLS client")
 	// ErrTLSUnavailable: the TLS policy requires TLS and the server does
 	// not offer STLS, or refused it. The client sent no credentials.
 	ErrTLSUnavailable = errors.New("pop3 client: TLS required but the server does not offer STLS")

@@ -17,6 +17,7 @@ import (
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/pop3"
 	"pop3lab/sim/sample"
+	"pop3lab/sim/secure/stdtls"
 	"pop3lab/sim/server"
 )
 
@@ -345,9 +346,9 @@ func TestUIDLRefused(t *testing.T) {
 func TestCAPARefused(t *testing.T) {
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		srvTLS, cliTLS := pop3test.TLS(t)
-		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		e := newEnv(t, func(c *server.Config) { c.TLS = stdtls.Server(srvTLS) }, pop3test.Messages...)
 		s := alice
-		s.TLS, s.TLSConfig = TLSIfOffered, cliTLS
+		s.TLS, s.TLSClient = TLSIfOffered, stdtls.Client(cliTLS)
 		mc, _, _ := newMailClient(t, newClock(), s)
 		rep, err := mc.GetMail(wrap(tr.Dialer(t, e.srv, false), func() *tamper { return &tamper{rewriteOut: map[string]string{"CAPA\r\n": "CAPX\r\n"}} }))
 		if err != nil {

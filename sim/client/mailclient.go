@@ -2,7 +2,6 @@ package client
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/pop3"
+	"pop3lab/sim/secure"
 )
 
 // AuthMethod is how a MailClient logs in.
@@ -137,9 +137,9 @@ type Settings struct {
 	Auth AuthMethod
 	// TLS is the encryption policy.
 	TLS TLSPolicy
-	// TLSConfig verifies the server for every policy but TLSNone
-	// (RootCAs, ServerName, and in the simulator CurvePreferences).
-	TLSConfig *tls.Config
+	// TLSClient starts TLS for every policy but TLSNone; it verifies the
+	// server (stdtls.Client with RootCAs and ServerName, natively).
+	TLSClient secure.Client
 	// LeaveOnServer keeps messages on the server after downloading them;
 	// the UID memory then fetches each only once. False: download and
 	// delete.
@@ -162,8 +162,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("%w: unknown authentication method %d", ErrBadSettings, int(s.Auth))
 	case s.TLS < TLSNone || s.TLS > TLSImplicit:
 		return fmt.Errorf("%w: unknown TLS policy %d", ErrBadSettings, int(s.TLS))
-	case s.TLS != TLSNone && s.TLSConfig == nil:
-		return fmt.Errorf("%w: TLS policy %q needs a TLSConfig", ErrBadSettings, s.TLS)
+	case s.TLS != TLSNone && s.TLSClient == nil:
+		return fmt.Errorf("%w: TLS policy %q needs a TLSClient", ErrBadSettings, s.TLS)
 	case s.DeleteAfterDays < 0:
 		return fmt.Errorf("%w: DeleteAfterDays %d is negative", ErrBadSettings, s.DeleteAfterDays)
 	case s.DeleteAfterDays > 0 && !s.LeaveOnServer:
@@ -474,7 +474,7 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 	}
 	var conn *Conn
 	if s.TLS == TLSImplicit {
-		conn = NewConnTLS(raw, s.TLSConfig)
+		conn = NewConnTLS(raw, s.TLSClient)
 	} else {
 		conn = NewConn(raw)
 	}
@@ -493,9 +493,9 @@ func (m *MailClient) open(dial Dialer, s Settings, rep *Report) (*Conn, Capabili
 		rep.step("No usable greeting: %v.", err)
 		return nil, Capabilities{}, err
 	}
-	if st, ok := conn.TLS(); ok {
+	if st, ok := conn.TLSState(); ok {
 		rep.TLS = "implicit"
-		rep.step("Implicit TLS (POP3S, port 995; RFC 8314): %s, %s, before any POP3 byte.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+		rep.step("Implicit TLS (POP3S, port 995; RFC 8314): %s, %s, before any POP3 byte.", st.VersionName, st.CipherSuiteName)
 	}
 	_, greeting := conn.Greeting()
 	rep.step("Greeting: %s", greeting)
@@ -531,7 +531,7 @@ func (m *MailClient) secure(conn *Conn, s Settings, caps Capabilities, rep *Repo
 	}
 	if caps.Has(pop3.CapSTLS) {
 		rep.step("CAPA lists STLS: upgrading the connection to TLS (RFC 2595).")
-		err := conn.StartTLS(s.TLSConfig)
+		err := conn.StartTLS(s.TLSClient)
 		var se *ServerError
 		switch {
 		case errors.As(err, &se):
@@ -540,9 +540,9 @@ func (m *MailClient) secure(conn *Conn, s Settings, caps Capabilities, rep *Repo
 			rep.step("STLS failed: %v.", err)
 			return caps, err
 		default:
-			st, _ := conn.TLS()
+			st, _ := conn.TLSState()
 			rep.TLS = "STLS"
-			rep.step("TLS established: %s, %s.", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+			rep.step("TLS established: %s, %s.", st.VersionName, st.CipherSuiteName)
 			// RFC 2595 §4: forget what was learnt before TLS.
 			return m.capa(conn, rep, "CAPA again over TLS (RFC 2595 §4: capabilities seen before TLS cannot be trusted)")
 		}
@@ -560,7 +560,7 @@ func (m *MailClient) secure(conn *Conn, s Settings, caps Capabilities, rep *Repo
 // authenticate logs in with the method of the settings (RFC 1939 §7,
 // RFC 5034) and narrates what crossed the network.
 func authenticate(conn *Conn, s Settings, rep *Report) error {
-	_, encrypted := conn.TLS()
+	_, encrypted := conn.TLSState()
 	switch s.Auth {
 	case AuthUserPass:
 		if err := conn.User(s.Username); err != nil {

@@ -39,7 +39,7 @@ type Response struct {
 //
 // An -ERR returns both the Response and a *ServerError. The line must not
 // hold CR or LF (ErrBadArgument): one call sends one line. STLS starts TLS
-// with TLSConfig after the +OK and is refused when TLSConfig is nil; QUIT
+// with TLS after the +OK and is refused when TLS is nil; QUIT
 // closes the connection after the answer.
 func (c *Conn) Raw(line string) (Response, error) {
 	if err := c.usable(); err != nil {
@@ -55,9 +55,9 @@ func (c *Conn) Raw(line string) (Response, error) {
 		return c.saslLine(line)
 	}
 	name, multi, mayContinue := classify(line)
-	_, tlsActive := c.TLS()
-	if name == "STLS" && c.TLSConfig == nil && !tlsActive {
-		return Response{}, ErrNoTLSConfig
+	_, tlsActive := c.TLSState()
+	if name == "STLS" && c.TLS == nil && !tlsActive {
+		return Response{}, ErrNoTLSClient
 	}
 	if err := c.write(name, line); err != nil {
 		return Response{}, err
@@ -89,7 +89,7 @@ func (c *Conn) Raw(line string) (Response, error) {
 		if tlsActive {
 			return Response{}, c.fail(protoErr("STLS", "-ERR: TLS is already active (RFC 2595 §4)", []byte(resp.Line), nil))
 		}
-		if err := c.upgrade(c.TLSConfig); err != nil {
+		if err := c.upgrade(c.TLS); err != nil {
 			return resp, err
 		}
 	case "QUIT":

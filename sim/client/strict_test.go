@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pop3lab/sim/internal/pop3test"
+	"pop3lab/sim/secure/stdtls"
 )
 
 // fakeServer returns the client end of a pipe whose other end writes
@@ -222,10 +223,10 @@ func TestSTLSInjection(t *testing.T) {
 	if err := c.ReadGreeting(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.StartTLS(cli); !errors.Is(err, ErrInjection) {
+	if err := c.StartTLS(stdtls.Client(cli)); !errors.Is(err, ErrInjection) {
 		t.Fatalf("got %v, want ErrInjection", err)
 	}
-	if _, ok := c.TLS(); ok {
+	if _, ok := c.TLSState(); ok {
 		t.Fatal("TLS reported active")
 	}
 	if err := c.Noop(); !errors.Is(err, ErrInjection) {

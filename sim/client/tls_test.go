@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pop3lab/sim/internal/pop3test"
+	"pop3lab/sim/secure/stdtls"
 	"pop3lab/sim/server"
 )
 
@@ -64,7 +65,7 @@ func TestTLSPolicies(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				e := newEnv(t, func(c *server.Config) {
 					if tt.serverTLS {
-						c.TLSConfig = srvTLS
+						c.TLS = stdtls.Server(srvTLS)
 					}
 				}, pop3test.Messages...)
 				dial := tr.Dialer(t, e.srv, false)
@@ -75,7 +76,7 @@ func TestTLSPolicies(t *testing.T) {
 					dial = wrap(dial, func() *tamper { return &tamper{rewriteIn: [2]string{"STLS\r\n", "XTLS\r\n"}} })
 				}
 				s := alice
-				s.TLS, s.TLSConfig = tt.policy, cliTLS
+				s.TLS, s.TLSClient = tt.policy, stdtls.Client(cliTLS)
 				mc, _, _ := newMailClient(t, newClock(), s)
 				rep, err := mc.GetMail(dial)
 				if tt.wantErr != nil {
@@ -116,10 +117,10 @@ func TestTLSPolicies(t *testing.T) {
 func TestTLSUntrustedCertificate(t *testing.T) {
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		srvTLS, _ := pop3test.TLS(t)
-		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		e := newEnv(t, func(c *server.Config) { c.TLS = stdtls.Server(srvTLS) }, pop3test.Messages...)
 		s := alice
 		s.TLS = TLSRequired
-		s.TLSConfig = &tls.Config{RootCAs: x509.NewCertPool(), ServerName: "pop3.test", CurvePreferences: []tls.CurveID{tls.X25519}}
+		s.TLSClient = stdtls.Client(&tls.Config{RootCAs: x509.NewCertPool(), ServerName: "pop3.test", CurvePreferences: []tls.CurveID{tls.X25519}})
 		mc, _, _ := newMailClient(t, newClock(), s)
 		_, err := mc.GetMail(tr.Dialer(t, e.srv, false))
 		var ua x509.UnknownAuthorityError
@@ -139,23 +140,26 @@ func TestTLSUntrustedCertificate(t *testing.T) {
 func TestStartTLS(t *testing.T) {
 	srvTLS, cliTLS := pop3test.TLS(t)
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
-		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		e := newEnv(t, func(c *server.Config) { c.TLS = stdtls.Server(srvTLS) }, pop3test.Messages...)
 		c := dialConn(t, tr.Dialer(t, e.srv, false))
 		caps, err := c.Capa()
 		if err != nil || !caps.Has("STLS") {
 			t.Fatalf("CAPA before TLS: %v %v", caps.Lines, err)
 		}
-		if err := c.StartTLS(cliTLS); err != nil {
+		if err := c.StartTLS(stdtls.Client(cliTLS)); err != nil {
 			t.Fatal(err)
 		}
-		st, ok := c.TLS()
-		if !ok || st.Version != tls.VersionTLS13 || st.PeerCertificates[0].Subject.CommonName != "pop3.test" {
+		st, ok := c.TLSState()
+		// The client verified the certificate against a pool that holds
+		// only the server's (pop3test.TLS), for ServerName "pop3.test".
+		if !ok || st.Version != tls.VersionTLS13 || st.VersionName != "TLS 1.3" ||
+			st.CipherSuiteName == "" || st.CipherSuiteName != tls.CipherSuiteName(st.CipherSuite) {
 			t.Fatalf("TLS state %v %+v", ok, st)
 		}
 		if caps, err = c.Capa(); err != nil || caps.Has("STLS") {
 			t.Fatalf("CAPA after TLS: %v %v", caps.Lines, err)
 		}
-		if err := c.StartTLS(cliTLS); err == nil || !strings.Contains(err.Error(), "already active") {
+		if err := c.StartTLS(stdtls.Client(cliTLS)); err == nil || !strings.Contains(err.Error(), "already active") {
 			t.Fatalf("second STLS: %v", err)
 		}
 		if err := c.User("alice"); err != nil {
@@ -177,18 +181,18 @@ func TestStartTLS(t *testing.T) {
 	})
 }
 
-// TestRawSTLS: a typed STLS upgrades the connection with Conn.TLSConfig.
+// TestRawSTLS: a typed STLS upgrades the connection with Conn.TLS.
 func TestRawSTLS(t *testing.T) {
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
 		srvTLS, cliTLS := pop3test.TLS(t)
-		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		e := newEnv(t, func(c *server.Config) { c.TLS = stdtls.Server(srvTLS) }, pop3test.Messages...)
 		c := dialConn(t, tr.Dialer(t, e.srv, false))
-		c.TLSConfig = cliTLS
+		c.TLS = stdtls.Client(cliTLS)
 		resp, err := c.Raw("STLS")
 		if err != nil || resp.Line != "+OK Begin TLS negotiation now." {
 			t.Fatalf("STLS = %+v %v", resp, err)
 		}
-		if _, ok := c.TLS(); !ok {
+		if _, ok := c.TLSState(); !ok {
 			t.Fatal("TLS not active after Raw STLS")
 		}
 		resp, err = c.Raw("CAPA")
@@ -211,17 +215,17 @@ func TestRawSTLS(t *testing.T) {
 func TestDialTLS(t *testing.T) {
 	srvTLS, cliTLS := pop3test.TLS(t)
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
-		e := newEnv(t, func(c *server.Config) { c.TLSConfig = srvTLS }, pop3test.Messages...)
+		e := newEnv(t, func(c *server.Config) { c.TLS = stdtls.Server(srvTLS) }, pop3test.Messages...)
 		raw, err := tr.Dialer(t, e.srv, true)()
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := DialTLS(raw, cliTLS)
+		c, err := DialTLS(raw, stdtls.Client(cliTLS))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		if _, ok := c.TLS(); !ok {
+		if _, ok := c.TLSState(); !ok {
 			t.Fatal("not TLS")
 		}
 		if err := c.AuthPlain("alice", "wonderland", true); err != nil {

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"crypto/subtle"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -232,7 +231,7 @@ func (s *session) capa(cmd pop3.Command) error {
 	}
 	// This server never deletes mail on its own (RFC 2449 §6.7).
 	caps = append(caps, pop3.CapExpire+" NEVER", pop3.CapUIDL, pop3.CapImplementation+" "+s.cfg.implementation())
-	if s.cfg.TLSConfig != nil && !s.tlsActive && s.getState() == StateAuthorization {
+	if s.cfg.TLS != nil && !s.tlsActive && s.getState() == StateAuthorization {
 		caps = append(caps, pop3.CapSTLS)
 	}
 	s.replyLines("Capability list follows", caps)
@@ -437,7 +436,7 @@ func (s *session) stlsCmd(cmd pop3.Command) error {
 		s.reply(false, "", "Command not permitted when TLS active.")
 		return nil
 	}
-	if s.cfg.TLSConfig == nil {
+	if s.cfg.TLS == nil {
 		s.reply(false, "", "STLS is not available on this server.")
 		return nil
 	}
@@ -467,7 +466,7 @@ func (s *session) stlsCmd(cmd pop3.Command) error {
 func (s *session) upgradeKeeping(kept []byte) error {
 	// RFC 2595 §4: forget what the client said before TLS.
 	s.user = ""
-	if !s.startTLS(tls.Server(s.raw, s.cfg.TLSConfig)) {
+	if !s.startTLS(s.cfg.TLS(s.raw)) {
 		s.closeNote = "TLS handshake failed"
 		return errCloseSession
 	}

@@ -9,11 +9,11 @@ package server
 
 import (
 	"crypto/subtle"
-	"crypto/tls"
 	"io"
 	"time"
 
 	"pop3lab/sim/maildrop"
+	"pop3lab/sim/secure"
 )
 
 // Defaults for the zero values of Config.
@@ -78,8 +78,10 @@ type Config struct {
 	Store *maildrop.Store
 	// Users checks credentials.
 	Users Authenticator
-	// TLSConfig enables STLS (RFC 2595) and ServeTLS. Nil: no TLS.
-	TLSConfig *tls.Config
+	// TLS enables STLS (RFC 2595) and ServeTLS: it starts the server side
+	// of TLS on a connection (stdtls.Server with a *tls.Config, natively).
+	// Nil: no TLS.
+	TLS secure.Server
 	// AllowInsecureAuth allows USER/PASS and AUTH PLAIN before TLS from any
 	// address. Without it they are allowed only on loopback connections
 	// and refused elsewhere until STLS, as RFC 5034 §6 and RFC 8314 advise.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pop3lab/sim/internal/pop3test"
+	"pop3lab/sim/secure/stdtls"
 )
 
 func totalSize() int {
@@ -176,16 +177,16 @@ func TestCAPA(t *testing.T) {
 			login bool
 			want  []string
 		}{
-			{"authorization with TLS available", func(c *Config) { c.TLSConfig = serverTLS }, false, []string{
+			{"authorization with TLS available", func(c *Config) { c.TLS = stdtls.Server(serverTLS) }, false, []string{
 				"+OK Capability list follows", "TOP", "USER", "SASL PLAIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
 				"EXPIRE NEVER", "UIDL", "IMPLEMENTATION pop3lab", "STLS", "."}},
-			{"transaction: no STLS (RFC 2595 §4)", func(c *Config) { c.TLSConfig = serverTLS }, true, []string{
+			{"transaction: no STLS (RFC 2595 §4)", func(c *Config) { c.TLS = stdtls.Server(serverTLS) }, true, []string{
 				"+OK Capability list follows", "TOP", "USER", "SASL PLAIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
 				"EXPIRE NEVER", "UIDL", "IMPLEMENTATION pop3lab", "."}},
 			{"login delay advertised (RFC 2449 §6.5)", func(c *Config) { c.LoginDelay = 90e9 }, false, []string{
 				"+OK Capability list follows", "TOP", "USER", "SASL PLAIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
 				"LOGIN-DELAY 90", "EXPIRE NEVER", "UIDL", "IMPLEMENTATION pop3lab", "."}},
-			{"no plaintext auth offered off loopback (RFC 5034 §6)", func(c *Config) { c.AllowInsecureAuth = false; c.TLSConfig = serverTLS }, false, []string{
+			{"no plaintext auth offered off loopback (RFC 5034 §6)", func(c *Config) { c.AllowInsecureAuth = false; c.TLS = stdtls.Server(serverTLS) }, false, []string{
 				"+OK Capability list follows", "TOP", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING",
 				"EXPIRE NEVER", "UIDL", "IMPLEMENTATION pop3lab", "STLS", "."}},
 		}

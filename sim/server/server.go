@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"net"
 	"sync"
@@ -42,16 +41,16 @@ func New(cfg Config) *Server {
 }
 
 // Serve accepts plaintext connections (port 110 style, STLS offered when
-// TLSConfig is set) until the listener fails or Shutdown is called.
+// TLS is set) until the listener fails or Shutdown is called.
 func (s *Server) Serve(l net.Listener) error {
 	return s.serve(l, false)
 }
 
 // ServeTLS accepts implicit-TLS connections (POP3S, port 995; RFC 8314):
-// every connection starts with a TLS handshake. TLSConfig must be set.
+// every connection starts with a TLS handshake. Config.TLS must be set.
 func (s *Server) ServeTLS(l net.Listener) error {
-	if s.cfg.TLSConfig == nil {
-		return errors.New("pop3 server: ServeTLS needs Config.TLSConfig")
+	if s.cfg.TLS == nil {
+		return errors.New("pop3 server: ServeTLS needs Config.TLS")
 	}
 	return s.serve(l, true)
 }
@@ -138,7 +137,7 @@ func (s *Server) serveConn(c net.Conn, implicitTLS bool) {
 		sess.release()
 	}()
 	if implicitTLS {
-		if !sess.startTLS(tls.Server(c, s.cfg.TLSConfig)) {
+		if !sess.startTLS(s.cfg.TLS(c)) {
 			sess.finish("TLS handshake failed")
 			return
 		}

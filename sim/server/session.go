@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"pop3lab/sim/pop3"
+	"pop3lab/sim/secure"
 )
 
 // errCloseSession ends the read loop after the response was sent.
@@ -396,7 +396,7 @@ func (s *session) newTimestamp() string {
 }
 
 // startTLS runs a server handshake on tc and switches the session onto it.
-func (s *session) startTLS(tc *tls.Conn) bool {
+func (s *session) startTLS(tc secure.Conn) bool {
 	tc.SetDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
 	if err := tc.Handshake(); err != nil {
 		s.event(Event{Kind: EventTLS, Note: "TLS handshake failed: " + err.Error()})
@@ -404,9 +404,9 @@ func (s *session) startTLS(tc *tls.Conn) bool {
 	}
 	tc.SetDeadline(zeroTime)
 	s.tlsActive = true
-	st := tc.ConnectionState()
+	st, _ := tc.State()
 	s.setConn(tc)
-	s.event(Event{Kind: EventTLS, Note: tls.VersionName(st.Version) + " " + tls.CipherSuiteName(st.CipherSuite)})
+	s.event(Event{Kind: EventTLS, Note: st.VersionName + " " + st.CipherSuiteName})
 	return true
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"pop3lab/sim/internal/pop3test"
 	"pop3lab/sim/pop3"
+	"pop3lab/sim/secure/stdtls"
 )
 
 // TestAPOPDigestRFCVector is the example of RFC 1939 §7.
@@ -211,7 +212,7 @@ func (c *client) startTLS(cfg *tls.Config) {
 func TestSTLS(t *testing.T) {
 	serverTLS, clientTLS := pop3test.TLS(t)
 	pop3test.Run(t, func(t *testing.T, tr pop3test.Transport) {
-		env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS; c.AllowInsecureAuth = false })
+		env := newEnv(t, func(c *Config) { c.TLS = stdtls.Server(serverTLS); c.AllowInsecureAuth = false })
 		c := newClient(t, tr.Dial(t, env.srv))
 		c.greeting()
 		c.cmd("STLS")
@@ -258,7 +259,7 @@ func TestSTLSInjection(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS; c.UnsafeExecutePipelinedAfterSTLS = tt.unsafe })
+				env := newEnv(t, func(c *Config) { c.TLS = stdtls.Server(serverTLS); c.UnsafeExecutePipelinedAfterSTLS = tt.unsafe })
 				c := newClient(t, tr.Dial(t, env.srv))
 				c.greeting()
 				c.send("STLS\r\nPASS injected\r\n")
@@ -287,7 +288,7 @@ func TestSTLSInjection(t *testing.T) {
 
 func TestImplicitTLS(t *testing.T) {
 	serverTLS, clientTLS := pop3test.TLS(t)
-	env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS; c.AllowInsecureAuth = false })
+	env := newEnv(t, func(c *Config) { c.TLS = stdtls.Server(serverTLS); c.AllowInsecureAuth = false })
 	cc, sc := net.Pipe()
 	go env.srv.ServeConnTLS(sc)
 	conn := tls.Client(cc, clientTLS)
@@ -447,7 +448,7 @@ func TestLoginDelayCountsOnlyLogins(t *testing.T) {
 // reported with TLS false, so a log never counts it as encrypted.
 func TestFailedHandshakeIsNotTLS(t *testing.T) {
 	serverTLS, _ := pop3test.TLS(t)
-	env := newEnv(t, func(c *Config) { c.TLSConfig = serverTLS })
+	env := newEnv(t, func(c *Config) { c.TLS = stdtls.Server(serverTLS) })
 	cc, sc := net.Pipe()
 	done := make(chan struct{})
 	go func() { env.srv.ServeConnTLS(sc); close(done) }()

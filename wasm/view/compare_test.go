@@ -15,6 +15,7 @@ import (
 	"pop3lab/sim/eavesdrop"
 	"pop3lab/sim/maildrop"
 	"pop3lab/sim/sample"
+	"pop3lab/sim/secure/stdtls"
 )
 
 // smallMaildrop delivers two short messages, the second with a line that
@@ -177,7 +178,7 @@ func TestCompareWire(t *testing.T) {
 // of the sample maildrop's Get mail (2 MB, one large attachment), each
 // annotated whole.
 func BenchmarkCompare(b *testing.B) {
-	if _, err := sim.SharedCertificate(); err != nil {
+	if _, err := stdtls.SharedCertificate(); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -191,7 +192,7 @@ func BenchmarkCompare(b *testing.B) {
 // by piece, as the page does, and reports the longest piece: how long the
 // page is busy at most between two turns of its event loop.
 func BenchmarkModeRunPieces(b *testing.B) {
-	if _, err := sim.SharedCertificate(); err != nil {
+	if _, err := stdtls.SharedCertificate(); err != nil {
 		b.Fatal(err)
 	}
 	var longest, longestGetMail, longestFindings time.Duration

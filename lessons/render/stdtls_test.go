@@ -1,0 +1,4 @@
+package render
+
+// The tests' simulations run TLS on crypto/tls.
+import _ "pop3lab/sim/secure/stdtls"

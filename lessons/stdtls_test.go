@@ -1,0 +1,4 @@
+package lessons_test
+
+// The tests' simulations run TLS on crypto/tls.
+import _ "pop3lab/sim/secure/stdtls"

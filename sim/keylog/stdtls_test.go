@@ -1,0 +1,4 @@
+package keylog_test
+
+// The tests' simulations run TLS on crypto/tls.
+import _ "pop3lab/sim/secure/stdtls"

@@ -1,0 +1,79 @@
+//go:build !js
+
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// TestTLSLayerComesAfterTheTerminal: the page takes input before it
+// downloads its TLS layer (tls.wasm), loads the layer once it is usable,
+// and a typed STLS then runs a real handshake through it: the login
+// crosses the wire inside TLS records, and the server reports the
+// version and suite that crypto/tls agreed.
+func TestTLSLayerComesAfterTheTerminal(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "")
+	waitFor(t, ctx, "the TLS layer's download", `performance.getEntriesByType("resource").some(e => /\/tls\.wasm/.test(e.name))`)
+	if early := js[bool](t, ctx, `(() => {
+		const ready = performance.getEntriesByName("pop3lab-main-ready")[0].startTime;
+		return performance.getEntriesByType("resource").some(e => /\/tls\.wasm/.test(e.name) && e.startTime < ready);
+	})()`); early {
+		t.Error("the page downloaded tls.wasm before the terminal took input")
+	}
+	for _, line := range []string{"STLS", "CAPA", "USER alice", "PASS wonderland", "RETR 1", "QUIT"} {
+		typeCommand(t, ctx, line)
+	}
+	text := terminalText(t, ctx)
+	for _, want := range []string{"S: +OK Begin TLS negotiation now.", "S: +OK Logging out"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal lacks %q:\n%s", want, text)
+		}
+	}
+	wire := js[string](t, ctx, `[...document.querySelectorAll("#wire-log li")].map(li => li.textContent).join("\n")`)
+	if strings.Contains(wire, "wonderland") || !strings.Contains(wire, "TLS application_data") || !strings.Contains(wire, "TLS handshake") {
+		t.Errorf("what the eavesdropper saw:\n%s", wire)
+	}
+	if got := js[string](t, ctx, `document.documentElement.dataset.recovered || ""`); got != "" {
+		t.Errorf("%s panics recovered", got)
+	}
+	screenshot(t, ctx, "tls-layer-stls")
+}
+
+// TestTLSLayerThatCannotLoad: when tls.wasm cannot be downloaded, STLS
+// fails with a sentence that says why, and the page goes on.
+func TestTLSLayerThatCannotLoad(t *testing.T) {
+	ctx := newTab(t)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/*tls.wasm*", Block: true}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ctx, "")
+	typeCommand(t, ctx, "STLS")
+	waitFor(t, ctx, "the failed handshake", `document.querySelector('[role="log"]').innerText.includes("TLS is not available")`)
+	typeCommand(t, ctx, "USER alice")
+	text := terminalText(t, ctx)
+	for _, want := range []string{
+		"S: +OK Begin TLS negotiation now.\n-- TLS handshake failed: TLS is not available: the download of tls.wasm",
+		"-- connection 1 closed by the server: TLS handshake failed\n!! pop3 client: TLS handshake after STLS: TLS is not available: ",
+		// The next command opens a new connection, in plaintext.
+		"-- connection 2 (terminal): 192.0.2.10:49153 → 192.0.2.25:110\n",
+		"C: USER alice\nS: +OK Send your password.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal lacks %q:\n%s", want, text)
+		}
+	}
+	if got := js[string](t, ctx, `document.documentElement.dataset.recovered || ""`); got != "" {
+		t.Errorf("%s panics recovered", got)
+	}
+	screenshot(t, ctx, "tls-layer-missing")
+}
