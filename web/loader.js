@@ -15,11 +15,13 @@
 // host sends no Content-Length. Every URL is relative, so the site works
 // under any sub-path.
 //
-// The loader defines one global, pop3labAuthor: the lesson renderer that
-// the app's editor uses for "Preview as a lesson". It is a second Go
+// The loader defines two globals. pop3labAuthor is the lesson renderer
+// that the app's editor uses for "Preview as a lesson": a second Go
 // program, author.wasm (app.json's "author", in the same form), which the
 // loader downloads and starts the first time the app asks for a preview,
 // so that the first screen does not wait for the markdown renderer.
+// pop3labTLS carries the app's TLS to a third, tls.wasm (app.json's
+// "tls"), started at the first message the app sends it.
 (function () {
   "use strict";
 
