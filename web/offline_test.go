@@ -126,6 +126,12 @@ func offlineAfterOneVisit(t *testing.T, srv *httptest.Server, url string) {
 				if _, err := pollPage[bool](ctx, `document.getElementById("editor-errors").textContent === "Shown in the lesson pane."`, readyTimeout); err != nil {
 					t.Errorf("the lesson preview did not work offline: %v%s", err, diagnose(ctx))
 				}
+				// And TLS: the worker keeps the TLS layer, tls.wasm.
+				typeCommand(t, ctx, "STLS")
+				typeCommand(t, ctx, "CAPA")
+				if text := terminalText(t, ctx); !strings.Contains(text, tlsUpgraded) {
+					t.Errorf("STLS offline:\n%s", text)
+				}
 				return
 			}
 			title, err := chromedp.Run(ctx, chromedp.Title())
