@@ -346,7 +346,7 @@ func (c *Conn) upgrade(tlsClient secure.Client) error {
 	tc := tlsClient(c.raw)
 	tc.SetDeadline(c.deadline())
 	if err := tc.Handshake(); err != nil {
-		c.conn.Close()
+		tc.Close() // and with it the raw connection
 		return c.fail(fmt.Errorf("pop3 client: TLS handshake after STLS: %w", err))
 	}
 	c.tls = tc

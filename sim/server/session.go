@@ -400,6 +400,7 @@ func (s *session) startTLS(tc secure.Conn) bool {
 	tc.SetDeadline(s.cfg.now().Add(s.cfg.idleTimeout()))
 	if err := tc.Handshake(); err != nil {
 		s.event(Event{Kind: EventTLS, Note: "TLS handshake failed: " + err.Error()})
+		tc.Close() // a TLS end that never shook hands sends nothing more
 		return false
 	}
 	tc.SetDeadline(zeroTime)
