@@ -447,25 +447,33 @@
   // preview tries again.
   var author = null;
 
+  // startHelper downloads and starts the program that app.json's entry
+  // key names (what, in words, for messages), up to its first wait, and
+  // calls ended when it ends. It returns the program's file name.
+  async function startHelper(key, what, ended) {
+    var manifest = manifestLoaded ? await manifestLoaded : null;
+    var entry = manifest && manifest[key];
+    if (!entry || !entry.wasm) {
+      throw new Error("the site has no " + what + " (app.json names no " + key + ".wasm)");
+    }
+    var fetched = await fetchProgram(entry, quiet);
+    if (fetched.program === null) {
+      throw new Error("the site has no " + entry.wasm);
+    }
+    var compiled = await compile(fetched.program, fetched.url);
+    compiled.run().then(ended, ended);
+    return fetched.url.split("?")[0];
+  }
+
   // loadAuthor downloads and starts author.wasm, which defines
   // pop3labAuthor.render, and returns that function.
   async function loadAuthor() {
-    var manifest = manifestLoaded ? await manifestLoaded : null;
-    if (!manifest || !manifest.author || !manifest.author.wasm) {
-      throw new Error("the site has no lesson renderer (app.json names no author.wasm)");
-    }
-    var fetched = await fetchProgram(manifest.author, quiet);
-    if (fetched.program === null) {
-      throw new Error("the site has no " + manifest.author.wasm);
-    }
-    var compiled = await compile(fetched.program, fetched.url);
-    var forget = function () {
+    var file = await startHelper("author", "lesson renderer", function () {
       author = null; // it ended (it should not): the next preview starts it again
-    };
-    compiled.run().then(forget, forget);
+    });
     var render = globalThis.pop3labAuthor.render;
     if (typeof render !== "function") {
-      throw new Error(fetched.url.split("?")[0] + " started but defined no renderer");
+      throw new Error(file + " started but defined no renderer");
     }
     return render;
   }
@@ -534,18 +542,9 @@
         return;
       }
       loading = (async function () {
-        var manifest = manifestLoaded ? await manifestLoaded : null;
-        if (!manifest || !manifest.tls || !manifest.tls.wasm) {
-          throw new Error("the site has no TLS layer (app.json names no tls.wasm)");
-        }
-        var fetched = await fetchProgram(manifest.tls, quiet);
-        if (fetched.program === null) {
-          throw new Error("the site has no " + manifest.tls.wasm);
-        }
-        var compiled = await compile(fetched.program, fetched.url);
-        compiled.run().then(lost, lost);
+        var file = await startHelper("tls", "TLS layer", lost);
         if (layer === null) {
-          throw new Error(fetched.url.split("?")[0] + " started but does not listen");
+          throw new Error(file + " started but does not listen");
         }
       })();
       loading.catch(function (err) {
