@@ -56,9 +56,10 @@ type Options struct {
 	// file system, one per user; the client's local mailbox likewise.
 	Setup func(serverFS, clientFS hackpadfs.FS) error
 	// TLS is the TLS layer: the server's certificate and the clients
-	// that trust it. Nil: the process's default (secure.Default; natively
-	// crypto/tls with a certificate made once per process, when the
-	// first handshake needs it).
+	// that trust it. Nil: the process's default, secure.Default (in a
+	// program that imports package stdtls, crypto/tls with a certificate
+	// made once per process, when the first handshake needs it; in the
+	// browser app, crypto/tls in its second program).
 	TLS secure.Layer
 	// Start is where the virtual clock starts; zero: 2026-11-26 09:00 UTC.
 	Start time.Time
