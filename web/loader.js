@@ -410,6 +410,9 @@
   }
 
   var manifestLoaded = null; // the promise of app.json, set by main
+  // workerSettled settles once the service worker is ready (its cache
+  // filled) or failed; set by worker, resolved at once without one.
+  var workerSettled = Promise.resolve();
 
   async function main() {
     performance.mark("pop3lab-wasm-start");
@@ -508,7 +511,8 @@
   // is delivered from a microtask of its own queue, never from inside the
   // program that sent it, so neither program is entered while it is
   // calling the other. If tls.wasm cannot be loaded, the app gets
-  // {op: "failed", text} (every connection so far fails with it) and the
+  // {op: "failed", kind: "other", text} (an error, as package tlsmsg
+  // writes one: every connection so far fails with it) and the
   // next send tries again.
   globalThis.pop3labTLS = (function () {
     var toLayer = [];
@@ -558,14 +562,18 @@
       loading = null;
       layer = null;
       toLayer = [];
-      toApp.push({ op: "failed", text: String(err && err.message ? err.message : err || "the TLS layer stopped") });
+      toApp.push({ op: "failed", kind: "other", text: String(err && err.message ? err.message : err || "the TLS layer stopped") });
       schedule();
     }
 
     return {
       listen: function (fn) { app = fn; schedule(); },
       send: function (m) { toLayer.push(m); load(); schedule(); },
-      preload: function () { load(); },
+      // preload waits for the service worker's first install, which
+      // downloads tls.wasm's gzip copy for offline use: the layer then
+      // comes from the worker's cache, and a school network carries the
+      // program once, not twice.
+      preload: function () { workerSettled.then(load); },
       serve: function (fn) { layer = fn; schedule(); },
       reply: function (m) { toApp.push(m); schedule(); }
     };
@@ -581,6 +589,8 @@
     if (!sw || typeof sw.register !== "function") {
       return;
     }
+    var settled;
+    workerSettled = new Promise(function (ok) { settled = ok; });
     var notice = document.getElementById("update-notice");
     var reload = document.getElementById("update-reload");
     var chosen = false;
@@ -623,9 +633,14 @@
       return sw.ready;
     }).then(function () {
       root.dataset.offline = "ready";
+      // A first install takes this page over just after it is ready.
+      return sw.controller || new Promise(function (ok) {
+        sw.addEventListener("controllerchange", ok);
+        setTimeout(ok, 3000);
+      });
     }, function (err) {
       root.dataset.offline = "unavailable: " + (err && err.message ? err.message : err);
-    });
+    }).then(settled, settled);
   }
 
   main().catch(fail);

@@ -3,11 +3,17 @@
 package web_test
 
 import (
+	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"pop3lab/web"
 )
 
 // tlsUpgraded is the terminal after STLS and CAPA: the handshake agreed
@@ -81,4 +87,56 @@ func TestTLSLayerThatCannotLoad(t *testing.T) {
 		t.Errorf("%s panics recovered", got)
 	}
 	screenshot(t, ctx, "tls-layer-missing")
+}
+
+// TestTLSLayerDownloadsOnce: a first visit downloads the TLS layer once.
+// The page waits for the service worker's install, which fetches
+// tls.wasm's gzip copy for offline use, and then starts the layer from
+// the worker's cache rather than downloading the program a second time.
+func TestTLSLayerDownloadsOnce(t *testing.T) {
+	var mu sync.Mutex
+	var downloads []string
+	files := web.Handler(os.DirFS(site(t).siteDir))
+	_, url := hostSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/author.wasm.gz") {
+			// Only the worker's install asks for it: a slow network
+			// makes the install last past the page's start.
+			time.Sleep(2 * time.Second)
+		}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		files.ServeHTTP(rec, r)
+		if strings.Contains(r.URL.Path, "tls.wasm") && rec.status == http.StatusOK {
+			mu.Lock()
+			downloads = append(downloads, r.URL.Path+" "+r.Header.Get("Accept-Encoding"))
+			mu.Unlock()
+		}
+	}))
+	ctx := newTab(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, ctx)
+	offlineReady(t, ctx)
+	waitFor(t, ctx, "the TLS layer", `performance.getEntriesByType("resource").some(e => /\/tls\.wasm/.test(e.name))`)
+	typeCommand(t, ctx, "STLS")
+	typeCommand(t, ctx, "CAPA")
+	if text := terminalText(t, ctx); !strings.Contains(text, tlsUpgraded) {
+		t.Errorf("STLS:\n%s", text)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(downloads) != 1 || !strings.HasSuffix(strings.Fields(downloads[0])[0], "/tls.wasm.gz") {
+		t.Errorf("the server sent the TLS layer %d times, want once (its gzip copy, for the worker): %q", len(downloads), downloads)
+	}
+}
+
+// statusRecorder keeps the status of an answer.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
 }
