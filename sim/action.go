@@ -264,12 +264,12 @@ func (s *Simulation) send(line string) (Result, error) {
 func (s *Simulation) newClientConn(c *connection, implicitTLS bool) *client.Conn {
 	var conn *client.Conn
 	if implicitTLS {
-		conn = client.NewConnTLS(c.link.Client(), s.clientTLS())
+		conn = client.NewConnTLS(c.link.Client(), s.clientTLS)
 	} else {
 		conn = client.NewConn(c.link.Client())
 	}
 	conn.Now = s.clock.Now
-	conn.TLS = s.clientTLS()
+	conn.TLS = s.clientTLS
 	return conn
 }
 
@@ -334,7 +334,7 @@ func (s *Simulation) mailSettings() client.Settings {
 	return client.Settings{
 		Username: cs.User, Password: cs.Password, Auth: cs.Auth, TLS: cs.TLS,
 		LeaveOnServer: cs.LeaveOnServer, DeleteAfterDays: cs.DeleteAfterDays,
-		TLSClient: s.clientTLS(),
+		TLSClient: s.clientTLS,
 	}
 }
 

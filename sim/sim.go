@@ -88,6 +88,9 @@ func (opts Options) withDefaults() Options {
 	if opts.User == "" {
 		opts.User, opts.Password = sample.User, sample.Password
 	}
+	if opts.TLS == nil {
+		opts.TLS = secure.Default()
+	}
 	return opts
 }
 
@@ -105,8 +108,7 @@ type Simulation struct {
 	local              *maildrop.Store
 	srv                *server.Server
 	srvSettings        ServerSettings
-	clientTLSOnce      sync.Once
-	clientTLSStart     secure.Client                 // trusts exactly the server's certificate
+	clientTLS          secure.Client                 // trusts exactly the server's certificate; key log in keyLog
 	keyLog             keyLog                        // the clients' TLS secrets, for pcapng
 	mail               *client.MailClient            // the current device's
 	devices            map[string]*client.MailClient // by device name
@@ -155,6 +157,7 @@ func New(opts Options) (*Simulation, error) {
 		rnd:     newLockedRand(opts.Seed),
 		headers: make(map[string]client.Headers),
 	}
+	s.clientTLS = s.cfg.TLS.Client(&s.keyLog)
 	s.settings = DefaultSettings()
 	if opts.Settings != nil {
 		s.settings = *opts.Settings
@@ -258,7 +261,7 @@ func (s *Simulation) buildServer() {
 		cfg.AuthFailureDelay = -1
 	}
 	if st.TLS {
-		cfg.TLS = s.tlsLayer().Server()
+		cfg.TLS = s.cfg.TLS.Server()
 	}
 	if s.srv != nil {
 		// Sessions already open keep the old server; new ones get this.
@@ -288,23 +291,6 @@ func (s *Simulation) useDevice(name string) error {
 	s.devices[name] = mc
 	s.mail = mc
 	return nil
-}
-
-// tlsLayer is the layer of the options, else the process's default.
-func (s *Simulation) tlsLayer() secure.Layer {
-	if s.opts.TLS != nil {
-		return s.opts.TLS
-	}
-	return secure.Default()
-}
-
-// clientTLS is the clients' TLS: it trusts exactly the server's
-// certificate, and its key log goes to the simulation's.
-func (s *Simulation) clientTLS() secure.Client {
-	s.clientTLSOnce.Do(func() {
-		s.clientTLSStart = s.tlsLayer().Client(&s.keyLog)
-	})
-	return s.clientTLSStart
 }
 
 // dial opens a new simulated connection to port and starts the server's

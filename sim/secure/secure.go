@@ -84,22 +84,16 @@ func Default() Layer {
 
 type noLayer struct{}
 
-func (noLayer) Server() Server          { return Failed(ErrNoLayer) }
-func (noLayer) Client(io.Writer) Client { return Failed(ErrNoLayer) }
+func (noLayer) Server() Server          { return noConn }
+func (noLayer) Client(io.Writer) Client { return noConn }
 
-// Failed returns a Server (convertible to a Client) whose connections
-// fail every handshake, read and write with err, and close their raw
-// connection when closed.
-func Failed(err error) func(raw net.Conn) Conn {
-	return func(raw net.Conn) Conn { return failedConn{raw, err} }
-}
+// noConn starts a connection that fails every handshake, read and write
+// with ErrNoLayer, and closes its raw connection when closed.
+func noConn(raw net.Conn) Conn { return failedConn{raw} }
 
-type failedConn struct {
-	net.Conn
-	err error
-}
+type failedConn struct{ net.Conn }
 
-func (c failedConn) Handshake() error          { return c.err }
-func (c failedConn) State() (State, bool)      { return State{}, false }
-func (c failedConn) Read([]byte) (int, error)  { return 0, c.err }
-func (c failedConn) Write([]byte) (int, error) { return 0, c.err }
+func (failedConn) Handshake() error          { return ErrNoLayer }
+func (failedConn) State() (State, bool)      { return State{}, false }
+func (failedConn) Read([]byte) (int, error)  { return 0, ErrNoLayer }
+func (failedConn) Write([]byte) (int, error) { return 0, ErrNoLayer }

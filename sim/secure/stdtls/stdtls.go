@@ -36,8 +36,8 @@ func Layer(cert *tls.Certificate) secure.Layer {
 	return layer{cert: cert}
 }
 
-// State returns what st agreed, in package secure's terms.
-func State(st tls.ConnectionState) secure.State {
+// state returns what st agreed, in package secure's terms.
+func state(st tls.ConnectionState) secure.State {
 	return secure.State{
 		Version:         st.Version,
 		CipherSuite:     st.CipherSuite,
@@ -122,5 +122,5 @@ func (c conn) State() (secure.State, bool) {
 	if !st.HandshakeComplete {
 		return secure.State{}, false
 	}
-	return State(st), true
+	return state(st), true
 }
