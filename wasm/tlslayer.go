@@ -64,57 +64,42 @@ func (b *bridgeLayer) open(raw net.Conn, role string, keyLog io.Writer) *bridgeC
 	b.conns[c.id] = c
 	b.mu.Unlock()
 	spawn(c.dispatch)
-	b.send(map[string]any{"op": tlsmsg.OpOpen, "id": c.id, "role": role})
+	b.send(tlsmsg.Message{Op: tlsmsg.OpOpen, ID: c.id, Role: role})
 	return c
 }
 
-func (b *bridgeLayer) send(m map[string]any) { b.port.Call("send", js.ValueOf(m)) }
+func (b *bridgeLayer) send(m tlsmsg.Message) { b.port.Call("send", m.Value()) }
 
 // receive takes one message of the second program, in a JavaScript
 // callback: it only queues it for the connection's dispatcher.
-func (b *bridgeLayer) receive(m js.Value) {
-	op := m.Get("op").String()
-	if op == tlsmsg.OpFailed {
-		err := errors.New(m.Get("text").String())
+func (b *bridgeLayer) receive(v js.Value) {
+	m := tlsmsg.Read(v)
+	if m.Op == tlsmsg.OpFailed {
+		if m.Err == nil {
+			m.Err = errors.New("the TLS layer stopped")
+		}
 		b.mu.Lock()
 		conns := b.conns
 		b.conns = map[int]*bridgeConn{}
 		b.mu.Unlock()
 		for _, c := range conns {
-			c.fail(err)
+			c.fail(m.Err)
 		}
 		return
 	}
 	b.mu.Lock()
-	c := b.conns[m.Get("id").Int()]
+	c := b.conns[m.ID]
 	b.mu.Unlock()
 	if c == nil {
 		return
 	}
-	msg := message{op: op, seq: intOf(m.Get("seq")), n: intOf(m.Get("n")), data: bytesOf(m.Get("data")),
-		err: tlsmsg.Decode(stringOf(m.Get("kind")), stringOf(m.Get("text")))}
-	if st := m.Get("state"); st.Truthy() {
-		msg.state = &secure.State{
-			Version: uint16(st.Get("version").Int()), CipherSuite: uint16(st.Get("cipherSuite").Int()),
-			VersionName: st.Get("versionName").String(), CipherSuiteName: st.Get("cipherSuiteName").String(),
-		}
-	}
 	c.mu.Lock()
-	c.inbox = append(c.inbox, msg)
+	c.inbox = append(c.inbox, m)
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
 	default:
 	}
-}
-
-// message is one message of the second program about a connection.
-type message struct {
-	op     string
-	seq, n int
-	data   []byte
-	err    error
-	state  *secure.State
 }
 
 type result struct {
@@ -133,7 +118,7 @@ type bridgeConn struct {
 	wake   chan struct{}
 
 	mu      sync.Mutex
-	inbox   []message
+	inbox   []tlsmsg.Message
 	seq     int
 	pending map[int]chan result
 	state   *secure.State
@@ -152,31 +137,29 @@ func (c *bridgeConn) dispatch() {
 		stop := c.done && len(c.pending) == 0
 		c.mu.Unlock()
 		for _, m := range batch {
-			switch m.op {
+			switch m.Op {
 			case tlsmsg.OpWrite:
-				c.raw.Write(m.data) // the wire never waits for its reader
+				c.raw.Write(m.Data) // the wire never waits for its reader
 			case tlsmsg.OpKeyLog:
 				if c.keyLog != nil {
-					c.keyLog.Write(m.data)
+					c.keyLog.Write(m.Data)
 				}
 			case tlsmsg.OpNeed:
-				n := m.n
+				buf := make([]byte, m.N)
 				spawn(func() {
-					buf := make([]byte, n)
 					n, err := c.raw.Read(buf)
-					kind, text := tlsmsg.Encode(err)
-					c.b.send(map[string]any{"op": tlsmsg.OpRaw, "id": c.id, "data": jsBytes(buf[:n]), "kind": kind, "text": text})
+					c.b.send(tlsmsg.Message{Op: tlsmsg.OpRaw, ID: c.id, Data: buf[:n], Err: err})
 				})
 			case tlsmsg.OpDone:
 				c.mu.Lock()
-				if m.state != nil {
-					c.state = m.state
+				if m.State != nil {
+					c.state = m.State
 				}
-				ch := c.pending[m.seq]
-				delete(c.pending, m.seq)
+				ch := c.pending[m.Seq]
+				delete(c.pending, m.Seq)
 				c.mu.Unlock()
 				if ch != nil {
-					ch <- result{m.n, m.data, m.err}
+					ch <- result{m.N, m.Data, m.Err}
 				}
 			}
 		}
@@ -198,11 +181,7 @@ func (c *bridgeConn) call(call string, n int, data []byte) result {
 	seq := c.seq
 	c.pending[seq] = ch
 	c.mu.Unlock()
-	m := map[string]any{"op": tlsmsg.OpCall, "id": c.id, "seq": seq, "call": call, "n": n}
-	if data != nil {
-		m["data"] = jsBytes(data)
-	}
-	c.b.send(m)
+	c.b.send(tlsmsg.Message{Op: tlsmsg.OpCall, ID: c.id, Seq: seq, Call: call, N: n, Data: data})
 	return <-ch
 }
 
@@ -268,32 +247,3 @@ func (c *bridgeConn) RemoteAddr() net.Addr               { return c.raw.RemoteAd
 func (c *bridgeConn) SetDeadline(t time.Time) error      { return c.raw.SetDeadline(t) }
 func (c *bridgeConn) SetReadDeadline(t time.Time) error  { return c.raw.SetReadDeadline(t) }
 func (c *bridgeConn) SetWriteDeadline(t time.Time) error { return c.raw.SetWriteDeadline(t) }
-
-func jsBytes(b []byte) js.Value {
-	a := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(a, b)
-	return a
-}
-
-func bytesOf(v js.Value) []byte {
-	if !v.Truthy() {
-		return nil
-	}
-	b := make([]byte, v.Get("length").Int())
-	js.CopyBytesToGo(b, v)
-	return b
-}
-
-func intOf(v js.Value) int {
-	if v.Type() != js.TypeNumber {
-		return 0
-	}
-	return v.Int()
-}
-
-func stringOf(v js.Value) string {
-	if v.Type() != js.TypeString {
-		return ""
-	}
-	return v.String()
-}

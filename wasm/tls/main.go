@@ -27,7 +27,7 @@ func main() {
 	port.Call("serve", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		defer func() {
 			if r := recover(); r != nil {
-				l.send(map[string]any{"op": tlsmsg.OpFailed, "text": fmt.Sprint("the TLS layer failed: ", r)})
+				l.send(tlsmsg.Message{Op: tlsmsg.OpFailed, Err: fmt.Errorf("the TLS layer failed: %v", r)})
 			}
 		}()
 		l.receive(args[0])
@@ -57,85 +57,62 @@ type end struct {
 	tc  secure.Conn
 }
 
-func (l *layer) send(m map[string]any) { l.reply.Invoke(js.ValueOf(m)) }
+func (l *layer) send(m tlsmsg.Message) { l.reply.Invoke(m.Value()) }
 
 // receive takes one message from the app. It never waits: calls run in
 // goroutines of their own.
-func (l *layer) receive(m js.Value) {
-	id := m.Get("id").Int()
+func (l *layer) receive(v js.Value) {
+	m := tlsmsg.Read(v)
 	l.mu.Lock()
-	e := l.conns[id]
+	e := l.conns[m.ID]
 	l.mu.Unlock()
-	switch op := m.Get("op").String(); op {
+	switch m.Op {
 	case tlsmsg.OpOpen:
-		e = &end{l: l, id: id}
-		e.raw = &remote{e: e, answers: make(chan answer, 1)}
-		if m.Get("role").String() == tlsmsg.RoleServer {
+		e = &end{l: l, id: m.ID}
+		e.raw = &remote{e: e, answers: make(chan tlsmsg.Message, 1)}
+		if m.Role == tlsmsg.RoleServer {
 			e.tc = l.tls.Server()(e.raw)
 		} else {
 			e.tc = l.tls.Client(keyLog{e})(e.raw)
 		}
 		l.mu.Lock()
-		l.conns[id] = e
+		l.conns[m.ID] = e
 		l.mu.Unlock()
 	case tlsmsg.OpRaw:
 		if e != nil {
-			e.raw.answers <- answer{data: bytesOf(m.Get("data")), err: tlsmsg.Decode(m.Get("kind").String(), m.Get("text").String())}
+			e.raw.answers <- m // one read at a time: crypto/tls holds its input lock
 		}
 	case tlsmsg.OpCall:
-		call, seq := m.Get("call").String(), m.Get("seq").Int()
-		var data []byte
-		if call == tlsmsg.CallWrite {
-			data = bytesOf(m.Get("data"))
-		}
-		n := m.Get("n").Int()
 		if e == nil {
-			l.send(done(id, seq, 0, nil, net.ErrClosed, nil))
+			l.send(tlsmsg.Message{Op: tlsmsg.OpDone, ID: m.ID, Seq: m.Seq, Err: net.ErrClosed})
 			return
 		}
-		go e.call(call, seq, n, data)
+		go e.call(m)
 	}
 }
 
 // call runs one method of the TLS connection and answers it.
-func (e *end) call(call string, seq, n int, data []byte) {
-	var out []byte
-	var err error
-	switch call {
+func (e *end) call(m tlsmsg.Message) {
+	answer := tlsmsg.Message{Op: tlsmsg.OpDone, ID: e.id, Seq: m.Seq}
+	switch m.Call {
 	case tlsmsg.CallHandshake:
-		err = e.tc.Handshake()
+		answer.Err = e.tc.Handshake()
 	case tlsmsg.CallRead:
-		buf := make([]byte, n)
-		n, err = e.tc.Read(buf)
-		out = buf[:n]
+		buf := make([]byte, m.N)
+		n, err := e.tc.Read(buf)
+		answer.Data, answer.Err = buf[:n], err
 	case tlsmsg.CallWrite:
-		n, err = e.tc.Write(data)
+		answer.N, answer.Err = e.tc.Write(m.Data)
 	case tlsmsg.CallClose:
-		err = e.tc.Close()
+		answer.Err = e.tc.Close()
 		e.l.mu.Lock()
 		delete(e.l.conns, e.id)
 		e.l.mu.Unlock()
 	}
-	var st *secure.State
-	if s, ok := e.tc.State(); ok {
-		st = &s
+	if st, ok := e.tc.State(); ok {
+		answer.State = &st
 	}
-	e.l.send(done(e.id, seq, n, out, err, st))
-}
-
-func done(id, seq, n int, data []byte, err error, st *secure.State) map[string]any {
-	kind, text := tlsmsg.Encode(err)
-	m := map[string]any{"op": tlsmsg.OpDone, "id": id, "seq": seq, "n": n, "kind": kind, "text": text}
-	if data != nil {
-		m["data"] = jsBytes(data)
-	}
-	if st != nil {
-		m["state"] = map[string]any{
-			"version": int(st.Version), "cipherSuite": int(st.CipherSuite),
-			"versionName": st.VersionName, "cipherSuiteName": st.CipherSuiteName,
-		}
-	}
-	return m
+	e.l.send(answer)
 }
 
 // remote is the raw connection as the TLS end sees it: reads ask the app
@@ -143,25 +120,20 @@ func done(id, seq, n int, data []byte, err error, st *secure.State) map[string]a
 // sets the deadlines and closes it.
 type remote struct {
 	e       *end
-	answers chan answer
-}
-
-type answer struct {
-	data []byte
-	err  error
+	answers chan tlsmsg.Message // OpRaw
 }
 
 func (r *remote) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	r.e.l.send(map[string]any{"op": tlsmsg.OpNeed, "id": r.e.id, "n": len(p)})
+	r.e.l.send(tlsmsg.Message{Op: tlsmsg.OpNeed, ID: r.e.id, N: len(p)})
 	a := <-r.answers
-	return copy(p, a.data), a.err
+	return copy(p, a.Data), a.Err
 }
 
 func (r *remote) Write(p []byte) (int, error) {
-	r.e.l.send(map[string]any{"op": tlsmsg.OpWrite, "id": r.e.id, "data": jsBytes(p)})
+	r.e.l.send(tlsmsg.Message{Op: tlsmsg.OpWrite, ID: r.e.id, Data: p})
 	return len(p), nil
 }
 
@@ -181,21 +153,6 @@ func (addr) String() string  { return "the app's simulated wire" }
 type keyLog struct{ e *end }
 
 func (k keyLog) Write(p []byte) (int, error) {
-	k.e.l.send(map[string]any{"op": tlsmsg.OpKeyLog, "id": k.e.id, "data": jsBytes(p)})
+	k.e.l.send(tlsmsg.Message{Op: tlsmsg.OpKeyLog, ID: k.e.id, Data: p})
 	return len(p), nil
-}
-
-func jsBytes(b []byte) js.Value {
-	a := js.Global().Get("Uint8Array").New(len(b))
-	js.CopyBytesToJS(a, b)
-	return a
-}
-
-func bytesOf(v js.Value) []byte {
-	if v.IsUndefined() || v.IsNull() {
-		return nil
-	}
-	b := make([]byte, v.Get("length").Int())
-	js.CopyBytesToGo(b, v)
-	return b
 }

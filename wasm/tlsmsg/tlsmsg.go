@@ -29,8 +29,9 @@ const (
 	OpWrite  = "write"
 	OpKeyLog = "keylog"
 	OpDone   = "done"
-	// OpFailed is the loader's: the layer could not be loaded (Text says
-	// why), and no call made so far will be answered.
+	// OpFailed is the loader's or the layer's: the layer could not be
+	// loaded or stopped (its error says why), and no call made so far will
+	// be answered.
 	OpFailed = "failed"
 )
 
@@ -55,7 +56,7 @@ const (
 	kindUnexpectedEOF = "unexpected-eof"
 	kindTimeout       = "timeout"
 	kindClosed        = "closed"
-	kindOther         = "other"
+	kindOther         = "other" // the loader's OpFailed too
 )
 
 // Encode returns err as a kind and a text; "" and "" for nil.
