@@ -25,9 +25,11 @@ import (
 //
 //	ms/op          navigation start to dataset.ready, as the page's clock measures it
 //	wall-ms/op     the same seen from the test: Navigate until the ready poll returns
-//	loader-ms/op   navigation start until loader.js runs (the page's parsing,
-//	               style sheet and first layout come before it)
+//	loader-ms/op   navigation start until loader.js runs (the page's parsing
+//	               and the style sheet come before it)
 //	fetch-ms/op    the loader's start until the last byte of the program arrived
+//	               (on a return visit, until the program was found on the device:
+//	               the loader does not count a copy read from there)
 //	program-ms/op  the loader's start until the program is instantiated
 //	               (compiling overlaps the download, so this is not fetch + compile)
 //	init-ms/op     from there until the Go program sets dataset.ready

@@ -346,8 +346,10 @@ func TestHandlerBrotli(t *testing.T) {
 }
 
 // TestFiles checks the embedded shell: the files exist, and the page loads
-// wasm_exec.js and loader.js as deferred external scripts, with no inline
-// script that the policy would block.
+// loader.js and then wasm_exec.js as deferred external scripts, the
+// loader blocking the first rendering (the program's download starts
+// before the browser lays the page out, and before wasm_exec.js runs),
+// with no inline script that the policy would block.
 func TestFiles(t *testing.T) {
 	for _, name := range []string{"index.html", "style.css", "loader.js", "favicon.svg"} {
 		b, err := fs.ReadFile(Files(), name)
@@ -366,8 +368,8 @@ func TestFiles(t *testing.T) {
 	}
 	page, _ := fs.ReadFile(Files(), "index.html")
 	for _, want := range []string{
-		`<script src="wasm_exec.js" defer></script>`,
-		`<script src="loader.js" defer></script>`,
+		`<script src="loader.js" defer blocking="render"></script>
+<script src="wasm_exec.js" defer></script>`,
 		`id="loading"`, `id="load-progress"`, `id="load-status"`, `id="lesson"`,
 	} {
 		if !bytes.Contains(page, []byte(want)) {

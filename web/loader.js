@@ -1,6 +1,9 @@
 // loader.js downloads pop3lab's WebAssembly program with a progress bar and
-// starts it. It runs after wasm_exec.js (both are deferred scripts of
-// index.html).
+// starts it. It runs before wasm_exec.js (both are deferred scripts of
+// index.html, in that order), so that the program's download starts
+// before the browser's first rendering of the page, which may come
+// between the two scripts; wasm_exec.js is needed only once the program
+// is in.
 //
 // The program compiles while it downloads (WebAssembly.instantiateStreaming
 // on the download's Response, inflated on the way when it is the gzip
@@ -61,14 +64,22 @@
     show("no WebAssembly", "This browser cannot run WebAssembly, so the simulator is off; the lesson text below still reads.");
     return;
   }
-  if (typeof Go !== "function") {
-    fail("wasm_exec.js did not load");
-    return;
-  }
   if (typeof fetch !== "function") {
     fail("this browser has no fetch API");
     return;
   }
+
+  // scriptsRun settles once every deferred script of the page has run
+  // (at DOMContentLoaded, or at load for a loader started later): then
+  // wasm_exec.js has defined Go, or it did not load.
+  var scriptsRun = new Promise(function (ok) {
+    if (document.readyState === "complete") {
+      ok();
+      return;
+    }
+    document.addEventListener("DOMContentLoaded", ok, { once: true });
+    window.addEventListener("load", ok, { once: true });
+  });
 
   function mb(n) {
     return (n / 1e6).toFixed(1);
@@ -192,7 +203,7 @@
     } catch (err) {
       return null;
     }
-    return resp ? stream(resp, url, 0, rawTotal, report) : null;
+    return resp ? stream(resp, url, 0, rawTotal, report, true) : null;
   }
 
   // stream is download's work once the server answered. The program's
@@ -203,8 +214,11 @@
   // application/wasm, the compiler gets the Response as it came (from the
   // network or the service worker's cache), which also lets the browser
   // keep the compiled code for the next visit. report(received, total)
-  // follows the download, and report.fetched() is called at its end.
-  async function stream(resp, url, gzTotal, rawTotal, report) {
+  // follows the download, and report.fetched() is called at its end. A
+  // program read from the device (local) is not counted: it takes a
+  // moment, and reading a second copy of it beside the compiler would
+  // only keep the page busy.
+  async function stream(resp, url, gzTotal, rawTotal, report, local) {
     // Content-Length counts the bytes on the wire, which are the bytes the
     // body yields only when the browser does not decode them.
     var length = Number(resp.headers.get("Content-Length")) || 0;
@@ -238,7 +252,11 @@
     report(received, total);
     // The count goes on beside the compiler; an error of the download
     // shows here as well as to the compiler, and is reported in words.
-    var counted = (async function () {
+    var counted = local ? (async function () {
+      copy.cancel();
+      report(total, total);
+      report.fetched();
+    })() : (async function () {
       for (var done = head.done; !done;) {
         var r;
         try {
@@ -384,6 +402,12 @@
   // the program up to its first wait before it returns, and returns the
   // promise that settles when the program ends.
   async function compile(program, url) {
+    if (typeof Go !== "function") {
+      await scriptsRun;
+    }
+    if (typeof Go !== "function") {
+      throw new Error("wasm_exec.js did not load");
+    }
     var go = new Go();
     var result;
     try {
