@@ -92,10 +92,11 @@ type app struct {
 	events      []sim.Event       // the log as rendered; events[i].Seq == i
 	wire        *view.WireLog
 	wireFilter  view.WireFilter
-	wireLimit   int // wire rows drawn before "show earlier"
-	wireShown   int // wire rows drawn
-	wireHidden  int // older rows behind "show earlier"
-	reportItems int // lines in the mail client's report
+	wireLimit   int     // wire rows drawn before "show earlier"
+	wireShown   int     // wire rows drawn
+	wireHidden  int     // older rows behind "show earlier"
+	term        tailLog // the terminal's lines
+	report      tailLog // the mail client's report
 }
 
 func newApp() *app {
@@ -115,7 +116,8 @@ func (a *app) resetRender() {
 	a.drawnArrows, a.arrowFocus = 0, -1
 	a.events, a.wire = nil, view.NewWireLog()
 	a.wireLimit, a.wireShown, a.wireHidden = wirePage, 0, 0
-	a.reportItems = 0
+	a.term = tailLog{keep: termKeep}
+	a.report = tailLog{keep: reportKeep}
 }
 
 // newSim makes a fresh sandbox simulation.

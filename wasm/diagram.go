@@ -26,6 +26,10 @@ var laneX = map[view.Lane]int{view.LaneClient: 60, view.LaneWire: 300, view.Lane
 func (a *app) drawDiagram() {
 	list := a.byID("sequence")
 	arrows := a.diagram.Arrows()
+	// Only the newest DiagramKeep stay: older new ones are not drawn.
+	if len(arrows) > view.DiagramKeep {
+		arrows = arrows[len(arrows)-view.DiagramKeep:]
+	}
 	for _, ar := range arrows {
 		if ar.N < a.drawnArrows {
 			continue

@@ -18,6 +18,8 @@ import (
 // Limits that keep the page fast with a 2 MB message on the wire.
 const (
 	maxBodyLines    = 300 // terminal lines shown of one body
+	termKeep        = 500 // terminal entries (a line, or a body) shown; older ones are counted
+	reportKeep      = 200 // lines of the mail client's report shown
 	wirePage        = 400 // wire rows drawn at first; older ones one click away
 	maxPayloadShown = 4096
 )
@@ -39,6 +41,7 @@ func (a *app) resetPanels() {
 	}
 	a.byID("wire-earlier").SetAttribute("hidden", "")
 	a.byID("wire-count").SetTextContent("")
+	a.byID("terminal-dropped").SetAttribute("hidden", "")
 }
 
 // renderAll renders the whole log and the snapshot.
@@ -65,8 +68,11 @@ func (a *app) renderNew() {
 	a.rendered += len(events)
 	if len(events) > 0 {
 		a.syncWire()
-		scrollToEnd(a.byID("terminal-log"))
+		a.flushTerminal()
 		a.drawDiagram()
+	}
+	if a.report.flush(a.byID("client-report")) {
+		scrollToEnd(a.byID("client-report"))
 	}
 	if partial {
 		a.renderStates(a.shownState)
@@ -140,8 +146,24 @@ func (a *app) renderEvent(e sim.Event) {
 
 // termLine appends one line to the terminal, as text.
 func (a *app) termLine(class, text string) {
+	a.term.add(func() dom.Element { return a.el("div", text, "class", class) })
+}
+
+// flushTerminal draws the terminal's new lines, and says how many older
+// ones it no longer shows.
+func (a *app) flushTerminal() {
 	log := a.byID("terminal-log")
-	log.AppendChild(a.el("div", text, "class", class))
+	if !a.term.flush(log) {
+		return
+	}
+	scrollToEnd(log)
+	dropped := a.byID("terminal-dropped")
+	if a.term.dropped == 0 {
+		dropped.SetAttribute("hidden", "")
+		return
+	}
+	dropped.SetTextContent(fmt.Sprintf("Earlier lines not shown here: %s. The transcript download has every one.", view.Thousands(a.term.dropped)))
+	dropped.RemoveAttribute("hidden")
 }
 
 // termBody shows a multi-line body as it crossed, dot-stuffing included.
@@ -157,7 +179,8 @@ func (a *app) termBody(e sim.Event) {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	a.byID("terminal-log").AppendChild(a.el("div", strings.TrimSuffix(b.String(), "\n"), "class", "s"))
+	body := strings.TrimSuffix(b.String(), "\n")
+	a.term.add(func() dom.Element { return a.el("div", body, "class", "s") })
 	switch {
 	case e.Truncated: // the server's observer kept only the start of a big body
 		a.termLine("more", fmt.Sprintf("   … the rest of this body is not shown (the first %d lines are); the pcap download has every byte", len(shown)))
@@ -167,17 +190,11 @@ func (a *app) termBody(e sim.Event) {
 }
 
 func (a *app) clientReport(e sim.Event) {
-	r := a.byID("client-report")
 	cls := ""
 	if e.Warning {
 		cls = "warning"
 	}
-	r.AppendChild(a.el("li", e.Text, "class", cls))
-	a.reportItems++
-	for ; a.reportItems > 200; a.reportItems-- {
-		r.RemoveChild(r.FirstChild())
-	}
-	scrollToEnd(r)
+	a.report.add(func() dom.Element { return a.el("li", e.Text, "class", cls) })
 }
 
 // segmentItem shows what the eavesdropper sees of one segment.

@@ -25,6 +25,7 @@ func (a *app) syncWire() {
 	from := a.wire.Changed()
 	list := a.byID("wire-log")
 	// Remove the items of changed rows (they are at the end).
+	removed := -1
 	for {
 		last := lastElement(list)
 		if last == nil {
@@ -35,12 +36,30 @@ func (a *app) syncWire() {
 			break
 		}
 		list.RemoveChild(last)
+		if n != removed { // a row may be several items
+			removed = n
+			a.wireShown--
+		}
 	}
 	rows := a.wire.Rows()
+	// Rows that the limit below would remove at once are not drawn: they
+	// go behind "show earlier" straight away.
+	skip := -a.wireLimit
 	for i := from; i < len(rows); i++ {
 		if a.wireFilter.Keeps(rows[i]) {
-			a.appendWireRow(list, i, rows[i])
+			skip++
 		}
+	}
+	for i := from; i < len(rows); i++ {
+		if !a.wireFilter.Keeps(rows[i]) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			a.wireHidden++
+			continue
+		}
+		a.appendWireRow(list, i, rows[i])
 	}
 	// Keep the panel light: the oldest rows beyond the limit go behind
 	// one button that says how many there are.
