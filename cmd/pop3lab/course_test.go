@@ -25,7 +25,7 @@ func TestExampleCourse(t *testing.T) {
 		t.Fatalf("lessons check: exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 	site := t.TempDir()
-	if err := renderLessons(site, courseChoice{Dir: exampleCourse}); err != nil {
+	if err := renderLessons(&siteWriter{out: site}, courseChoice{Dir: exampleCourse}); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"lessons/01-our-mail-settings.html", "lessons/index.html", "lessons/index.json", "lessons/course.json", "lessons/sources.json"} {
@@ -46,14 +46,14 @@ func TestExampleCourse(t *testing.T) {
 
 	// Added to the built-in course: the example's order 1 clashes with
 	// the built-in lesson 1 and is refused; as lesson 12 it joins.
-	if err := renderLessons(t.TempDir(), courseChoice{Dir: exampleCourse, AddToBuiltin: true}); err == nil || !strings.Contains(err.Error(), "order 1") {
+	if err := renderLessons(&siteWriter{out: t.TempDir()}, courseChoice{Dir: exampleCourse, AddToBuiltin: true}); err == nil || !strings.Contains(err.Error(), "order 1") {
 		t.Fatalf("clashing order: %v", err)
 	}
 	dir := t.TempDir()
 	src, _ := os.ReadFile(filepath.Join(exampleCourse, "01-our-mail-settings.md"))
 	os.WriteFile(filepath.Join(dir, "12-our-mail-settings.md"), bytes.Replace(src, []byte("order: 1\n"), []byte("order: 12\n"), 1), 0o644)
 	site = t.TempDir()
-	if err := renderLessons(site, courseChoice{Dir: dir, AddToBuiltin: true}); err != nil {
+	if err := renderLessons(&siteWriter{out: site}, courseChoice{Dir: dir, AddToBuiltin: true}); err != nil {
 		t.Fatal(err)
 	}
 	var index []struct{ Title string }
@@ -80,7 +80,7 @@ func TestBrokenCourseIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := 1 + strings.Count(broken[:strings.Index(broken, "S: +OK Welcome.")], "\n")
-	err = renderLessons(t.TempDir(), courseChoice{Dir: dir})
+	err = renderLessons(&siteWriter{out: t.TempDir()}, courseChoice{Dir: dir})
 	want := filepath.Join(dir, "01-our-mail-settings.md") + ":" + strconv.Itoa(line) + ":"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("build error %v, want it to name %s", err, want)

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -287,14 +288,8 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		return err
 	}
 
-	var written []writtenFile
-	write := func(name string, data []byte) error {
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
-			return err
-		}
-		written = append(written, writtenFile{name, int64(len(data))})
-		return nil
-	}
+	site := &siteWriter{out: out}
+	write := site.write
 	if err := write("wasm_exec.js", wasmExec); err != nil {
 		return err
 	}
@@ -307,9 +302,6 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		}
 		data, err := fs.ReadFile(web.Files(), name)
 		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(out, filepath.Dir(name)), 0o755); err != nil {
 			return err
 		}
 		return write(name, data)
@@ -351,11 +343,11 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 	if err := write(feed.InfoPath, append(none, '\n')); err != nil {
 		return err
 	}
-	if err := renderLessons(out, course); err != nil {
+	if err := renderLessons(site, course); err != nil {
 		return fmt.Errorf("lessons: %w", err)
 	}
 	manifest := siteManifest{programFiles: programs[0], Author: programs[1], TLS: programs[2]}
-	if manifest.Files, manifest.Build, err = offlineFiles(out, manifest); err != nil {
+	if manifest.Files, manifest.Build, err = offlineFiles(out, site.names(), manifest); err != nil {
 		return fmt.Errorf("listing the files for offline use: %w", err)
 	}
 	manifestJSON, err := json.Marshal(manifest)
@@ -377,7 +369,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 	for i, p := range programs {
 		fmt.Fprintf(stdout, "  %-20s %10s  compiled from %s/%s\n", p.Wasm, formatSize(p.Size), modRoot, strings.TrimPrefix(sitePrograms[i].pkg, "./"))
 	}
-	for _, f := range written {
+	for _, f := range site.written {
 		note := ""
 		for _, p := range programs {
 			switch f.name {
@@ -391,6 +383,18 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 			note = "from " + goroot
 		}
 		fmt.Fprintf(stdout, "  %-20s %10s  %s\n", f.name, formatSize(f.size), note)
+	}
+	own := map[string]bool{}
+	for _, n := range site.names() {
+		own[n] = true
+	}
+	for _, p := range sitePrograms {
+		own[p.name+".wasm"] = true
+	}
+	if stray, err := strayFiles(out, own); err != nil {
+		return err
+	} else if len(stray) > 0 {
+		fmt.Fprintf(stdout, "  Left as they were in %s, and not part of the site (not cached for offline use): %s\n", out, listSome(stray, 5))
 	}
 	for _, p := range programs {
 		line := fmt.Sprintf("%s: %s raw, %s gzip", p.Wasm, formatSize(p.Size), formatSize(p.GzSize))
@@ -458,27 +462,23 @@ var notOffline = map[string]bool{
 	"app.json": true, web.ServiceWorker: true, "lessons/sources.json": true,
 }
 
-// offlineFiles lists the files of the site in out that the service worker
-// caches, as URLs relative to the site (the programs with the query the
-// loader adds), sorted, and the build's hash: SHA-256 over every listed
-// file's name and content.
-func offlineFiles(out string, m siteManifest) (files []string, build string, err error) {
+// offlineFiles lists the files named (the build's own, relative to the
+// site in out) that the service worker caches, as URLs relative to the
+// site (the programs with the query the loader adds), sorted, and the
+// build's hash: SHA-256 over every listed file's name and content. Other
+// files in out are not the build's: an author's own pages, or what an
+// earlier build wrote that this one did not.
+func offlineFiles(out string, names []string, m siteManifest) (files []string, build string, err error) {
+	names = slices.Clone(names)
+	slices.Sort(names)
 	h := sha256.New()
-	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		name, err := filepath.Rel(out, p)
-		if err != nil {
-			return err
-		}
-		name = filepath.ToSlash(name)
+	for _, name := range slices.Compact(names) {
 		if notOffline[name] || strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
-			return nil // hidden names are never served
+			continue // hidden names are never served
 		}
-		data, err := os.ReadFile(p)
+		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		url := name
 		for _, p := range []programFiles{m.programFiles, m.Author, m.TLS} {
@@ -488,10 +488,68 @@ func offlineFiles(out string, m siteManifest) (files []string, build string, err
 		}
 		files = append(files, url)
 		sum := sha256.Sum256(data)
-		fmt.Fprintf(h, "%s %x\n", name, sum) // WalkDir goes in lexical order
+		fmt.Fprintf(h, "%s %x\n", name, sum)
+	}
+	return files, hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// siteWriter writes the files of a site into the directory out and
+// remembers them: the build's own files.
+type siteWriter struct {
+	out     string
+	written []writtenFile
+}
+
+// write writes data as the file name (a slash-separated path relative to
+// the site), making its directory as needed.
+func (w *siteWriter) write(name string, data []byte) error {
+	p := filepath.Join(w.out, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return err
+	}
+	w.written = append(w.written, writtenFile{name, int64(len(data))})
+	return nil
+}
+
+// names are the files written, in the order they were.
+func (w *siteWriter) names() []string {
+	names := make([]string, len(w.written))
+	for i, f := range w.written {
+		names[i] = f.name
+	}
+	return names
+}
+
+// strayFiles lists, sorted, the files in out that are not own (names
+// relative to out, slash-separated), hidden ones aside.
+func strayFiles(out string, own map[string]bool) ([]string, error) {
+	var stray []string
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		name = filepath.ToSlash(name)
+		if !own[name] && !strings.HasPrefix(name, ".") && !strings.Contains(name, "/.") {
+			stray = append(stray, name)
+		}
 		return nil
 	})
-	return files, hex.EncodeToString(h.Sum(nil))[:16], err
+	return stray, err
+}
+
+// listSome joins the first n names, and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // serviceWorkerBuild is the line of web/sw.js that names the build.

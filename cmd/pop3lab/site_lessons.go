@@ -5,21 +5,19 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"pop3lab/lessons"
 	"pop3lab/lessons/render"
 )
 
-// renderLessons writes the course into the built site in dir (see
+// renderLessons writes the course into the built site (see
 // courseChoice): one static page per lesson, DIR/lessons/SLUG.html,
 // readable without JavaScript; DIR/lessons/index.json listing them;
 // DIR/lessons/course.json, the rendered course the app reads; and
 // DIR/lessons/sources.json, the markdown. A course that fails
 // render.Check is not published: the error names file:line.
-func renderLessons(dir string, choice courseChoice) error {
+func renderLessons(site *siteWriter, choice courseChoice) error {
 	fsys, prefix, err := courseSource(choice)
 	if err != nil {
 		return err
@@ -29,10 +27,6 @@ func renderLessons(dir string, choice courseChoice) error {
 	}
 	course, err := render.Load(fsys)
 	if err != nil {
-		return err
-	}
-	out := filepath.Join(dir, "lessons")
-	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	type entry struct {
@@ -45,7 +39,7 @@ func renderLessons(dir string, choice courseChoice) error {
 	}
 	index := make([]entry, 0, len(course))
 	for _, l := range course {
-		if err := os.WriteFile(filepath.Join(out, l.Slug+".html"), []byte(lessonPage(l, course)), 0o644); err != nil {
+		if err := site.write("lessons/"+l.Slug+".html", []byte(lessonPage(l, course))); err != nil {
 			return err
 		}
 		index = append(index, entry{l.Slug, l.Title, l.Order, l.Minutes, l.Objectives, l.SecPlus})
@@ -54,10 +48,10 @@ func renderLessons(dir string, choice courseChoice) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "index.json"), append(data, '\n'), 0o644); err != nil {
+	if err := site.write("lessons/index.json", append(data, '\n')); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte(contentsPage(course)), 0o644); err != nil {
+	if err := site.write("lessons/index.html", []byte(contentsPage(course))); err != nil {
 		return err
 	}
 	// The app reads the rendered course from course.json, so an author's
@@ -67,7 +61,7 @@ func renderLessons(dir string, choice courseChoice) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(lessons.CourseFile)), append(doc, '\n'), 0o644); err != nil {
+	if err := site.write(lessons.CourseFile, append(doc, '\n')); err != nil {
 		return err
 	}
 	// The markdown the course was built from, for authors who start from
@@ -76,7 +70,7 @@ func renderLessons(dir string, choice courseChoice) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(out, "sources.json"), sources, 0o644)
+	return site.write("lessons/sources.json", sources)
 }
 
 // courseSources encodes the lesson files as {"files": {name: markdown}}.

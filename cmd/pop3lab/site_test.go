@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,32 @@ func TestBuildCommand(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	// A build into a directory that holds other files (an author's page,
+	// a lesson an earlier build wrote) leaves them as they are, names them,
+	// and neither lists them for offline use nor counts them in its hash.
+	dirty := filepath.Join(t.TempDir(), "site")
+	for name, data := range map[string]string{"handouts/week1.pdf": "%PDF-1.7", "lessons/99-dropped-lesson.html": "<!doctype html>"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dirty, name)), 0o755)
+		os.WriteFile(filepath.Join(dirty, name), []byte(data), 0o644)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"build", "-o", dirty}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
+	}
+	var again siteManifest
+	if err := json.Unmarshal(readFile(t, dirty, "app.json"), &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.Build != m.Build || !slices.Equal(again.Files, m.Files) {
+		t.Errorf("into a directory with other files: build %s, files %q; into an empty one: build %s, files %q", again.Build, again.Files, m.Build, m.Files)
+	}
+	if want := "  Left as they were in " + dirty + ", and not part of the site (not cached for offline use): handouts/week1.pdf, lessons/99-dropped-lesson.html\n"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("the build does not name the other files (%q):\n%s", want, stdout.String())
+	}
+	if got := string(readFile(t, dirty, "handouts/week1.pdf")); got != "%PDF-1.7" {
+		t.Errorf("the author's file now holds %q", got)
 	}
 }
 
