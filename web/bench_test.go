@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -20,6 +21,8 @@ import (
 //	           both ways and 40 ms latency, a school network (target 2.5 s)
 //	return     a return visit: the same tab loads the page again after a
 //	           first visit (target 0.3 s)
+//	return-long  a return visit after a long session (400 commands, some of
+//	           them RETR and TOP), which the page replays at start-up
 //
 // It reports, per load, in milliseconds:
 //
@@ -44,10 +47,12 @@ func BenchmarkLoad(b *testing.B) {
 		name       string
 		conditions []*network.Conditions
 		fresh      bool // a new browser context for every load
+		commands   int  // typed after the first visit
 	}{
-		{"cold", nil, true},
-		{"cold-10M", throttled, true},
-		{"return", nil, false},
+		{"cold", nil, true, 0},
+		{"cold-10M", throttled, true, 0},
+		{"return", nil, false, 0},
+		{"return-long", nil, false, 400},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -67,6 +72,9 @@ func BenchmarkLoad(b *testing.B) {
 			}
 			tab()
 			open(b, ctx, "") // warm up: the server's caches, the browser's process; the first visit of "return"
+			if c.commands > 0 {
+				typeCommands(b, ctx, c.commands)
+			}
 			var sum loadTiming
 			var wall float64
 			b.ResetTimer()
@@ -114,6 +122,36 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportMetric((sum.Ready-sum.Instantiated)/n, "init-ms/op")
 			b.ReportMetric(sum.Main/n, "main-ms/op")
 		})
+	}
+}
+
+// typeCommands logs in in the page's terminal and sends n commands more,
+// each after the answer to the one before, then waits until the session
+// is saved.
+func typeCommands(b *testing.B, ctx context.Context, n int) {
+	b.Helper()
+	const session = `(async n => {
+		const input = document.getElementById("terminal-input");
+		const form = document.getElementById("terminal-form");
+		const html = document.documentElement;
+		const send = line => new Promise(ok => {
+			const want = String(Number(html.dataset.typed || "0") + 1);
+			const seen = new MutationObserver(() => { if (html.dataset.typed === want) { seen.disconnect(); ok(); } });
+			seen.observe(html, {attributes: true});
+			input.value = line;
+			form.requestSubmit();
+		});
+		await send("USER alice");
+		await send("PASS wonderland");
+		const lines = ["STAT", "LIST", "UIDL", "RETR 1", "TOP 3 5", "NOOP", "LIST 2", "RETR 4"];
+		for (let i = 0; i < n; i++) await send(lines[i % lines.length]);
+		return true;
+	})`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](session+"("+strconv.Itoa(n)+")", chromedp.EvalAwaitPromise)); err != nil {
+		b.Fatalf("typing %d commands: %v%s", n, err, diagnose(ctx))
+	}
+	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.saved === document.documentElement.dataset.step`, readyTimeout); err != nil {
+		b.Fatalf("the session was not saved: %v%s", err, diagnose(ctx))
 	}
 }
 
