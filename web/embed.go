@@ -164,7 +164,7 @@ func (h *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusBadRequest)
 		return
 	}
-	if hidden(name) {
+	if Hidden(name) {
 		httpError(w, http.StatusNotFound)
 		return
 	}
@@ -346,9 +346,10 @@ func siteName(urlPath string) (string, bool) {
 	return name, true
 }
 
-// hidden reports whether a name has a segment that starts with a dot, such as
-// .git or .env: a site never serves those, even when the directory has them.
-func hidden(name string) bool {
+// Hidden reports whether a slash-separated name has a segment that starts
+// with a dot, such as .git or .env: a site never serves those, even when
+// the directory has them.
+func Hidden(name string) bool {
 	for seg := range strings.SplitSeq(name, "/") {
 		if strings.HasPrefix(seg, ".") && seg != "." {
 			return true

@@ -55,18 +55,7 @@ func buildSCORM(ctx context.Context, zipPath string, course courseChoice, stdout
 // returns the number of files in the zip. The zip is written next to
 // zipPath and renamed into place, so a failure leaves no half package.
 func writeSCORM(dir, zipPath string) (int, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
+	files, err := filesIn(dir)
 	if err != nil {
 		return 0, err
 	}

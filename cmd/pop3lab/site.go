@@ -347,9 +347,7 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		return fmt.Errorf("lessons: %w", err)
 	}
 	manifest := siteManifest{programFiles: programs[0], Author: programs[1], TLS: programs[2]}
-	if manifest.Files, manifest.Build, err = offlineFiles(out, site.names(), manifest); err != nil {
-		return fmt.Errorf("listing the files for offline use: %w", err)
-	}
+	manifest.Files, manifest.Build = offlineFiles(site.written, manifest)
 	manifestJSON, err := json.Marshal(manifest)
 	if err != nil {
 		return err
@@ -384,16 +382,21 @@ func buildSite(ctx context.Context, out string, course courseChoice, host siteHo
 		}
 		fmt.Fprintf(stdout, "  %-20s %10s  %s\n", f.name, formatSize(f.size), note)
 	}
+	// What the directory holds besides the build's own files (the
+	// programs that go build wrote, and what the build wrote itself).
 	own := map[string]bool{}
-	for _, n := range site.names() {
-		own[n] = true
+	for _, f := range site.written {
+		own[f.name] = true
 	}
 	for _, p := range sitePrograms {
 		own[p.name+".wasm"] = true
 	}
-	if stray, err := strayFiles(out, own); err != nil {
+	all, err := filesIn(out)
+	if err != nil {
 		return err
-	} else if len(stray) > 0 {
+	}
+	stray := slices.DeleteFunc(all, func(name string) bool { return own[name] || web.Hidden(name) })
+	if len(stray) > 0 {
 		fmt.Fprintf(stdout, "  Left as they were in %s, and not part of the site (not cached for offline use): %s\n", out, listSome(stray, 5))
 	}
 	for _, p := range programs {
@@ -462,35 +465,29 @@ var notOffline = map[string]bool{
 	"app.json": true, web.ServiceWorker: true, "lessons/sources.json": true,
 }
 
-// offlineFiles lists the files named (the build's own, relative to the
-// site in out) that the service worker caches, as URLs relative to the
+// offlineFiles lists the files written (the build's own) that the
+// service worker caches, as URLs relative to the
 // site (the programs with the query the loader adds), sorted, and the
 // build's hash: SHA-256 over every listed file's name and content. Other
-// files in out are not the build's: an author's own pages, or what an
-// earlier build wrote that this one did not.
-func offlineFiles(out string, names []string, m siteManifest) (files []string, build string, err error) {
-	names = slices.Clone(names)
-	slices.Sort(names)
+// files in the site's directory are not the build's: an author's own
+// pages, or what an earlier build wrote that this one did not.
+func offlineFiles(written []writtenFile, m siteManifest) (files []string, build string) {
+	written = slices.SortedFunc(slices.Values(written), func(a, b writtenFile) int { return strings.Compare(a.name, b.name) })
 	h := sha256.New()
-	for _, name := range slices.Compact(names) {
-		if notOffline[name] || strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+	for _, f := range written {
+		if notOffline[f.name] || web.Hidden(f.name) {
 			continue // hidden names are never served
 		}
-		data, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(name)))
-		if err != nil {
-			return nil, "", err
-		}
-		url := name
+		url := f.name
 		for _, p := range []programFiles{m.programFiles, m.Author, m.TLS} {
-			if name == p.Gz || name == p.Wasm {
+			if f.name == p.Gz || f.name == p.Wasm {
 				url += "?v=" + p.Version
 			}
 		}
 		files = append(files, url)
-		sum := sha256.Sum256(data)
-		fmt.Fprintf(h, "%s %x\n", name, sum)
+		fmt.Fprintf(h, "%s %x\n", f.name, f.sum)
 	}
-	return files, hex.EncodeToString(h.Sum(nil))[:16], nil
+	return files, hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // siteWriter writes the files of a site into the directory out and
@@ -510,38 +507,26 @@ func (w *siteWriter) write(name string, data []byte) error {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return err
 	}
-	w.written = append(w.written, writtenFile{name, int64(len(data))})
+	w.written = append(w.written, writtenFile{name, int64(len(data)), sha256.Sum256(data)})
 	return nil
 }
 
-// names are the files written, in the order they were.
-func (w *siteWriter) names() []string {
-	names := make([]string, len(w.written))
-	for i, f := range w.written {
-		names[i] = f.name
-	}
-	return names
-}
-
-// strayFiles lists, sorted, the files in out that are not own (names
-// relative to out, slash-separated), hidden ones aside.
-func strayFiles(out string, own map[string]bool) ([]string, error) {
-	var stray []string
-	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+// filesIn lists the files under dir, sorted, as slash-separated names
+// relative to it.
+func filesIn(dir string) ([]string, error) {
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		name, err := filepath.Rel(out, p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		name = filepath.ToSlash(name)
-		if !own[name] && !strings.HasPrefix(name, ".") && !strings.Contains(name, "/.") {
-			stray = append(stray, name)
-		}
+		names = append(names, filepath.ToSlash(rel))
 		return nil
 	})
-	return stray, err
+	return names, err
 }
 
 // listSome joins the first n names, and says how many more there are.
@@ -567,9 +552,11 @@ func serviceWorker(build string) ([]byte, error) {
 	return bytes.Replace(src, []byte(serviceWorkerBuild), []byte(`const build = "`+build+`";`), 1), nil
 }
 
+// writtenFile is a file that the build wrote.
 type writtenFile struct {
 	name string
 	size int64
+	sum  [sha256.Size]byte
 }
 
 // findModuleRoot walks up from dir to the directory whose go.mod declares
