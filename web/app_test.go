@@ -4,6 +4,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,6 +44,34 @@ func waitFor(t *testing.T, ctx context.Context, what, cond string) {
 	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
 		t.Fatalf("waiting for %s: %v%s", what, err, diagnose(ctx))
+	}
+}
+
+// typeLines submits lines to the terminal from the page, each after the
+// answer to the one before: faster than typeCommand for hundreds of them.
+func typeLines(tb testing.TB, ctx context.Context, lines []string) {
+	tb.Helper()
+	list, err := json.Marshal(lines)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const send = `(async lines => {
+		const input = document.getElementById("terminal-input");
+		const form = document.getElementById("terminal-form");
+		const html = document.documentElement;
+		for (const line of lines) {
+			await new Promise(ok => {
+				const want = String(Number(html.dataset.typed || "0") + 1);
+				const seen = new MutationObserver(() => { if (html.dataset.typed === want) { seen.disconnect(); ok(); } });
+				seen.observe(html, {attributes: true});
+				input.value = line;
+				form.requestSubmit();
+			});
+		}
+		return true;
+	})`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](send+"("+string(list)+")", chromedp.EvalAwaitPromise)); err != nil {
+		tb.Fatalf("typing %d lines: %v%s", len(lines), err, diagnose(ctx))
 	}
 }
 

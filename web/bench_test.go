@@ -4,7 +4,6 @@ package web_test
 
 import (
 	"context"
-	"strconv"
 	"testing"
 	"time"
 
@@ -126,30 +125,15 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // typeCommands logs in in the page's terminal and sends n commands more,
-// each after the answer to the one before, then waits until the session
-// is saved.
+// then waits until the session is saved.
 func typeCommands(b *testing.B, ctx context.Context, n int) {
 	b.Helper()
-	const session = `(async n => {
-		const input = document.getElementById("terminal-input");
-		const form = document.getElementById("terminal-form");
-		const html = document.documentElement;
-		const send = line => new Promise(ok => {
-			const want = String(Number(html.dataset.typed || "0") + 1);
-			const seen = new MutationObserver(() => { if (html.dataset.typed === want) { seen.disconnect(); ok(); } });
-			seen.observe(html, {attributes: true});
-			input.value = line;
-			form.requestSubmit();
-		});
-		await send("USER alice");
-		await send("PASS wonderland");
-		const lines = ["STAT", "LIST", "UIDL", "RETR 1", "TOP 3 5", "NOOP", "LIST 2", "RETR 4"];
-		for (let i = 0; i < n; i++) await send(lines[i % lines.length]);
-		return true;
-	})`
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](session+"("+strconv.Itoa(n)+")", chromedp.EvalAwaitPromise)); err != nil {
-		b.Fatalf("typing %d commands: %v%s", n, err, diagnose(ctx))
+	mix := []string{"STAT", "LIST", "UIDL", "RETR 1", "TOP 3 5", "NOOP", "LIST 2", "RETR 4"}
+	lines := []string{"USER alice", "PASS wonderland"}
+	for i := range n {
+		lines = append(lines, mix[i%len(mix)])
 	}
+	typeLines(b, ctx, lines)
 	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.saved === document.documentElement.dataset.step`, readyTimeout); err != nil {
 		b.Fatalf("the session was not saved: %v%s", err, diagnose(ctx))
 	}
