@@ -69,10 +69,10 @@ func (a *app) renderNew() {
 	if len(events) > 0 {
 		a.syncWire()
 		a.flushTerminal()
+		if a.report.flush(a.byID("client-report")) {
+			scrollToEnd(a.byID("client-report"))
+		}
 		a.drawDiagram()
-	}
-	if a.report.flush(a.byID("client-report")) {
-		scrollToEnd(a.byID("client-report"))
 	}
 	if partial {
 		a.renderStates(a.shownState)
