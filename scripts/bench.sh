@@ -210,7 +210,7 @@ echo
 "$tmp/pop3lab" build -o "$tmp/site" | tail -n 1
 scripts/sizes.sh "$tmp/site"
 echo
-echo "== go test -bench BenchmarkLoad ./web ($LOADS loads each: first visit on loopback, first visit at 10 Mbit/s and 40 ms (target 2.5 s), return visit (target 0.3 s), return visit after a 400-command session)"
+echo "== go test -bench BenchmarkLoad ./web ($LOADS loads each: first visit on loopback, first visit at 10 Mbit/s and 40 ms (target 2.5 s), return visit once the last one settled (target 0.3 s), reload the moment the page is usable, return visit after a 400-command session)"
 POP3LAB_SITE="$tmp/site" go test -run '^$' -bench '^BenchmarkLoad$' -benchtime "${LOADS}x" ./web | grep -E '^Benchmark'
 echo
 echo "== go test -bench BenchmarkTerminalLatency ./web (Enter to answer on screen, 200 commands; target p95 < 16 ms)"
