@@ -232,13 +232,13 @@ func (a *app) renderLabs() {
 	}
 	for _, lab := range scenario.Labs() {
 		li := a.el("li", "")
-		li.AppendChild(a.el("h3", lab.Title))
-		li.AppendChild(a.el("p", lab.Summary))
+		appendNode(li, a.el("h3", lab.Title))
+		appendNode(li, a.el("p", lab.Summary))
 		btn := a.el("button", "Run lab", "type", "button", "data-lab", lab.Name, "aria-label", "Run lab: "+lab.Title)
 		src := lab.Source
 		listen(btn, "click", func(dom.Event) { a.post(func() { a.startScenario(src) }) })
-		li.AppendChild(btn)
-		list.AppendChild(li)
+		appendNode(li, btn)
+		appendNode(list, li)
 	}
 	if a.player != nil {
 		a.markRunningLab(a.player.Source) // a shared link started it first

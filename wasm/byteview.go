@@ -185,10 +185,10 @@ func (a *app) drawByteView() {
 			rec.SetAttribute("class", "b-rec attacker")
 			head += " · " + r.Origin.String() + " by the attacker"
 		}
-		rec.AppendChild(a.el("div", head, "class", "b-head"))
+		appendNode(rec, a.el("div", head, "class", "b-head"))
 		pres[i] = a.el("pre", "", "class", "b-bytes")
-		rec.AppendChild(pres[i])
-		box.AppendChild(rec)
+		appendNode(rec, pres[i])
+		appendNode(box, rec)
 	}
 	for i, l := range v.Leaves {
 		s := l.Span()
@@ -202,9 +202,9 @@ func (a *app) drawByteView() {
 		}
 		el := a.el("span", text, "class", cls, "data-leaf", strconv.Itoa(i), "tabindex", "-1", "title", s.Label)
 		if l.Cut > 0 {
-			el.AppendChild(a.el("span", fmt.Sprintf(" … %d more bytes", l.Cut), "class", "meta"))
+			appendNode(el, a.el("span", fmt.Sprintf(" … %d more bytes", l.Cut), "class", "meta"))
 		}
-		pres[l.Record].AppendChild(el)
+		appendNode(pres[l.Record], el)
 		theByteView.leaves = append(theByteView.leaves, el)
 	}
 	a.byteCursor(v.Cursor, false)
@@ -254,7 +254,7 @@ func (a *app) byteCursor(i int, focus bool) {
 		case 1:
 			cls = "b-path"
 		}
-		ex.AppendChild(a.el("p", line, "class", cls))
+		appendNode(ex, a.el("p", line, "class", cls))
 	}
 }
 
@@ -282,7 +282,7 @@ func (a *app) fillConnChoice() {
 		if i+1 == theByteView.v.Conn {
 			opt.SetAttribute("selected", "")
 		}
-		sel.AppendChild(opt)
+		appendNode(sel, opt)
 	}
 }
 

@@ -88,7 +88,7 @@ func (a *app) liveEvent(data string) {
 	if e.TLS && (e.Kind == server.EventCommand || e.Kind == server.EventResponse) {
 		line += "   [inside TLS]"
 	}
-	log.AppendChild(a.el("div", line, "class", cls))
+	appendNode(log, a.el("div", line, "class", cls))
 	a.liveLines++
 	for ; a.liveLines > 500; a.liveLines-- {
 		log.RemoveChild(log.FirstChild())

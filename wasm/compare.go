@@ -61,7 +61,7 @@ func (a *app) startCompare() {
 	clearChildren(box)
 	compareColumns = nil
 	for i, m := range view.SecurityModes {
-		box.AppendChild(a.comparePlaceholder(i, m))
+		appendNode(box, a.comparePlaceholder(i, m))
 	}
 	st := a.sim.Settings()
 	opts := sim.Options{Seed: a.seed, Settings: &st}
@@ -147,8 +147,8 @@ func (a *app) stopCompare() {
 func (a *app) comparePlaceholder(i int, m view.SecurityMode) dom.Element {
 	id := fmt.Sprintf("compare-col-%d", i)
 	col := a.el("article", "", "class", "compare-col pending", "aria-labelledby", id, "aria-busy", "true")
-	col.AppendChild(a.el("h3", m.Name, "id", id))
-	col.AppendChild(a.el("p", "Waiting for its turn…", "class", "c-outcome"))
+	appendNode(col, a.el("h3", m.Name, "id", id))
+	appendNode(col, a.el("p", "Waiting for its turn…", "class", "c-outcome"))
 	return col
 }
 
@@ -168,11 +168,11 @@ func compareFindings(l eavesdrop.Learned) []struct {
 func (a *app) compareColumn(i int, c view.Column) dom.Element {
 	id := fmt.Sprintf("compare-col-%d", i)
 	col := a.el("article", "", "class", "compare-col", "aria-labelledby", id)
-	col.AppendChild(a.el("h3", c.Mode.Name, "id", id))
-	col.AppendChild(a.el("p", c.Outcome, "class", "c-outcome"))
+	appendNode(col, a.el("h3", c.Mode.Name, "id", id))
+	appendNode(col, a.el("p", c.Outcome, "class", "c-outcome"))
 	dl := a.el("dl", "", "aria-label", "What an eavesdropper learns")
 	for j, x := range compareFindings(c.Learned) {
-		dl.AppendChild(a.el("dt", x.name))
+		appendNode(dl, a.el("dt", x.name))
 		cls := "safe"
 		text := x.f.Value
 		if x.f.Seen {
@@ -180,39 +180,39 @@ func (a *app) compareColumn(i int, c view.Column) dom.Element {
 		}
 		dd := a.el("dd", text, "class", cls)
 		if x.f.Conn > 0 {
-			dd.AppendChild(a.el("br", ""))
-			dd.AppendChild(a.el("button", "in "+x.f.Where, "type", "button", "class", "linkish",
+			appendNode(dd, a.el("br", ""))
+			appendNode(dd, a.el("button", "in "+x.f.Where, "type", "button", "class", "linkish",
 				"data-col", strconv.Itoa(i), "data-finding", strconv.Itoa(j),
 				"aria-label", fmt.Sprintf("%s, %s: show the bytes, %s", c.Mode.Name, x.name, x.f.Where)))
 		}
-		dl.AppendChild(dd)
+		appendNode(dl, dd)
 	}
-	col.AppendChild(dl)
+	appendNode(col, dl)
 	table := a.el("table", "")
-	table.AppendChild(a.el("caption", "The wire, by kind of record"))
+	appendNode(table, a.el("caption", "The wire, by kind of record"))
 	head := a.el("tr", "")
 	for _, h := range []string{"Direction", "Kind", "Records", "Bytes"} {
 		cls := ""
 		if h == "Records" || h == "Bytes" {
 			cls = "num"
 		}
-		head.AppendChild(a.el("th", h, "scope", "col", "class", cls))
+		appendNode(head, a.el("th", h, "scope", "col", "class", cls))
 	}
 	thead := a.el("thead", "")
-	thead.AppendChild(head)
-	table.AppendChild(thead)
+	appendNode(thead, head)
+	appendNode(table, thead)
 	body := a.el("tbody", "")
 	for _, r := range c.Summary {
 		tr := a.el("tr", "")
-		tr.AppendChild(a.el("td", r.Dir.String()))
-		tr.AppendChild(a.el("td", r.Kind))
-		tr.AppendChild(a.el("td", strconv.Itoa(r.Records), "class", "num"))
-		tr.AppendChild(a.el("td", strconv.Itoa(r.Bytes), "class", "num"))
-		body.AppendChild(tr)
+		appendNode(tr, a.el("td", r.Dir.String()))
+		appendNode(tr, a.el("td", r.Kind))
+		appendNode(tr, a.el("td", strconv.Itoa(r.Records), "class", "num"))
+		appendNode(tr, a.el("td", strconv.Itoa(r.Bytes), "class", "num"))
+		appendNode(body, tr)
 	}
-	table.AppendChild(body)
-	col.AppendChild(table)
-	col.AppendChild(a.el("button", "Open in the byte view", "type", "button", "data-col", strconv.Itoa(i), "data-finding", "-1",
+	appendNode(table, body)
+	appendNode(col, table)
+	appendNode(col, a.el("button", "Open in the byte view", "type", "button", "data-col", strconv.Itoa(i), "data-finding", "-1",
 		"aria-label", c.Mode.Name+": open the connection in the byte view"))
 	return col
 }

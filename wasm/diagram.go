@@ -34,7 +34,7 @@ func (a *app) drawDiagram() {
 		if ar.N < a.drawnArrows {
 			continue
 		}
-		list.AppendChild(a.arrowItem(ar))
+		appendNode(list, a.arrowItem(ar))
 		a.drawnArrows = ar.N + 1
 	}
 	for childCount(list) > view.DiagramKeep {
@@ -80,24 +80,24 @@ func (a *app) arrowItem(ar view.Arrow) dom.Element {
 	li := a.el("li", "")
 	btn := a.el("button", "", "type", "button", "class", cls, "data-arrow", strconv.Itoa(ar.N), "tabindex", "-1", "aria-label", ar.Name())
 	svg := a.svg("svg", "class", "arrow-line", "aria-hidden", "true", "focusable", "false", "viewBox", "0 0 600 12", "preserveAspectRatio", "none")
-	svg.AppendChild(a.svg("line", "x1", strconv.Itoa(x1), "y1", "6", "x2", strconv.Itoa(x2), "y2", "6"))
+	appendNode(svg, a.svg("line", "x1", strconv.Itoa(x1), "y1", "6", "x2", strconv.Itoa(x2), "y2", "6"))
 	head := 14
 	if x2 < x1 {
 		head = -14
 	}
-	svg.AppendChild(a.svg("polygon", "points", fmt.Sprintf("%d,6 %d,0 %d,12", x2, x2-head, x2-head)))
-	btn.AppendChild(svg)
+	appendNode(svg, a.svg("polygon", "points", fmt.Sprintf("%d,6 %d,0 %d,12", x2, x2-head, x2-head)))
+	appendNode(btn, svg)
 	side := "from-left"
 	if x2 < x1 {
 		side = "from-right"
 	}
 	label := a.el("span", "", "class", "arrow-label "+side)
 	if ar.TLS {
-		label.AppendChild(a.el("span", "🔒 ", "aria-hidden", "true", "class", "lock"))
+		appendNode(label, a.el("span", "🔒 ", "aria-hidden", "true", "class", "lock"))
 	}
-	label.AppendChild(a.doc.CreateTextNode(ar.Label()))
-	btn.AppendChild(label)
-	li.AppendChild(btn)
+	appendText(label, ar.Label())
+	appendNode(btn, label)
+	appendNode(li, btn)
 	return li
 }
 

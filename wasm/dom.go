@@ -11,24 +11,63 @@ import (
 // el creates an element with attributes (name, value pairs) and text. Text
 // is always set as text: message content never becomes HTML.
 func (a *app) el(tag string, text string, attrs ...string) dom.Element {
-	e := element(a.doc.Underlying().Call("createElement", tag))
-	for i := 0; i+1 < len(attrs); i += 2 {
-		e.SetAttribute(attrs[i], attrs[i+1])
-	}
+	v := a.doc.Underlying().Call("createElement", toJSString(tag))
+	setAttrs(v, attrs)
 	if text != "" {
-		e.SetTextContent(text)
+		v.Set("textContent", toJSString(text))
 	}
-	return e
+	return element(v)
 }
 
 // svg creates an SVG element.
 func (a *app) svg(tag string, attrs ...string) dom.Element {
-	e := element(a.doc.Underlying().Call("createElementNS", "http://www.w3.org/2000/svg", tag))
-	for i := 0; i+1 < len(attrs); i += 2 {
-		e.SetAttribute(attrs[i], attrs[i+1])
-	}
-	return e
+	v := a.doc.Underlying().Call("createElementNS", toJSString("http://www.w3.org/2000/svg"), toJSString(tag))
+	setAttrs(v, attrs)
+	return element(v)
 }
+
+func setAttrs(v js.Value, attrs []string) {
+	for i := 0; i+1 < len(attrs); i += 2 {
+		v.Call("setAttribute", toJSString(attrs[i]), toJSString(attrs[i+1]))
+	}
+}
+
+// appendNode appends child to parent. Node.append, unlike appendChild,
+// returns nothing: a returned node would be one more value for Go to
+// track (see toJSString).
+func appendNode(parent, child dom.Node) {
+	parent.Underlying().Call("append", child.Underlying())
+}
+
+// appendText appends text to parent as a text node.
+func appendText(parent dom.Node, text string) {
+	parent.Underlying().Call("append", toJSString(text))
+}
+
+// toJSString returns s as a JavaScript string. Every Go string passed to
+// JavaScript otherwise becomes a new JavaScript value that Go tracks with
+// a finalizer, and registering a finalizer costs more the more of them
+// are alive (the runtime keeps them in one sorted list per span). The
+// panels of a long session pass tens of thousands of strings at start-up,
+// most of them the same tag names, attribute names, classes and labels:
+// the short ones are kept, up to keptStringsMax of them.
+func toJSString(s string) js.Value {
+	if v, ok := keptStrings[s]; ok {
+		return v
+	}
+	v := js.ValueOf(s)
+	if len(s) <= keptStringMaxLen && len(keptStrings) < keptStringsMax {
+		keptStrings[s] = v
+	}
+	return v
+}
+
+const (
+	keptStringsMax   = 4096
+	keptStringMaxLen = 64
+)
+
+var keptStrings = make(map[string]js.Value)
 
 // byID returns the element with the given id; the shell guarantees it.
 // Elements are kept once found: looking one up and wrapping it costs

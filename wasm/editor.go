@@ -30,7 +30,7 @@ func (a *app) editorChanged() {
 	if view.IsLesson(src) {
 		// A lesson is not a scenario: its problems are the renderer's.
 		clearChildren(list)
-		list.AppendChild(a.el("li", "A lesson (it starts with front matter): Preview as a lesson shows it, or lists its problems.", "class", "ok"))
+		appendNode(list, a.el("li", "A lesson (it starts with front matter): Preview as a lesson shows it, or lists its problems.", "class", "ok"))
 		setDisabled(a.byID("editor-run"), true)
 		setDisabled(a.byID("editor-share"), true)
 		a.drawGutter(src, nil)
@@ -43,13 +43,13 @@ func (a *app) editorChanged() {
 	clearChildren(list)
 	for _, p := range problems {
 		li := a.el("li", "")
-		li.AppendChild(a.el("button", p.Text(), "type", "button", "class", "editor-problem", "data-line", strconv.Itoa(p.Line),
+		appendNode(li, a.el("button", p.Text(), "type", "button", "class", "editor-problem", "data-line", strconv.Itoa(p.Line),
 			"aria-label", p.Text()+". Go to the line"))
-		list.AppendChild(li)
+		appendNode(list, li)
 	}
 	parsed := steps > 0 || len(problems) == 0
 	if parsed && len(problems) == 0 {
-		list.AppendChild(a.el("li", fmt.Sprintf("%d steps, no errors.", steps), "class", "ok"))
+		appendNode(list, a.el("li", fmt.Sprintf("%d steps, no errors.", steps), "class", "ok"))
 	}
 	setDisabled(a.byID("editor-run"), !parsed)
 	setDisabled(a.byID("editor-share"), !parsed)
@@ -65,7 +65,7 @@ func (a *app) drawGutter(src string, problems []view.EditorProblem) {
 		if l.Problem {
 			cls = "problem"
 		}
-		g.AppendChild(a.el("span", strconv.Itoa(l.N), "class", cls))
+		appendNode(g, a.el("span", strconv.Itoa(l.N), "class", cls))
 	}
 	// Reading scrollTop makes the browser lay the page out there and then:
 	// a closed editor has not scrolled, and its numbers need no syncing.

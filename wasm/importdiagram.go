@@ -37,7 +37,7 @@ func (a *app) showImportedDiagram(imp *capture.Imported) {
 	list := a.byID("sequence-imported")
 	clearChildren(list)
 	for _, ar := range arrows {
-		list.AppendChild(a.arrowItem(ar))
+		appendNode(list, a.arrowItem(ar))
 	}
 	if li := firstElement(list); li != nil {
 		a.setArrowTabStop(firstElement(li))

@@ -24,7 +24,7 @@ import (
 // sentence and the simulator works on.
 func (a *app) loadCourse(course []*lessons.Lesson, err error) {
 	if err != nil {
-		a.byID("lesson").AppendChild(a.el("p", "The lessons could not be loaded ("+err.Error()+"); the simulator works without them, and reloading the page tries again.", "class", "lesson-error", "role", "alert"))
+		appendNode(a.byID("lesson"), a.el("p", "The lessons could not be loaded ("+err.Error()+"); the simulator works without them, and reloading the page tries again.", "class", "lesson-error", "role", "alert"))
 		// Outside tests wait on this to know the course failed.
 		a.doc.DocumentElement().Underlying().Get("dataset").Set("courseError", err.Error())
 		return
@@ -45,7 +45,7 @@ func (a *app) loadCourse(course []*lessons.Lesson, err error) {
 	a.connectLMS()
 	sel := a.byID("lesson-select")
 	for _, l := range course {
-		sel.AppendChild(a.el("option", fmt.Sprintf("%d. %s", l.Order, l.Title), "value", l.Slug))
+		appendNode(sel, a.el("option", fmt.Sprintf("%d. %s", l.Order, l.Title), "value", l.Slug))
 	}
 	setDisabled(sel, false)
 	a.byID("course-bar").RemoveAttribute("hidden")
@@ -347,9 +347,9 @@ func (a *app) addProgressFileButtons() {
 	exp := a.el("button", "Export progress", "type", "button", "id", "btn-export-progress")
 	imp := a.el("button", "Import progress…", "type", "button", "id", "btn-import-progress")
 	file := a.el("input", "", "type", "file", "id", "import-progress-file", "accept", ".json,application/json", "hidden", "", "aria-label", "Progress file to import")
-	bar.AppendChild(exp)
-	bar.AppendChild(imp)
-	bar.AppendChild(file)
+	appendNode(bar, exp)
+	appendNode(bar, imp)
+	appendNode(bar, file)
 	a.on("btn-export-progress", "click", a.exportProgress)
 	// The file chooser opens only from the click itself, not from queued
 	// work.
@@ -516,13 +516,13 @@ func (a *app) previewLesson() {
 	clearChildren(list)
 	author := js.Global().Get("pop3labAuthor")
 	if author.Type() != js.TypeObject || author.Get("preview").Type() != js.TypeFunction {
-		list.AppendChild(a.el("li", "The lesson preview is not available: this page has no lesson renderer (web/loader.js)."))
+		appendNode(list, a.el("li", "The lesson preview is not available: this page has no lesson renderer (web/loader.js)."))
 		return
 	}
 	a.previews++
 	n := a.previews
 	if !a.authorReady {
-		list.AppendChild(a.el("li", "Loading the lesson renderer…", "class", "status"))
+		appendNode(list, a.el("li", "Loading the lesson renderer…", "class", "status"))
 	}
 	var onDone, onFail js.Func
 	release := func() { onDone.Release(); onFail.Release() }
@@ -577,11 +577,11 @@ func (a *app) showPreview(n int, doc string, problems []string) {
 	}
 	if l == nil {
 		for _, line := range problems {
-			list.AppendChild(a.el("li", line))
+			appendNode(list, a.el("li", line))
 		}
 		return
 	}
-	list.AppendChild(a.el("li", "Shown in the lesson pane.", "class", "ok"))
+	appendNode(list, a.el("li", "Shown in the lesson pane.", "class", "ok"))
 	a.preview = l
 	// The HTML comes from the same renderer as the published lessons,
 	// which escapes all text and allows no raw HTML (see package render).
@@ -596,7 +596,7 @@ func (a *app) previewFailed(n int, msg string) {
 	}
 	list := a.byID("editor-errors")
 	clearChildren(list)
-	list.AppendChild(a.el("li", "The lesson renderer could not be loaded ("+strings.TrimSuffix(msg, ".")+"); the editor and the simulator work on, and Preview as a lesson tries again."))
+	appendNode(list, a.el("li", "The lesson renderer could not be loaded ("+strings.TrimSuffix(msg, ".")+"); the editor and the simulator work on, and Preview as a lesson tries again."))
 }
 
 // challengeRun is a graded challenge under way in the sandbox.
@@ -726,7 +726,7 @@ func (a *app) renderChallenge() {
 	hints := sec.QuerySelector("ol.challenge-hints")
 	clearChildren(hints)
 	for i := 0; i < ch.hints && i < len(ch.c.Hints); i++ {
-		hints.AppendChild(a.el("li", ch.c.Hints[i].Text))
+		appendNode(hints, a.el("li", ch.c.Hints[i].Text))
 	}
 	btn := sec.QuerySelector("button.challenge-hint")
 	if ch.hints < len(ch.c.Hints) {

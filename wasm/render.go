@@ -215,7 +215,7 @@ func (a *app) segmentItem(e sim.Event) dom.Element {
 	case wire.Injected:
 		meta += " · INJECTED by the attacker"
 	}
-	li.AppendChild(a.el("span", meta, "class", "meta"))
+	appendNode(li, a.el("span", meta, "class", "meta"))
 	if e.SegmentKind == wire.Data && len(e.Data) > 0 {
 		payload := a.el("span", "", "class", "payload")
 		switch {
@@ -224,27 +224,27 @@ func (a *app) segmentItem(e sim.Event) dom.Element {
 		case e.TLS:
 			for _, u := range e.Units {
 				if u.TLS {
-					payload.AppendChild(a.el("span", fmt.Sprintf("TLS %s · %d bytes", u.Type, u.Length), "class", "tls-record"))
+					appendNode(payload, a.el("span", fmt.Sprintf("TLS %s · %d bytes", u.Type, u.Length), "class", "tls-record"))
 				} else {
-					payload.AppendChild(a.doc.CreateTextNode(u.Line + "\n"))
+					appendText(payload, u.Line+"\n")
 				}
 			}
 			if len(e.Units) == 0 {
-				payload.AppendChild(a.el("span", fmt.Sprintf("TLS data (part of a record) · %d bytes", len(e.Data)), "class", "tls-record"))
+				appendNode(payload, a.el("span", fmt.Sprintf("TLS data (part of a record) · %d bytes", len(e.Data)), "class", "tls-record"))
 			}
 		default:
 			for _, p := range view.Pieces(capBytes(e.Data), e.Secrets) {
 				if p.Secret {
-					payload.AppendChild(a.el("mark", p.Text, "class", "secret", "data-what", p.What, "title", p.What+", readable by anyone on the path"))
+					appendNode(payload, a.el("mark", p.Text, "class", "secret", "data-what", p.What, "title", p.What+", readable by anyone on the path"))
 				} else {
-					payload.AppendChild(a.doc.CreateTextNode(p.Text))
+					appendText(payload, p.Text)
 				}
 			}
 			if len(e.Data) > maxPayloadShown {
-				payload.AppendChild(a.el("span", fmt.Sprintf("\n… %d more bytes", len(e.Data)-maxPayloadShown), "class", "meta"))
+				appendNode(payload, a.el("span", fmt.Sprintf("\n… %d more bytes", len(e.Data)-maxPayloadShown), "class", "meta"))
 			}
 		}
-		li.AppendChild(payload)
+		appendNode(li, payload)
 	}
 	return li
 }
@@ -342,13 +342,13 @@ func (a *app) renderServerTable(snap sim.Snapshot) {
 			tr.SetAttribute("class", "deleted")
 			status = "marked for deletion"
 		}
-		tr.AppendChild(a.el("td", strconv.Itoa(m.Number), "class", "num"))
-		tr.AppendChild(a.el("td", view.ShortUID(m.UID), "class", "uid", "title", m.UID))
-		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num", "title", fmt.Sprintf("%d octets", m.Size)))
-		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
-		tr.AppendChild(a.el("td", m.Subject))
-		tr.AppendChild(a.el("td", status, "class", "status"))
-		body.AppendChild(tr)
+		appendNode(tr, a.el("td", strconv.Itoa(m.Number), "class", "num"))
+		appendNode(tr, a.el("td", view.ShortUID(m.UID), "class", "uid", "title", m.UID))
+		appendNode(tr, a.el("td", view.Size(m.Size), "class", "num", "title", fmt.Sprintf("%d octets", m.Size)))
+		appendNode(tr, a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
+		appendNode(tr, a.el("td", m.Subject))
+		appendNode(tr, a.el("td", status, "class", "status"))
+		appendNode(body, tr)
 	}
 }
 
@@ -365,10 +365,10 @@ func (a *app) renderLocalTable(snap sim.Snapshot) {
 	}
 	for _, m := range snap.Local {
 		tr := a.el("tr", "", "tabindex", "0", "data-local-uid", m.UID, "aria-label", "Downloaded message "+m.Subject+", open as text")
-		tr.AppendChild(a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
-		tr.AppendChild(a.el("td", m.Subject))
-		tr.AppendChild(a.el("td", view.Size(m.Size), "class", "num"))
-		local.AppendChild(tr)
+		appendNode(tr, a.el("td", view.DisplayName(m.From), "class", "from", "title", m.From))
+		appendNode(tr, a.el("td", m.Subject))
+		appendNode(tr, a.el("td", view.Size(m.Size), "class", "num"))
+		appendNode(local, tr)
 	}
 }
 
@@ -384,8 +384,8 @@ func (a *app) rebuildTable(id string, last *string, sig string, rows int, empty 
 	clearChildren(body)
 	if rows == 0 {
 		tr := a.el("tr", "")
-		tr.AppendChild(a.el("td", empty, "colspan", strconv.Itoa(cols), "class", "empty"))
-		body.AppendChild(tr)
+		appendNode(tr, a.el("td", empty, "colspan", strconv.Itoa(cols), "class", "empty"))
+		appendNode(body, tr)
 	}
 	return body, rows > 0
 }

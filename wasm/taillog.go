@@ -41,7 +41,7 @@ func (l *tailLog) flush(panel dom.Element) bool {
 		l.dropped++
 	}
 	for _, draw := range batch {
-		panel.AppendChild(draw())
+		appendNode(panel, draw())
 		l.shown++
 	}
 	return true

@@ -142,14 +142,14 @@ func (a *app) appendWireRow(list dom.Element, i int, r view.WireRow) {
 	switch {
 	case r.Attack:
 		li := a.el("li", "attacker: "+a.events[r.Seqs[0]].Text, "class", "attack", "data-row", id)
-		list.AppendChild(li)
+		appendNode(list, li)
 	case r.Grouped():
-		list.AppendChild(a.groupItem(i, r))
+		appendNode(list, a.groupItem(i, r))
 	default:
 		for _, seq := range r.Seqs {
 			li := a.segmentItem(a.events[seq])
 			li.SetAttribute("data-row", id)
-			list.AppendChild(li)
+			appendNode(list, li)
 		}
 	}
 }
@@ -166,14 +166,14 @@ func (a *app) groupItem(i int, r view.WireRow) dom.Element {
 	if r.TLS {
 		enc = "TLS"
 	}
-	li.AppendChild(a.el("span", fmt.Sprintf("conn %d · %s · %s · %s", r.Conn, arrow, r.Summary(), enc), "class", "meta"))
+	appendNode(li, a.el("span", fmt.Sprintf("conn %d · %s · %s · %s", r.Conn, arrow, r.Summary(), enc), "class", "meta"))
 	first := a.segmentItem(a.events[r.Seqs[0]])
 	first.SetAttribute("class", first.GetAttribute("class")+" first")
 	inner := a.el("ol", "", "class", "group-segments")
-	inner.AppendChild(first)
-	li.AppendChild(inner)
+	appendNode(inner, first)
+	appendNode(li, inner)
 	btn := a.el("button", fmt.Sprintf("Show the other %s segments", view.Thousands(len(r.Seqs)-1)), "type", "button", "class", "group-more", "data-group", strconv.Itoa(i), "aria-expanded", "false")
-	li.AppendChild(btn)
+	appendNode(li, btn)
 	return li
 }
 
@@ -189,7 +189,7 @@ func (a *app) expandGroup(btn dom.Element) {
 	shown := childCount(inner)
 	end := min(len(r.Seqs), shown+groupPage)
 	for _, seq := range r.Seqs[shown:end] {
-		inner.AppendChild(a.segmentItem(a.events[seq]))
+		appendNode(inner, a.segmentItem(a.events[seq]))
 	}
 	btn.SetAttribute("aria-expanded", "true")
 	if end == len(r.Seqs) {
@@ -205,7 +205,7 @@ func (a *app) syncWireConns() {
 	conns := a.wire.Conns()
 	for n := childCount(sel) - 1; n < len(conns); n++ {
 		c := strconv.Itoa(conns[n])
-		sel.AppendChild(a.el("option", "connection "+c, "value", c))
+		appendNode(sel, a.el("option", "connection "+c, "value", c))
 	}
 }
 
