@@ -57,24 +57,9 @@ func DecodeCourse(b []byte) ([]*Lesson, error) {
 	if len(b) > MaxCourseSize {
 		return nil, fmt.Errorf("the course document is %d bytes; the limit is %d", len(b), MaxCourseSize)
 	}
-	// Unmarshal also refuses anything after the document.
-	var probe struct {
-		Version *int `json:"version"`
-	}
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, fmt.Errorf("the course document is not JSON: %w", err)
-	}
-	if probe.Version == nil {
-		return nil, errors.New("the course document has no version")
-	}
-	if *probe.Version != CourseVersion {
-		return nil, fmt.Errorf("the course document is version %d; this app reads version %d", *probe.Version, CourseVersion)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var doc courseDocument
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("the course document is damaged: %w", err)
+	doc, err := decodeDocument(b)
+	if err != nil {
+		return nil, err
 	}
 	for _, l := range doc.Lessons {
 		if l == nil {
@@ -90,6 +75,52 @@ func DecodeCourse(b []byte) ([]*Lesson, error) {
 		return nil, fmt.Errorf("the course document is damaged: %w", err)
 	}
 	return doc.Lessons, nil
+}
+
+// decodeDocument decodes b as a course document of CourseVersion with no
+// unknown fields and nothing after it but white space. Such a document
+// (the site's own) is decoded once. Any other is read again, first for
+// its version alone and then whole, to say what is wrong with it: not
+// JSON, no version, another version, or damaged. The version comes first
+// because a document of another version may well have fields this one
+// does not know.
+func decodeDocument(b []byte) (courseDocument, error) {
+	var doc courseDocument
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&doc) == nil && doc.Version == CourseVersion && onlyJSONSpace(b[dec.InputOffset():]) {
+		return doc, nil
+	}
+	// Unmarshal also refuses anything after the document.
+	var probe struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return doc, fmt.Errorf("the course document is not JSON: %w", err)
+	}
+	if probe.Version == nil {
+		return doc, errors.New("the course document has no version")
+	}
+	if *probe.Version != CourseVersion {
+		return doc, fmt.Errorf("the course document is version %d; this app reads version %d", *probe.Version, CourseVersion)
+	}
+	doc = courseDocument{}
+	dec = json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return doc, fmt.Errorf("the course document is damaged: %w", err)
+	}
+	return doc, nil
+}
+
+// onlyJSONSpace reports whether b is nothing but JSON's white space.
+func onlyJSONSpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // parse parses a decoded scenario's source, which must give its title

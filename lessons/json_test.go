@@ -94,6 +94,7 @@ func TestDecodeCourseRefusesDamage(t *testing.T) {
 		{"null lesson", `{"version":1,"lessons":[null]}`, "a lesson is null"},
 		{"unknown field", edit(func(d map[string]any) { d["extra"] = true }), `unknown field "extra"`},
 		{"data after it", string(good) + `{}`, "not JSON"},
+		{"a form feed after it", string(good) + "\f", "not JSON"}, // not JSON's white space
 		{"bad slug", edit(func(d map[string]any) { lesson(d, 0)["slug"] = "../x" }), `bad slug "../x"`},
 		{"slug twice", edit(func(d map[string]any) { lesson(d, 1)["slug"] = lesson(d, 0)["slug"] }), "given twice"},
 		{"orders out of order", edit(func(d map[string]any) { lesson(d, 1)["order"] = 1 }), "order 1 after 1"},
@@ -147,6 +148,9 @@ func TestDecodeCourseRefusesDamage(t *testing.T) {
 	if _, err := lessons.DecodeCourse(good); err != nil {
 		t.Errorf("the good document: %v", err)
 	}
+	if _, err := lessons.DecodeCourse(append(good, " \r\n\t"...)); err != nil {
+		t.Errorf("the good document with white space after it: %v", err)
+	}
 }
 
 // TestValidSlug is the rule for lesson file names, which become URLs.
@@ -157,6 +161,25 @@ func TestValidSlug(t *testing.T) {
 	} {
 		if got := lessons.ValidSlug(s); got != want {
 			t.Errorf("ValidSlug(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// BenchmarkDecodeCourse measures DecodeCourse on the built-in course's
+// document, which the app decodes once it is usable (a long task there).
+func BenchmarkDecodeCourse(b *testing.B) {
+	course, err := render.Course()
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := lessons.EncodeCourse(course)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := lessons.DecodeCourse(doc); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
