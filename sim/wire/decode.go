@@ -97,41 +97,51 @@ func (d *Decoder) Decode(dir Dir, p []byte) []Unit {
 		return nil
 	}
 	s := &d.streams[dir]
-	s.buf = append(s.buf, p...)
+	// Units are read from p itself when nothing is held (most segments
+	// begin a line or a record): only an unfinished tail is copied.
+	buf := p
+	if len(s.buf) > 0 {
+		s.buf = append(s.buf, p...)
+		buf = s.buf
+	}
 	var units []Unit
 	for {
 		if !s.tls {
-			switch sniff(s.buf) {
+			switch sniff(buf) {
 			case sniffMore:
-				return s.done(units)
+				s.hold(buf)
+				return units
 			case sniffRecord:
 				s.tls = true
 				continue
 			}
-			i := bytes.IndexByte(s.buf, '\n')
+			i := bytes.IndexByte(buf, '\n')
 			if i < 0 {
-				return s.done(units)
+				s.hold(buf)
+				return units
 			}
-			line := bytes.TrimSuffix(s.buf[:i], []byte("\r"))
+			line := bytes.TrimSuffix(buf[:i], []byte("\r"))
 			units = append(units, Unit{Dir: dir, Line: string(line)})
-			s.buf = s.buf[i+1:]
+			buf = buf[i+1:]
 			continue
 		}
-		if len(s.buf) < tlsHeaderLen {
-			return s.done(units)
+		if len(buf) < tlsHeaderLen {
+			s.hold(buf)
+			return units
 		}
-		n := int(binary.BigEndian.Uint16(s.buf[3:5]))
-		if len(s.buf) < tlsHeaderLen+n {
-			return s.done(units)
+		n := int(binary.BigEndian.Uint16(buf[3:5]))
+		if len(buf) < tlsHeaderLen+n {
+			s.hold(buf)
+			return units
 		}
 		units = append(units, Unit{
 			Dir:     dir,
 			TLS:     true,
-			Type:    ContentType(s.buf[0]),
-			Version: binary.BigEndian.Uint16(s.buf[1:3]),
+			Type:    ContentType(buf[0]),
+			Version: binary.BigEndian.Uint16(buf[1:3]),
 			Length:  n,
 		})
-		s.buf = s.buf[tlsHeaderLen+n:]
+		buf = buf[tlsHeaderLen+n:]
 	}
 }
 
@@ -149,16 +159,25 @@ func (d *Decoder) IsTLS(dir Dir) bool {
 	return dir.valid() && d.streams[dir].tls
 }
 
-// done moves the unconsumed bytes to the front of the buffer, so that it
-// does not grow with every byte ever decoded, and returns units.
-func (s *stream) done(units []Unit) []Unit {
-	if len(s.buf) == 0 {
-		s.buf = s.buf[:0:0]
-	} else if cap(s.buf) > 2*len(s.buf)+4096 {
-		s.buf = bytes.Clone(s.buf)
+// hold keeps rest, the bytes not yet part of a unit (the end of the held
+// buffer or of the segment just decoded), at the front of the stream's
+// buffer. The buffer is reused, but one that grew for a long unfinished
+// line or record is let go once most of it is spent.
+func (s *stream) hold(rest []byte) {
+	switch {
+	case cap(s.buf) > 2*len(rest)+maxKeptBuffer:
+		s.buf = bytes.Clone(rest)
+	case len(rest) > cap(s.buf):
+		s.buf = append(s.buf[:0], rest...) // rest is the segment's
+	default:
+		// copy moves the tail to the front when rest is in s.buf.
+		s.buf = s.buf[:copy(s.buf[:cap(s.buf)], rest)]
 	}
-	return units
 }
+
+// maxKeptBuffer is the most buffer room a stream keeps beyond what it
+// holds.
+const maxKeptBuffer = 64 << 10
 
 // Results of sniff.
 const (

@@ -220,3 +220,25 @@ func TestDecoderRealTLS(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecoderPieces: a stream decodes to the same units, with the same
+// bytes left pending, whatever the pieces it arrives in.
+func FuzzDecoderPieces(f *testing.F) {
+	f.Add([]byte("+OK POP3 ready\r\nSTLS\r\n\x16\x03\x01\x00\x05hello\x17\x03\x03\x00\x02hi\x17\x03"), uint8(3))
+	f.Add([]byte("USER alice\r\nPASS wonderland\r\nRETR 1\r\n+OK 5 octets\r\nhello\r\n.\r\nno end"), uint8(1))
+	f.Add([]byte("\x16\x03\x03\x01\x00"+strings.Repeat("x", 300)), uint8(7))
+	f.Fuzz(func(t *testing.T, stream []byte, size uint8) {
+		var whole, pieces Decoder
+		want := units(feed(&whole, ClientToServer, stream, 0))
+		got := units(feed(&pieces, ClientToServer, stream, int(size)%64+1))
+		if got != want {
+			t.Fatalf("in pieces of %d:\n%s\nwhole:\n%s", int(size)%64+1, got, want)
+		}
+		if p, w := pieces.Pending(ClientToServer), whole.Pending(ClientToServer); p != w {
+			t.Fatalf("pending %d in pieces, %d whole", p, w)
+		}
+		if pieces.IsTLS(ClientToServer) != whole.IsTLS(ClientToServer) {
+			t.Fatal("the pieces and the whole disagree about TLS")
+		}
+	})
+}
