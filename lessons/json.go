@@ -78,17 +78,18 @@ func DecodeCourse(b []byte) ([]*Lesson, error) {
 }
 
 // decodeDocument decodes b as a course document of CourseVersion with no
-// unknown fields and nothing after it but white space. Such a document
-// (the site's own) is decoded once. Any other is read again, first for
-// its version alone and then whole, to say what is wrong with it: not
-// JSON, no version, another version, or damaged. The version comes first
-// because a document of another version may well have fields this one
-// does not know.
+// unknown fields and nothing after it but white space, in one pass. A
+// document that is not all that is read again for its version alone, to
+// say what is wrong with it: not JSON, no version, another version, or
+// else damaged. The version comes before the decoder's complaint because
+// a document of another version may well have fields this one does not
+// know.
 func decodeDocument(b []byte) (courseDocument, error) {
 	var doc courseDocument
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if dec.Decode(&doc) == nil && doc.Version == CourseVersion && onlyJSONSpace(b[dec.InputOffset():]) {
+	err := dec.Decode(&doc)
+	if err == nil && doc.Version == CourseVersion && onlyJSONSpace(b[dec.InputOffset():]) {
 		return doc, nil
 	}
 	// Unmarshal also refuses anything after the document.
@@ -104,10 +105,7 @@ func decodeDocument(b []byte) (courseDocument, error) {
 	if *probe.Version != CourseVersion {
 		return doc, fmt.Errorf("the course document is version %d; this app reads version %d", *probe.Version, CourseVersion)
 	}
-	doc = courseDocument{}
-	dec = json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
+	if err != nil {
 		return doc, fmt.Errorf("the course document is damaged: %w", err)
 	}
 	return doc, nil

@@ -10,17 +10,25 @@ import (
 	"pop3lab/lessons/render"
 )
 
+// builtInDocument renders the built-in course and encodes it as the
+// course document the build publishes.
+func builtInDocument(tb testing.TB) ([]*lessons.Lesson, []byte) {
+	tb.Helper()
+	course, err := render.Course()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	doc, err := lessons.EncodeCourse(course)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return course, doc
+}
+
 // TestCourseDocumentRoundTrip: the built-in course, rendered, encoded
 // and decoded, is the course it was, scenarios parsed again and all.
 func TestCourseDocumentRoundTrip(t *testing.T) {
-	course, err := render.Course()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := lessons.EncodeCourse(course)
-	if err != nil {
-		t.Fatal(err)
-	}
+	course, b := builtInDocument(t)
 	if !strings.HasPrefix(string(b), `{"version":1,"lessons":[{"slug":"01-where-pop3-fits",`) {
 		t.Errorf("the document starts %.80s", b)
 	}
@@ -53,14 +61,7 @@ func TestCourseDocumentRoundTrip(t *testing.T) {
 // or truncated one, and one whose content the app could trip on are each
 // an error that says what is wrong.
 func TestDecodeCourseRefusesDamage(t *testing.T) {
-	course, err := render.Course()
-	if err != nil {
-		t.Fatal(err)
-	}
-	good, err := lessons.EncodeCourse(course)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, good := builtInDocument(t)
 	// edit decodes the good document as generic JSON, changes it and
 	// encodes it again.
 	edit := func(change func(doc map[string]any)) string {
@@ -168,14 +169,7 @@ func TestValidSlug(t *testing.T) {
 // BenchmarkDecodeCourse measures DecodeCourse on the built-in course's
 // document, which the app decodes once it is usable (a long task there).
 func BenchmarkDecodeCourse(b *testing.B) {
-	course, err := render.Course()
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc, err := lessons.EncodeCourse(course)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, doc := builtInDocument(b)
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
 		if _, err := lessons.DecodeCourse(doc); err != nil {
