@@ -136,13 +136,13 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // settled waits until the page in ctx has done what it does after it is
-// usable (dataset.settled) and its service worker is ready
-// (dataset.offline), and then a second more, for the browser's own work
-// after a load.
+// usable (waitReady) and its service worker is ready (dataset.offline),
+// and then a second more, for the browser's own work after a load.
 func settled(b *testing.B, ctx context.Context) {
 	b.Helper()
-	if _, err := pollPage[bool](ctx, `document.documentElement.dataset.settled === "true" && !!document.documentElement.dataset.offline`, readyTimeout); err != nil {
-		b.Fatalf("the page did not settle: %v%s", err, diagnose(ctx))
+	waitReady(b, ctx)
+	if _, err := pollPage[bool](ctx, `!!document.documentElement.dataset.offline`, readyTimeout); err != nil {
+		b.Fatalf("the service worker did not get ready: %v%s", err, diagnose(ctx))
 	}
 	time.Sleep(time.Second)
 }

@@ -55,6 +55,17 @@ func benchServe(b *testing.B, fsys hackpadfs.FS, msgs ...[]byte) (addr string) {
 	return l.Addr().String()
 }
 
+// benchOSFS is a fresh temporary directory seen through hackpadfs os, as
+// `pop3lab pop3` serves its Maildirs.
+func benchOSFS(b *testing.B) hackpadfs.FS {
+	b.Helper()
+	fsys, err := hackpados.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(b.TempDir()), "/"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fsys
+}
+
 type benchClient struct {
 	conn net.Conn
 	r    *bufio.Reader
@@ -107,11 +118,7 @@ func BenchmarkRETR10MB(b *testing.B) {
 			if backend == "mem" {
 				addr = benchEnv(b, msg)
 			} else {
-				fsys, err := hackpados.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(b.TempDir()), "/"))
-				if err != nil {
-					b.Fatal(err)
-				}
-				addr = benchServe(b, fsys, msg)
+				addr = benchServe(b, benchOSFS(b), msg)
 			}
 			c := dialBench(b, addr)
 			c.cmd(b, "USER alice")
@@ -219,12 +226,7 @@ func heapAndStacks() int64 {
 // server spends its time.
 func BenchmarkRetrieveAll(b *testing.B) {
 	const users, messages, clients = 16, 20, 8
-	dir := b.TempDir()
-	fsys, err := hackpados.NewFS().Sub(strings.TrimPrefix(filepath.ToSlash(dir), "/"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	store := maildrop.NewStore(fsys, "", maildrop.Options{})
+	store := maildrop.NewStore(benchOSFS(b), "", maildrop.Options{})
 	accounts := Users{}
 	line := "0000 The quick brown fox jumps over the lazy dog, line by line 000\n"
 	body := strings.Repeat(line, 9500/len(line))
